@@ -1,0 +1,226 @@
+"""Frozen value types shared by core, adapters and frontends; no I/O here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class MediaKind(StrEnum):
+    MOVIE = "movie"
+    SERIES = "series"
+    MUSIC = "music"
+    BOOK = "book"
+    AUDIOBOOK = "audiobook"
+
+
+class Protocol(StrEnum):
+    TORRENT = "torrent"
+    USENET = "usenet"
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A title a person can want, as a metadata provider describes it."""
+
+    kind: MediaKind
+    title: str
+    provider: str
+    provider_id: str
+    year: int | None = None
+    original_title: str | None = None
+    overview: str = ""
+    poster_url: str | None = None
+    # External ids by scheme: "tmdb", "imdb", "tvdb", "musicbrainz", "isbn" ...
+    ids: Mapping[str, str] = field(default_factory=dict)
+    popularity: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    role: str  # "Director", "Actor" (as the character name), "Writer" ...
+    character: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    season: int
+    number: int
+    title: str
+    air_date: date | None = None
+    overview: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Season:
+    number: int
+    name: str
+    episodes: tuple[Episode, ...] = ()
+    air_date: date | None = None
+    episode_count: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MediaDetails:
+    """Everything a provider knows of one title, for cards and for naming files."""
+
+    media: Media
+    genres: tuple[str, ...] = ()
+    runtime: int | None = None  # minutes
+    certification: str | None = None  # for the requested country, e.g. "PG-13"
+    cast: tuple[Person, ...] = ()
+    crew: tuple[Person, ...] = ()
+    seasons: tuple[Season, ...] = ()
+    status: str | None = None
+    backdrop_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: int
+    name: str
+    subcategories: tuple[Category, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What an indexer can search: mode name ("search", "tv-search", "movie-search",
+    "music-search", "book-search") to the parameters it supports."""
+
+    modes: Mapping[str, tuple[str, ...]]
+    categories: tuple[Category, ...] = ()
+    limit_max: int | None = None
+    limit_default: int | None = None
+
+    def supports(self, mode: str, param: str | None = None) -> bool:
+        params = self.modes.get(mode)
+        if params is None:
+            return False
+        return param is None or param in params
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """A request to an indexer; an adapter picks the best mode its caps allow."""
+
+    text: str = ""
+    kind: MediaKind | None = None
+    imdb_id: str | None = None  # "tt0111161"
+    tmdb_id: int | None = None
+    tvdb_id: int | None = None
+    season: int | None = None
+    episode: int | None = None
+    year: int | None = None
+    artist: str | None = None
+    album: str | None = None
+    author: str | None = None
+    title: str | None = None
+    categories: tuple[int, ...] = ()
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """One item of an indexer's answer, in our words."""
+
+    title: str
+    indexer: str
+    protocol: Protocol
+    guid: str
+    download_url: str | None = None
+    magnet_url: str | None = None
+    info_hash: str | None = None  # lower-case hex
+    info_url: str | None = None
+    size: int | None = None
+    seeders: int | None = None
+    peers: int | None = None
+    grabs: int | None = None
+    categories: tuple[int, ...] = ()
+    published: datetime | None = None
+    download_volume_factor: float = 1.0
+    upload_volume_factor: float = 1.0
+    imdb_id: str | None = None
+    tmdb_id: int | None = None
+    tvdb_id: int | None = None
+
+    @property
+    def freeleech(self) -> bool:
+        return self.download_volume_factor == 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRelease:
+    """What a release name says. Field vocabulary matches `outpost parse --json`."""
+
+    title: str
+    year: int | None = None
+    season: int | None = None
+    episodes: tuple[int, ...] = ()
+    absolute_episodes: tuple[int, ...] = ()
+    air_date: date | None = None
+    full_season: bool = False
+    resolution: int | None = None  # lines: 480, 720, 1080, 2160
+    source: str = "unknown"  # bluray, webdl, webrip, tv, dvd, cam, telesync, telecine, unknown
+    modifier: str | None = None  # remux, brdisk, rawhd
+    codec: str | None = None
+    proper: bool = False
+    repack: bool = False
+    version: int = 1
+    release_group: str | None = None
+    edition: str | None = None
+    languages: tuple[str, ...] = ()
+
+
+class ClientStatus(StrEnum):
+    """What a download client says of a download, normalised across clients."""
+
+    QUEUED = "queued"
+    METADATA = "metadata"
+    CHECKING = "checking"
+    DOWNLOADING = "downloading"
+    STALLED = "stalled"
+    PAUSED = "paused"
+    COMPLETED = "completed"  # finished, seeding or stopped
+    ERROR = "error"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadRequest:
+    """What to hand a client: exactly one of url, magnet or torrent bytes."""
+
+    name: str
+    url: str | None = None
+    magnet: str | None = None
+    torrent: bytes | None = None
+    category: str | None = None
+    save_path: str | None = None
+    paused: bool = False
+    info_hash: str | None = None  # when known in advance, lets the client confirm the add
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    id: str  # the client's id; the lower-case info-hash for torrents
+    name: str
+    client: str
+    status: ClientStatus
+    raw_status: str
+    progress: float  # 0.0 .. 1.0
+    size: int
+    category: str | None = None
+    save_path: str | None = None
+    content_path: str | None = None
+    eta: int | None = None  # seconds; None when unknown or infinite
+    download_speed: int = 0
+    seeders: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadFile:
+    name: str  # relative to the download's save path, as the client reports it
+    size: int
+    progress: float

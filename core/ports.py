@@ -1,0 +1,79 @@
+"""The Protocols adapters implement; core depends on these, never on a concrete adapter."""
+
+from __future__ import annotations
+
+from typing import Protocol as _Protocol
+
+from core.domain import (
+    Capabilities,
+    Download,
+    DownloadFile,
+    DownloadRequest,
+    Media,
+    MediaDetails,
+    MediaKind,
+    Protocol,
+    Release,
+    SearchQuery,
+)
+
+
+class MetadataProvider(_Protocol):
+    """Knows titles: search and details for the kinds it serves."""
+
+    name: str
+    kinds: frozenset[MediaKind]
+
+    async def search(
+        self, query: str, kind: MediaKind, *, year: int | None = None
+    ) -> list[Media]: ...
+
+    async def details(self, media: Media) -> MediaDetails: ...
+
+    async def aclose(self) -> None: ...
+
+
+class Indexer(_Protocol):
+    """Finds releases. `fetch` gets a release file under the HTTP policy (size cap, no SSRF)."""
+
+    name: str
+    protocol: Protocol
+
+    async def capabilities(self) -> Capabilities: ...
+
+    async def search(self, query: SearchQuery) -> list[Release]: ...
+
+    async def fetch(self, url: str) -> bytes: ...
+
+    async def aclose(self) -> None: ...
+
+
+class DownloadClient(_Protocol):
+    """Downloads releases. Ids are the client's own (the info-hash for torrent clients)."""
+
+    name: str
+    protocol: Protocol
+
+    async def version(self) -> str: ...
+
+    async def add(self, request: DownloadRequest) -> str: ...
+
+    async def downloads(self, ids: list[str] | None = None) -> list[Download]: ...
+
+    async def files(self, id: str) -> list[DownloadFile]: ...
+
+    async def pause(self, ids: list[str]) -> None: ...
+
+    async def resume(self, ids: list[str]) -> None: ...
+
+    async def remove(self, ids: list[str], *, delete_files: bool) -> None: ...
+
+    async def aclose(self) -> None: ...
+
+
+class Cache(_Protocol):
+    """Key/value cache with expiry; the store implements it so answers survive restarts."""
+
+    async def get(self, key: str) -> str | None: ...
+
+    async def set(self, key: str, value: str, ttl: float) -> None: ...

@@ -1,0 +1,174 @@
+"""Tortoise models: the household, its integrations, its wishes and what was grabbed for them.
+
+Portable by design: no SQLite-only types or SQL, so `OUTPOST_DATABASE_URL` may name PostgreSQL.
+Secrets live in `Integration.secret` as Fernet ciphertext (see `core.secrets`), never in clear.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MEMBER = "member"
+
+
+class IntegrationCategory(StrEnum):
+    INDEXER = "indexer"
+    CLIENT = "client"
+    PROVIDER = "provider"
+
+
+class RequestStatus(StrEnum):
+    WANTED = "wanted"
+    GRABBED = "grabbed"
+    IMPORTED = "imported"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Person(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=100, unique=True)
+    role = fields.CharEnumField(Role, max_length=16, default=Role.MEMBER)
+    language = fields.CharField(max_length=16, default="en")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    identities: fields.ReverseRelation[Identity]
+
+    class Meta:
+        table = "person"
+
+
+class Identity(Model):
+    """One chat account of a person: a Telegram user id, a Discord user id, the console."""
+
+    id = fields.IntField(primary_key=True)
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="identities", on_delete=fields.CASCADE
+    )
+    platform = fields.CharField(max_length=16)  # telegram, discord, console
+    external_id = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "identity"
+        unique_together = (("platform", "external_id"),)
+
+
+class Integration(Model):
+    """A configured indexer, download client or metadata provider."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=64, unique=True)
+    category = fields.CharEnumField(IntegrationCategory, max_length=16)
+    kind = fields.CharField(max_length=32)  # torznab, newznab, qbittorrent, tmdb ...
+    url = fields.CharField(max_length=1024, default="")
+    username = fields.CharField(max_length=255, null=True)
+    secret = fields.TextField(null=True)  # Fernet token of a JSON object {"api_key": ..., ...}
+    options = fields.JSONField(default=dict)  # non-secret settings: categories, rate, save path
+    enabled = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "integration"
+
+
+class MediaRequest(Model):
+    """Who wanted what."""
+
+    id = fields.IntField(primary_key=True)
+    person: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="requests", null=True, on_delete=fields.SET_NULL
+    )
+    kind = fields.CharField(max_length=16)
+    title = fields.CharField(max_length=500)
+    year = fields.IntField(null=True)
+    season = fields.IntField(null=True)
+    episode = fields.IntField(null=True)
+    provider = fields.CharField(max_length=32, null=True)
+    provider_id = fields.CharField(max_length=64, null=True)
+    status = fields.CharEnumField(RequestStatus, max_length=16, default=RequestStatus.WANTED)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "media_request"
+
+
+class FoundRelease(Model):
+    """A release a search returned, kept so that `grab REF` works from another process."""
+
+    id = fields.IntField(primary_key=True)
+    ref = fields.CharField(max_length=16, unique=True)
+    release_key = fields.CharField(max_length=128, db_index=True)
+    title = fields.CharField(max_length=1024)
+    indexer = fields.CharField(max_length=64)
+    payload = fields.JSONField()  # the Release and the query that found it
+    request: fields.ForeignKeyNullableRelation[MediaRequest] = fields.ForeignKeyField(
+        "models.MediaRequest", related_name="found", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "found_release"
+
+
+class Grab(Model):
+    """A release sent to a client, with the client's id for it and Outpost's view of its state."""
+
+    id = fields.IntField(primary_key=True)
+    release_key = fields.CharField(max_length=128, unique=True)  # info-hash, else hash of guid
+    title = fields.CharField(max_length=1024)
+    indexer = fields.CharField(max_length=64)
+    client = fields.CharField(max_length=64)
+    client_id = fields.CharField(max_length=128, db_index=True)
+    protocol = fields.CharField(max_length=16)
+    size = fields.BigIntField(null=True)
+    category = fields.CharField(max_length=64, null=True)
+    save_path = fields.CharField(max_length=1024, null=True)
+    state = fields.CharField(max_length=16, default="grabbed")
+    raw_status = fields.CharField(max_length=32, null=True)
+    progress = fields.FloatField(default=0.0)
+    request: fields.ForeignKeyNullableRelation[MediaRequest] = fields.ForeignKeyField(
+        "models.MediaRequest", related_name="grabs", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "grab"
+
+
+class BlocklistEntry(Model):
+    id = fields.IntField(primary_key=True)
+    release_key = fields.CharField(max_length=128, unique=True)
+    title = fields.CharField(max_length=1024)
+    reason = fields.CharField(max_length=255)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "blocklist"
+
+
+class Setting(Model):
+    key = fields.CharField(max_length=128, primary_key=True)
+    value = fields.JSONField()
+
+    class Meta:
+        table = "setting"
+
+
+class CacheEntry(Model):
+    """Cached provider answers (TMDB: 24 h), keyed by service and request."""
+
+    key = fields.CharField(max_length=255, primary_key=True)
+    value = fields.TextField()
+    expires_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "cache_entry"
