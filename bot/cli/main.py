@@ -1,0 +1,147 @@
+"""`outpost` entry point: parse the command line, run one command, turn errors into one clear line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import secrets
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import NoReturn
+
+from bot.cli import integrations, searching, system
+from bot.cli.output import Output
+from bot.i18n import pick_language, t
+from core import errors
+from core.domain import MediaKind
+from core.redact import configure_logging
+
+log = logging.getLogger("outpost")
+Command = Callable[..., Awaitable[int]]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that ends a bad command line with one line, not a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--data-dir", default=default, help="where Outpost keeps its data")
+    parser.add_argument(
+        "--json", action="store_true", default=False if top else argparse.SUPPRESS,
+        help="print JSON for scripts",
+    )
+
+
+def _leaf(sub: argparse._SubParsersAction, name: str, run: object, **kw: str) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    parser: argparse.ArgumentParser = sub.add_parser(name, **kw)
+    _common(parser, top=False)
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _integration_group(sub: argparse._SubParsersAction, group: str, kinds: list[str]) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser(group, help=f"configure {group}s")
+    actions = parser.add_subparsers(dest="action", required=True, parser_class=Parser)
+    add = _leaf(actions, "add", integrations.add, help=f"add and test a {group}")
+    add.add_argument("name")
+    add.add_argument("--kind", required=True, help=" | ".join(kinds))
+    add.add_argument("--url", required=True)
+    add.add_argument("--no-test", action="store_true", help="save without testing")
+    if group == "indexer":
+        add.add_argument("--api-key")
+        add.add_argument("--rate", help="request budget, e.g. 10/60 for 10 per minute")
+    else:
+        add.add_argument("--username")
+        add.add_argument("--password")
+        add.add_argument("--category", default="outpost", help="category for Outpost's downloads")
+        add.add_argument("--save-path", help="where the client saves Outpost's downloads")
+    _leaf(actions, "list", integrations.list_, help=f"list {group}s")
+    for action, run in (("test", integrations.test), ("remove", integrations.remove)):
+        _leaf(actions, action, run, help=f"{action} a {group}").add_argument("name")
+    parser.set_defaults(group=group)
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="outpost", description="Outpost, the household media concierge.")
+    _common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    _integration_group(sub, "indexer", ["torznab", "newznab"])
+    _integration_group(sub, "client", ["qbittorrent"])
+
+    provider = sub.add_parser("provider", help="configure metadata providers")
+    pactions = provider.add_subparsers(dest="action", required=True, parser_class=Parser)
+    pset = _leaf(pactions, "set", integrations.provider_set, help="set a provider's key")
+    pset.add_argument("kind", help="tmdb")
+    pset.add_argument("--api-key", required=True)
+    pset.add_argument("--url", help="API base URL (for a proxy or a test server)")
+    pset.add_argument("--no-test", action="store_true")
+    _leaf(pactions, "list", integrations.list_, help="list providers")
+    provider.set_defaults(group="provider")
+
+    kinds = [k.value for k in MediaKind]
+    search = sub.add_parser("search", help="search titles or releases")
+    sactions = search.add_subparsers(dest="action", required=True, parser_class=Parser)
+    media = _leaf(sactions, "media", searching.search_media, help="find titles")
+    media.add_argument("query")
+    media.add_argument("--kind", choices=kinds)
+    releases = _leaf(sactions, "releases", searching.search_releases, help="find releases")
+    releases.add_argument("query")
+    releases.add_argument("--kind", choices=kinds)
+    releases.add_argument("--season", type=int)
+    releases.add_argument("--episode", type=int)
+    releases.add_argument("--all", action="store_true", help="show rejected releases too")
+
+    grab = _leaf(sub, "grab", searching.grab, help="send a found release to a client")
+    grab.add_argument("ref")
+    grab.add_argument("--client")
+    _leaf(sub, "queue", searching.queue, help="what is downloading")
+    parse = _leaf(sub, "parse", None, help="show what Outpost reads in release names")
+    parse.add_argument("titles", nargs="+", metavar="TITLE")
+    _leaf(sub, "doctor", system.doctor, help="test every configured service")
+    _leaf(sub, "run", system.run, help="run the service")
+    secrets_ = sub.add_parser("secrets", help="manage the encryption of stored secrets")
+    sec_actions = secrets_.add_subparsers(dest="action", required=True, parser_class=Parser)
+    _leaf(sec_actions, "rotate", system.rotate, help="re-encrypt every secret with the newest key")
+    return parser
+
+
+async def _run(command: Command, args: argparse.Namespace, out: Output) -> int:
+    from core.app import Outpost  # the store is imported only for commands that need it
+    from core.store.database import resolve_data_dir
+
+    async with Outpost(resolve_data_dir(args.data_dir)) as app:
+        return await command(app, args, out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    out = Output(json_mode=args.json, lang=pick_language())
+    configure_logging(logging.INFO if args.command == "run" else logging.WARNING)
+    try:
+        if args.command == "parse":
+            return searching.parse_titles(args, out)
+        return asyncio.run(_run(args.run, args, out))
+    except errors.OutpostError as err:
+        out.error(err.key, **err.params)
+        log.debug("command failed: %s", err)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        incident = secrets.token_hex(3)
+        log.exception("incident %s", incident)
+        out.error("error.internal", incident=incident)
+        return 70
+
+
+def entry() -> NoReturn:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

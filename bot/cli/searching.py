@@ -1,0 +1,211 @@
+"""`outpost search|grab|queue|parse`: the wish-to-download path from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from typing import Any
+
+from bot.cli.output import Output, clean, human_size, table
+from core.app import Outpost
+from core.domain import MediaKind, ParsedRelease, SearchQuery
+from core.releases import Rejection, Verdict, Wanted, parse
+from core.services.found import recall, remember
+from core.store.models import BlocklistEntry
+
+ALL_KINDS = list(MediaKind)
+SHOWN = 20  # rows a person sees unless --all
+
+
+def split_year(query: str) -> tuple[str, int | None]:
+    """'Dune 2021' -> ('Dune', 2021): people type the year, indexers want it apart."""
+    match = re.fullmatch(r"(.+?)[\s.(]+((?:19|20)\d\d)\)?", query.strip())
+    if match:
+        return match.group(1), int(match.group(2))
+    return query.strip(), None
+
+
+async def search_media(app: Outpost, args: argparse.Namespace, out: Output) -> int:
+    kinds = [MediaKind(args.kind)] if args.kind else [MediaKind.MOVIE, MediaKind.SERIES]
+    title, year = split_year(args.query)
+    results = await (await app.metadata_search()).search(title, kinds, year=year)
+    out.data(
+        {
+            "media": [
+                {
+                    "kind": m.kind.value,
+                    "title": m.title,
+                    "year": m.year,
+                    "provider": m.provider,
+                    "id": m.provider_id,
+                    "ids": dict(m.ids),
+                    "overview": m.overview,
+                    "poster": m.poster_url,
+                }
+                for m in results.media
+            ],
+            "errors": [{"provider": n, "error": out.t(e.key, **e.params)} for n, e in results.failures.items()],
+        }
+    )
+    for name, err in results.failures.items():
+        out.say("cli.provider_failed", name=name, reason=out.t(err.key, **err.params))
+    if not results.media:
+        out.say("cli.no_media", query=args.query)
+        return 0
+    rows = [[m.kind.value, m.title, m.year or "", m.ids.get("imdb", "")] for m in results.media]
+    out.text(table(["KIND", "TITLE", "YEAR", "IMDB"], rows))
+    return 0
+
+
+def rejection_text(out: Output, rejection: Rejection) -> str:
+    return out.t(rejection.key, **dict(rejection.params))
+
+
+def release_row(ref: str, v: Verdict, out: Output) -> dict[str, Any]:
+    r = v.release
+    return {
+        "ref": ref,
+        "title": r.title,
+        "indexer": r.indexer,
+        "size": r.size,
+        "seeders": r.seeders,
+        "quality": v.quality,
+        "score": round(v.score, 3),
+        "freeleech": r.freeleech,
+        "rejections": [{"code": x.code, "message": rejection_text(out, x)} for x in v.rejections],
+    }
+
+
+async def search_releases(app: Outpost, args: argparse.Namespace, out: Output) -> int:
+    title, year = split_year(args.query)
+    kind = MediaKind(args.kind) if args.kind else None
+    query = SearchQuery(
+        text=title, kind=kind, year=year, season=args.season, episode=args.episode
+    )
+    wanted = (
+        Wanted(kind=kind, title=title, year=year, season=args.season, episode=args.episode)
+        if kind
+        else None
+    )
+    blocklist = {b.release_key for b in await BlocklistEntry.all()}
+    outcome = await (await app.release_search()).search(query, wanted, blocklist=blocklist)
+    refs = await remember(outcome.verdicts)
+    rows = [release_row(ref, v, out) for ref, v in zip(refs, outcome.verdicts, strict=True)]
+    errors_ = [
+        {"indexer": f.indexer, "error": out.t(f.error.key, **f.error.params)}
+        for f in outcome.failures
+    ]
+    out.data({"releases": rows, "errors": errors_})
+    for failure in errors_:
+        out.say("cli.indexer_failed", name=failure["indexer"], reason=failure["error"])
+    if not rows:
+        out.say("cli.no_releases", query=args.query)
+        return 0
+    _print_releases(rows, out, show_all=args.all)
+    return 0
+
+
+def _print_releases(rows: list[dict[str, Any]], out: Output, *, show_all: bool) -> None:
+    accepted = [r for r in rows if not r["rejections"]]
+    shown = rows if show_all else accepted[:SHOWN]
+    out.text(
+        table(
+            ["REF", "TITLE", "INDEXER", "SIZE", "SEED", "QUALITY", "WHY NOT"],
+            [
+                [
+                    r["ref"],
+                    r["title"],
+                    r["indexer"],
+                    human_size(r["size"]),
+                    "" if r["seeders"] is None else r["seeders"],
+                    r["quality"],
+                    "; ".join(x["message"] for x in r["rejections"]),
+                ]
+                for r in shown
+            ],
+        )
+    )
+    hidden = len(rows) - len(shown)
+    if hidden:
+        out.say("cli.hidden_releases", count=hidden)
+    if accepted:
+        out.say("cli.grab_hint", ref=accepted[0]["ref"])
+
+
+async def grab(app: Outpost, args: argparse.Namespace, out: Output) -> int:
+    release = await recall(args.ref)
+    row = await (await app.grabber()).grab(release, client=args.client)
+    out.data({"ref": f"g{row.id}", "title": row.title, "client": row.client, "id": row.client_id})
+    out.say("cli.grabbed", title=row.title, client=row.client)
+    return 0
+
+
+async def queue(app: Outpost, args: argparse.Namespace, out: Output) -> int:
+    view = await (await app.queue()).view()
+    out.data(
+        {
+            "downloads": [
+                {
+                    "ref": i.ref,
+                    "name": i.name,
+                    "client": i.client,
+                    "status": i.status,
+                    "progress": round(i.progress, 4),
+                    "size": i.size,
+                }
+                for i in view.items
+            ],
+            "errors": [{"client": n, "error": out.t(e.key, **e.params)} for n, e in view.failures.items()],
+        }
+    )
+    for name, err in view.failures.items():
+        out.say("cli.client_failed", name=name, reason=out.t(err.key, **err.params))
+    if not view.items:
+        out.say("cli.queue_empty")
+        return 0
+    rows = [
+        [i.ref, i.name, i.client, i.status, f"{i.progress:.0%}", human_size(i.size)]
+        for i in view.items
+    ]
+    out.text(table(["REF", "NAME", "CLIENT", "STATUS", "DONE", "SIZE"], rows))
+    return 0
+
+
+def parsed_json(title: str, p: ParsedRelease | None) -> dict[str, Any]:
+    if p is None:
+        return {"input": title, "parsed": False}
+    return {
+        "input": title,
+        "parsed": True,
+        "title": p.title,
+        "year": p.year,
+        "season": p.season,
+        "episodes": list(p.episodes),
+        "absolute_episodes": list(p.absolute_episodes),
+        "air_date": p.air_date.isoformat() if p.air_date else None,
+        "resolution": p.resolution,
+        "source": p.source,
+        "modifier": p.modifier,
+        "codec": p.codec,
+        "proper": p.proper,
+        "repack": p.repack,
+        "version": p.version,
+        "release_group": p.release_group,
+        "edition": p.edition,
+        "languages": list(p.languages),
+    }
+
+
+def parse_titles(args: argparse.Namespace, out: Output) -> int:
+    """Offline: needs no store, so it works before anything is configured."""
+    docs = [parsed_json(title, parse(title)) for title in args.titles]
+    out.data(docs)
+    for doc in docs:
+        if not doc["parsed"]:
+            out.say("cli.not_a_release", title=doc["input"])
+            continue
+        fields = [(k, v) for k, v in doc.items() if k not in ("input", "parsed") and v not in (None, [], False)]
+        out.text(clean(doc["input"]))
+        out.text(table(["FIELD", "VALUE"], [[k, v] for k, v in fields]))
+        out.text("")
+    return 0

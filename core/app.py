@@ -1,0 +1,147 @@
+"""Composition root: opens the store, builds adapters from configured integrations, wires services."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from core import errors
+from core.http import TMDB_POLICY, HttpPolicy, HttpService
+from core.ports import DownloadClient, Indexer, MetadataProvider
+from core.registry import AdapterSpec, spec_for
+from core.secrets import SecretBox
+from core.services.grab import ClientSettings, GrabService
+from core.services.metadata import MetadataSearch
+from core.services.queue import QueueService
+from core.services.search import ReleaseSearch
+from core.store.cache import StoreCache
+from core.store.database import Store
+from core.store.integrations import list_integrations, reveal
+from core.store.models import Integration, IntegrationCategory
+
+log = logging.getLogger(__name__)
+
+
+def indexer_policy(options: dict[str, Any]) -> HttpPolicy:
+    """Indexers set their own budget: `rate` is [requests, seconds]; none means unlimited."""
+    rate = options.get("rate")
+    return HttpPolicy(
+        rate=(float(rate[0]), float(rate[1])) if rate else None,
+        deadline=float(options.get("timeout", 20.0)),
+        retries=1,
+    )
+
+
+class Outpost:
+    """One running Outpost: `async with Outpost(data_dir) as app:`."""
+
+    def __init__(self, data_dir: Path, *, database_url: str | None = None) -> None:
+        self.data_dir = data_dir
+        self.store = Store(data_dir, database_url)
+        self._box: SecretBox | None = None
+        self._https: list[HttpService] = []
+        self._adapters: dict[str, Any] = {}
+        # integrations that could not be built, e.g. their secret needs re-entering
+        self.unavailable: dict[str, errors.OutpostError] = {}
+
+    async def __aenter__(self) -> Outpost:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def open(self) -> None:
+        await self.store.open()
+        self._box = SecretBox.load(self.data_dir)
+
+    async def aclose(self) -> None:
+        for adapter in self._adapters.values():
+            await adapter.aclose()
+        for http in self._https:
+            await http.aclose()
+        self._adapters.clear()
+        self._https.clear()
+        await self.store.close()
+
+    @property
+    def box(self) -> SecretBox:
+        if self._box is None:
+            raise errors.StoreError("Outpost is not open")
+        return self._box
+
+    async def indexers(self) -> dict[str, Indexer]:
+        return await self._build_all(IntegrationCategory.INDEXER)
+
+    async def clients(self) -> dict[str, DownloadClient]:
+        return await self._build_all(IntegrationCategory.CLIENT)
+
+    async def providers(self) -> list[MetadataProvider]:
+        return list((await self._build_all(IntegrationCategory.PROVIDER)).values())
+
+    async def release_search(self) -> ReleaseSearch:
+        return ReleaseSearch(list((await self.indexers()).values()))
+
+    async def metadata_search(self) -> MetadataSearch:
+        return MetadataSearch(await self.providers())
+
+    async def queue(self) -> QueueService:
+        return QueueService(await self.clients())
+
+    async def grabber(self) -> GrabService:
+        settings = {
+            row.name: ClientSettings(
+                category=row.options.get("category") or "outpost",
+                save_path=row.options.get("save_path"),
+            )
+            for row in await list_integrations(IntegrationCategory.CLIENT)
+        }
+        return GrabService(await self.clients(), await self.indexers(), settings)
+
+    async def _build_all(self, category: IntegrationCategory) -> dict[str, Any]:
+        built: dict[str, Any] = {}
+        for row in await list_integrations(category):
+            if not row.enabled:
+                continue
+            try:
+                built[row.name] = self.build(row)
+            except errors.OutpostError as err:
+                log.warning("%s %s is unavailable: %s", category.value, row.name, err)
+                self.unavailable[row.name] = err
+        return built
+
+    def build(self, row: Integration) -> Any:
+        """The adapter for one integration row, built once per process."""
+        if row.name in self._adapters:
+            return self._adapters[row.name]
+        spec = spec_for(row.kind, row.category)
+        secrets = reveal(self.box, row) if row.secret else {}
+        adapter = self._construct(spec, row, secrets)
+        self._adapters[row.name] = adapter
+        return adapter
+
+    def _http(self, name: str, policy: HttpPolicy, secrets: dict[str, str]) -> HttpService:
+        http = HttpService(name, policy, secrets=secrets.values())
+        self._https.append(http)
+        return http
+
+    def _construct(self, spec: AdapterSpec, row: Integration, secrets: dict[str, str]) -> Any:
+        cls = spec.load()
+        if spec.category is IntegrationCategory.INDEXER:
+            http = self._http(row.name, indexer_policy(row.options), secrets)
+            return cls(
+                row.name, row.url, http, api_key=secrets.get("api_key"), protocol=spec.protocol
+            )
+        if spec.category is IntegrationCategory.CLIENT:
+            http = self._http(row.name, HttpPolicy(retries=1), secrets)
+            return cls(
+                row.name, row.url, http, username=row.username, password=secrets.get("password")
+            )
+        http = self._http(row.name, TMDB_POLICY, secrets)
+        return cls(
+            http,
+            api_key=secrets.get("api_key", ""),
+            cache=StoreCache(),
+            base_url=row.url or spec.default_url,
+        )

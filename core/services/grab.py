@@ -1,0 +1,115 @@
+"""Grab: send a chosen release to the download client for its protocol and record it once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from core import errors
+from core.domain import DownloadRequest, Release
+from core.ports import DownloadClient, Indexer
+from core.releases import release_key
+from core.store.models import Grab, MediaRequest
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientSettings:
+    """Where a client should put Outpost's downloads."""
+
+    category: str = "outpost"
+    save_path: str | None = None
+
+
+class GrabService:
+    def __init__(
+        self,
+        clients: Mapping[str, DownloadClient],
+        indexers: Mapping[str, Indexer],
+        settings: Mapping[str, ClientSettings] | None = None,
+    ) -> None:
+        self._clients = dict(clients)
+        self._indexers = dict(indexers)
+        self._settings = dict(settings or {})
+
+    async def grab(
+        self,
+        release: Release,
+        *,
+        client: str | None = None,
+        request: MediaRequest | None = None,
+    ) -> Grab:
+        key = release_key(release)
+        existing = await Grab.get_or_none(release_key=key)
+        if existing is not None:
+            raise errors.Conflict(
+                f"{release.title!r} was already grabbed",
+                key="error.already_grabbed",
+                title=release.title,
+                client=existing.client,
+            )
+        name, target = self._pick_client(release, client)
+        settings = self._settings.get(name, ClientSettings())
+        download = await self._request(release, settings)
+        client_id = await target.add(download)
+        grab = await Grab.create(
+            release_key=key,
+            title=release.title[:1024],
+            indexer=release.indexer,
+            client=name,
+            client_id=client_id,
+            protocol=release.protocol.value,
+            size=release.size,
+            category=settings.category,
+            save_path=settings.save_path,
+            request=request,
+        )
+        log.info("grabbed %s with %s as %s", release.title, name, client_id)
+        return grab
+
+    def _pick_client(self, release: Release, wanted: str | None) -> tuple[str, DownloadClient]:
+        if wanted is not None:
+            found = self._clients.get(wanted)
+            if found is None:
+                raise errors.NotFound(
+                    f"no client named {wanted!r}", key="error.unknown_client", name=wanted
+                )
+            if found.protocol != release.protocol:
+                raise errors.UserError(
+                    f"client {wanted!r} cannot download {release.protocol.value} releases",
+                    key="error.client_protocol",
+                    name=wanted,
+                    protocol=release.protocol.value,
+                )
+            return wanted, found
+        for name, candidate in self._clients.items():
+            if candidate.protocol == release.protocol:
+                return name, candidate
+        raise errors.UserError(
+            f"no {release.protocol.value} client configured",
+            key="error.no_client",
+            protocol=release.protocol.value,
+        )
+
+    async def _request(self, release: Release, settings: ClientSettings) -> DownloadRequest:
+        """Prefer the file: we fetch it under our own URL policy rather than letting the client
+        fetch an indexer-supplied URL (which moves SSRF into the client)."""
+        base = DownloadRequest(
+            name=release.title,
+            category=settings.category,
+            save_path=settings.save_path,
+            info_hash=release.info_hash,
+        )
+        if release.download_url and not release.download_url.startswith("magnet:"):
+            indexer = self._indexers.get(release.indexer)
+            if indexer is not None:
+                return replace(base, torrent=await indexer.fetch(release.download_url))
+            return replace(base, url=release.download_url)
+        magnet = release.magnet_url or release.download_url
+        if magnet:
+            return replace(base, magnet=magnet)
+        raise errors.UserError(
+            f"{release.title!r} has no download link", key="error.no_link", title=release.title
+        )

@@ -1,0 +1,43 @@
+"""Health checks: one cheap real call per integration, answered as data the frontends phrase."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from core import errors
+from core.store.models import IntegrationCategory
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    name: str
+    category: IntegrationCategory
+    error: errors.OutpostError | None = None
+    facts: dict[str, Any] = field(default_factory=dict)  # version, categories ...
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+async def check(name: str, category: IntegrationCategory, adapter: Any, timeout: float = 20.0) -> Health:
+    try:
+        async with asyncio.timeout(timeout):
+            facts = await _probe(category, adapter)
+    except TimeoutError:
+        return Health(name, category, errors.Timeout(f"{name}: no answer", service=name))
+    except errors.OutpostError as err:
+        return Health(name, category, err)
+    return Health(name, category, None, facts)
+
+
+async def _probe(category: IntegrationCategory, adapter: Any) -> dict[str, Any]:
+    if category is IntegrationCategory.INDEXER:
+        caps = await adapter.capabilities()
+        return {"categories": len(caps.categories), "modes": sorted(caps.modes)}
+    if category is IntegrationCategory.CLIENT:
+        return {"version": await adapter.version()}
+    await adapter.test()
+    return {}

@@ -1,0 +1,114 @@
+"""Release search: fan out to every indexer that serves the kind, merge, rank, report failures."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from core import errors
+from core.domain import Capabilities, MediaKind, Release, SearchQuery
+from core.ports import Indexer
+from core.releases import DEFAULT_PROFILE, QualityProfile, Verdict, Wanted, rank
+
+log = logging.getLogger(__name__)
+
+# Newznab top-level category of each kind; an indexer whose caps list none of them is skipped.
+KIND_CATEGORIES: dict[MediaKind, tuple[int, ...]] = {
+    MediaKind.MOVIE: (2000,),
+    MediaKind.SERIES: (5000,),
+    MediaKind.MUSIC: (3000,),
+    MediaKind.BOOK: (7000,),
+    MediaKind.AUDIOBOOK: (3030, 3000, 7000),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IndexerFailure:
+    indexer: str
+    error: errors.OutpostError
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOutcome:
+    verdicts: list[Verdict]
+    failures: list[IndexerFailure]
+    skipped: list[str]  # indexers that do not serve the kind
+
+
+def serves(caps: Capabilities, kind: MediaKind | None) -> bool:
+    """Whether an indexer carries `kind`, judged by the categories its caps list (all, if none)."""
+    if kind is None or not caps.categories:
+        return True
+    ids = {c.id for c in caps.categories} | {s.id for c in caps.categories for s in c.subcategories}
+    wanted = KIND_CATEGORIES[kind]
+    return any(i in wanted or i // 1000 * 1000 in wanted for i in ids)
+
+
+def _merge_key(release: Release) -> tuple[str, ...]:
+    if release.info_hash:
+        return ("hash", release.info_hash.lower())
+    title = re.sub(r"[^a-z0-9]+", "", release.title.lower())
+    return ("title", title, str(release.size))
+
+
+def merge(releases: Sequence[Release]) -> list[Release]:
+    """Drop the same release seen on several indexers, keeping the best-seeded copy."""
+    best: dict[tuple[str, ...], Release] = {}
+    for release in releases:
+        key = _merge_key(release)
+        kept = best.get(key)
+        if kept is None or (release.seeders or 0) > (kept.seeders or 0):
+            best[key] = release
+    return list(best.values())
+
+
+class ReleaseSearch:
+    """Asks every indexer at once; each has its own deadline, and a failure costs only its results."""
+
+    def __init__(self, indexers: Sequence[Indexer], *, timeout: float = 20.0) -> None:
+        self._indexers = list(indexers)
+        self._timeout = timeout
+
+    async def search(
+        self,
+        query: SearchQuery,
+        wanted: Wanted | None = None,
+        *,
+        profile: QualityProfile = DEFAULT_PROFILE,
+        blocklist: Collection[str] = (),
+    ) -> SearchOutcome:
+        if not self._indexers:
+            raise errors.UserError("no indexer configured", key="error.no_indexers")
+        answers = await asyncio.gather(*(self._ask(i, query) for i in self._indexers))
+        releases: list[Release] = []
+        failures: list[IndexerFailure] = []
+        skipped: list[str] = []
+        for indexer, answer in zip(self._indexers, answers, strict=True):
+            if isinstance(answer, errors.OutpostError):
+                failures.append(IndexerFailure(indexer.name, answer))
+            elif answer is None:
+                skipped.append(indexer.name)
+            else:
+                releases.extend(answer)
+        verdicts = rank(merge(releases), wanted, profile, blocklist)
+        return SearchOutcome(verdicts, failures, skipped)
+
+    async def _ask(
+        self, indexer: Indexer, query: SearchQuery
+    ) -> list[Release] | errors.OutpostError | None:
+        try:
+            async with asyncio.timeout(self._timeout):
+                caps = await indexer.capabilities()
+                if not serves(caps, query.kind):
+                    return None
+                return await indexer.search(query)
+        except TimeoutError:
+            return errors.Timeout(
+                f"{indexer.name}: no answer within {self._timeout:g} s", service=indexer.name
+            )
+        except errors.OutpostError as err:
+            log.warning("indexer %s failed: %s", indexer.name, err)
+            return err
