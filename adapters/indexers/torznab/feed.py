@@ -1,0 +1,212 @@
+"""Turn a Torznab/Newznab RSS answer into `Release` objects; bad items are dropped, not fatal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element
+
+from adapters.indexers.torznab import values, xmldoc
+from core import errors
+from core.domain import Protocol, Release
+from core.redact import redact
+
+MAX_ITEMS = 1000
+MAX_CATEGORIES = 20
+_ENCLOSURE_TYPES = {Protocol.TORRENT: "bittorrent", Protocol.USENET: "nzb"}
+
+
+@dataclass(slots=True)
+class _Item:
+    """One `<item>` as the wire has it, before any judgement."""
+
+    text: dict[str, str] = field(default_factory=dict)
+    attrs: dict[str, list[str]] = field(default_factory=dict)
+    enclosures: list[tuple[str, str, str]] = field(default_factory=list)  # url, type, length
+    categories: list[str] = field(default_factory=list)
+    permalink: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FeedContext:
+    indexer: str
+    base_url: str  # ends with "/": relative links resolve against it
+    protocol: Protocol
+
+
+def parse_feed(xml: bytes, *, indexer: str, base_url: str, protocol: Protocol) -> list[Release]:
+    """Parse a search answer; an `<error>` document raises its typed error."""
+    body = xmldoc.clean(xml)
+    if xmldoc.looks_like_html(body, ""):
+        raise errors.Unavailable(
+            f"{indexer}: indexer returned a web page: blocked or down", service=indexer
+        )
+    root = xmldoc.load(body, indexer)
+    return releases_from(root, FeedContext(indexer, _with_slash(base_url), protocol))
+
+
+def releases_from(root: Element, context: FeedContext) -> list[Release]:
+    if root.tag == "error":
+        xmldoc.raise_error_document(root, context.indexer, redact)
+    if root.tag != "rss":
+        raise errors.BadResponse(
+            f"{context.indexer}: expected an RSS feed, got <{root.tag[:40]}>",
+            service=context.indexer,
+        )
+    found: list[Release] = []
+    for element in root.iter("item"):
+        release = parse_item(element, context)
+        if release is not None:
+            found.append(release)
+            if len(found) >= MAX_ITEMS:
+                break
+    return found
+
+
+def parse_item(element: Element, context: FeedContext) -> Release | None:
+    """One release, or None when the item has no usable title or no way to download it."""
+    item = _read(element)
+    title = values.title(item.text.get("title"))
+    if title is None:
+        return None
+    chosen = _enclosure(item, context.protocol)
+    magnet = _magnet(item, chosen)
+    download = values.web_url(chosen[0] if chosen else item.text.get("link"), context.base_url)
+    if download is None and magnet is None:
+        return None
+    protocol = _protocol(item, chosen, magnet, context.protocol)
+    torrent = protocol is Protocol.TORRENT
+    info_hash = _info_hash(item, magnet) if torrent else None
+    info_url = _info_url(item, context.base_url)
+    return Release(
+        title=title,
+        indexer=context.indexer,
+        protocol=protocol,
+        guid=_guid(item, context.base_url) or download or magnet or title,
+        download_url=download,
+        magnet_url=magnet if torrent else None,
+        info_hash=info_hash,
+        info_url=info_url,
+        size=_size(item, chosen),
+        seeders=values.count(_attr(item, "seeders")) if torrent else None,
+        peers=_peers(item) if torrent else None,
+        grabs=values.count(_attr(item, "grabs") or item.text.get("grabs")),
+        categories=_categories(item),
+        published=values.published(item.text.get("pubDate")),
+        download_volume_factor=_factor(item, "downloadvolumefactor"),
+        upload_volume_factor=_factor(item, "uploadvolumefactor"),
+        imdb_id=values.imdb_id(_attr(item, "imdbid") or _attr(item, "imdb")),
+        tmdb_id=values.small_id(_attr(item, "tmdbid") or _attr(item, "tmdb")),
+        tvdb_id=values.small_id(_attr(item, "tvdbid") or _attr(item, "thetvdb")),
+    )
+
+
+def _read(element: Element) -> _Item:
+    """One pass over the children; torznab: and newznab: attrs (any namespace) are merged."""
+    item = _Item()
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        if tag.endswith("}attr"):
+            name = (child.get("name") or "").strip().lower()
+            item.attrs.setdefault(name, []).append(child.get("value") or "")
+        elif tag == "enclosure":
+            encl = (child.get("url") or "", (child.get("type") or "").lower(), child.get("length"))
+            item.enclosures.append((encl[0], encl[1], encl[2] or ""))
+        elif tag == "category":
+            item.categories.append(child.text or "")
+        elif tag not in item.text:
+            item.text[tag] = child.text or ""
+            if tag == "guid":
+                item.permalink = (child.get("isPermaLink") or "").strip().lower() == "true"
+    return item
+
+
+def _attr(item: _Item, name: str) -> str | None:
+    found = item.attrs.get(name)
+    return found[0] if found else None
+
+
+def _enclosure(item: _Item, protocol: Protocol) -> tuple[str, str, str] | None:
+    """The enclosure of the indexer's own protocol when there are several, else the first."""
+    usable = [e for e in item.enclosures if e[0].strip()]
+    wanted = _ENCLOSURE_TYPES[protocol]
+    for enclosure in usable:
+        if wanted in enclosure[1]:
+            return enclosure
+    return usable[0] if usable else None
+
+
+def _magnet(item: _Item, chosen: tuple[str, str, str] | None) -> str | None:
+    link = chosen[0] if chosen else item.text.get("link")
+    return values.magnet(_attr(item, "magneturl")) or values.magnet(link)
+
+
+def _protocol(
+    item: _Item, chosen: tuple[str, str, str] | None, magnet: str | None, default: Protocol
+) -> Protocol:
+    kind = chosen[1] if chosen else ""
+    if "bittorrent" in kind:
+        return Protocol.TORRENT
+    if "nzb" in kind:
+        return Protocol.USENET
+    if magnet or values.info_hash(_attr(item, "infohash")):
+        return Protocol.TORRENT
+    return default
+
+
+def _info_hash(item: _Item, magnet: str | None) -> str | None:
+    found = values.info_hash(_attr(item, "infohash"))
+    if found is None and magnet is not None:
+        found = values.magnet_hash(magnet)
+    return found
+
+
+def _info_url(item: _Item, base: str) -> str | None:
+    comments = values.web_url(item.text.get("comments"), base)
+    if comments is not None or not item.permalink:
+        return comments
+    return values.web_url(item.text.get("guid"), base)
+
+
+def _guid(item: _Item, base: str) -> str | None:
+    raw = (item.text.get("guid") or "").strip()[: values.MAX_URL]
+    if raw and item.permalink:
+        return values.web_url(raw, base) or raw
+    return raw or None
+
+
+def _size(item: _Item, chosen: tuple[str, str, str] | None) -> int | None:
+    # The size attr first: an enclosure's length is often the .torrent file's own size.
+    for raw in (_attr(item, "size"), item.text.get("size"), chosen[2] if chosen else None):
+        found = values.size(raw)
+        if found is not None:
+            return found
+    return None
+
+
+def _peers(item: _Item) -> int | None:
+    peers = values.count(_attr(item, "peers"))
+    if peers is not None:
+        return peers
+    seeders, leechers = values.count(_attr(item, "seeders")), values.count(_attr(item, "leechers"))
+    # Torznab defines peers as seeders + leechers; some feeds send only the parts.
+    return seeders + leechers if seeders is not None and leechers is not None else None
+
+
+def _categories(item: _Item) -> tuple[int, ...]:
+    found: dict[int, None] = {}
+    for raw in (*item.attrs.get("category", ()), *item.categories):
+        value = values.number(raw, 999_999)
+        if value is not None and len(found) < MAX_CATEGORIES:
+            found[value] = None
+    return tuple(found)
+
+
+def _factor(item: _Item, name: str) -> float:
+    value = values.factor(_attr(item, name))
+    return 1.0 if value is None else value
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
