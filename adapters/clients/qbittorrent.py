@@ -1,0 +1,462 @@
+"""qBittorrent download client over WebAPI v2: cookie login, add, list, pause/resume, delete."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from core import errors
+from core.domain import ClientStatus, Download, DownloadFile, DownloadRequest, Protocol
+from core.http import HttpResponse, HttpService, raise_for_status
+
+log = logging.getLogger(__name__)
+
+ETA_INFINITE = 8640000  # qBittorrent's "no estimate"
+STOP_START_API = (2, 11)  # WebAPI version that renamed pause/resume to stop/start (qBittorrent 5.0)
+ADD_POLL_FIRST = 0.05  # the daemon lists a new torrent a moment after accepting it
+ADD_POLL_MAX = 0.5
+ADD_POLL_TIMEOUT = 10.0  # a URL add is fetched asynchronously by the daemon
+_HASH = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+_MAX_DEPTH = 64  # bencode nesting allowed before the metainfo is called hostile
+
+_PLAIN_STATES: Mapping[str, ClientStatus] = {
+    "error": ClientStatus.ERROR,
+    "missingFiles": ClientStatus.ERROR,
+    "metaDL": ClientStatus.METADATA,
+    "forcedMetaDL": ClientStatus.METADATA,
+    "pausedDL": ClientStatus.PAUSED,
+    "stoppedDL": ClientStatus.PAUSED,
+    "stalledDL": ClientStatus.STALLED,
+    "downloading": ClientStatus.DOWNLOADING,
+    "forcedDL": ClientStatus.DOWNLOADING,
+    "allocating": ClientStatus.DOWNLOADING,
+    "queuedDL": ClientStatus.QUEUED,
+    "checkingDL": ClientStatus.CHECKING,
+    "checkingResumeData": ClientStatus.CHECKING,
+}
+# Upload-side states mean "finished"; with progress < 1 only deselected files are missing,
+# except that a recheck, a pause or a queue slot is what the person should see.
+_UP_STATES: Mapping[str, ClientStatus] = {
+    "uploading": ClientStatus.COMPLETED,
+    "stalledUP": ClientStatus.COMPLETED,
+    "forcedUP": ClientStatus.COMPLETED,
+    "queuedUP": ClientStatus.QUEUED,
+    "pausedUP": ClientStatus.PAUSED,
+    "stoppedUP": ClientStatus.PAUSED,
+    "checkingUP": ClientStatus.CHECKING,
+}
+
+
+def map_state(state: str, progress: float) -> ClientStatus:
+    """Normalise a qBittorrent state string; UNKNOWN for states this adapter has never seen."""
+    if state in _PLAIN_STATES:
+        return _PLAIN_STATES[state]
+    if state in _UP_STATES:
+        return ClientStatus.COMPLETED if progress >= 1.0 else _UP_STATES[state]
+    if state == "moving":
+        return ClientStatus.COMPLETED if progress >= 1.0 else ClientStatus.DOWNLOADING
+    return ClientStatus.UNKNOWN
+
+
+def torrent_hash(data: bytes) -> str | None:
+    """The info-hash qBittorrent reports for .torrent bytes, or None if they are not metainfo.
+
+    Hashes the raw `info` bytes (never re-encoded), so odd but valid encodings still match.
+    Pure v2 torrents get the truncated SHA-256 that qBittorrent uses as their id.
+    """
+    try:
+        top = _dict_spans(data, 0)
+        if top is None or top[1] != len(data) or b"info" not in top[0]:
+            return None
+        start, end = top[0][b"info"]
+        info = _dict_spans(data, start)
+    except (ValueError, IndexError, RecursionError):
+        return None
+    if info is None:
+        return None
+    raw = data[start:end]
+    if b"pieces" not in info[0] and b"file tree" in info[0]:
+        return hashlib.sha256(raw).hexdigest()[:40]
+    return hashlib.sha1(raw).hexdigest()
+
+
+def _dict_spans(data: bytes, i: int) -> tuple[dict[bytes, tuple[int, int]], int] | None:
+    """Keys of the dict at `i` mapped to the byte span of their values, and the dict's end."""
+    if data[i : i + 1] != b"d":
+        return None
+    spans: dict[bytes, tuple[int, int]] = {}
+    i += 1
+    while data[i : i + 1] != b"e":
+        key_start = i
+        i = _skip(data, i, 0)
+        if data[key_start : key_start + 1] not in b"0123456789":
+            raise ValueError("dict key is not a string")
+        key = data[data.index(b":", key_start) + 1 : i]
+        value_start, i = i, _skip(data, i, 0)
+        spans[key] = (value_start, i)
+    return spans, i + 1
+
+
+def _skip(data: bytes, i: int, depth: int) -> int:
+    """End offset of the bencoded value at `i`; ValueError on malformed or too deep input."""
+    lead = data[i : i + 1]
+    if depth > _MAX_DEPTH or not lead:
+        raise ValueError("bencode too deep or truncated")
+    if lead == b"i":
+        end = data.index(b"e", i)
+        int(data[i + 1 : end])
+        return end + 1
+    if lead in (b"l", b"d"):
+        i += 1
+        while data[i : i + 1] != b"e":
+            i = _skip(data, i, depth + 1)
+        return i + 1
+    colon = data.index(b":", i, i + 21)  # a length prefix of 20 digits is already absurd
+    end = colon + 1 + int(data[i:colon])
+    if not lead.isdigit() or end > len(data):
+        raise ValueError("bad string length")
+    return end
+
+
+def magnet_hash(uri: str) -> str | None:
+    """The lower-case hex btih of a magnet link (hex or base32 form), or None."""
+    if not uri.lower().startswith("magnet:?"):
+        return None
+    for xt in parse_qs(urlsplit(uri).query).get("xt", []):
+        if not xt.lower().startswith("urn:btih:"):
+            continue
+        value = xt[9:]
+        if len(value) == 40 and _HASH.fullmatch(value):
+            return value.lower()
+        if len(value) == 32:
+            try:
+                return base64.b32decode(value.upper()).hex()
+            except binascii.Error:
+                return None
+    return None
+
+
+def _api_version(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.strip().split("."))
+    except ValueError:
+        raise errors.BadResponse(
+            "qBittorrent sent an unreadable WebAPI version", key="error.bad_version"
+        ) from None
+
+
+class QBittorrentClient:
+    """A `DownloadClient` for qBittorrent 4.x (WebAPI 2.8+) and 5.x (stop/start names)."""
+
+    protocol = Protocol.TORRENT
+
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        http: HttpService,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+    ) -> None:
+        self.name = name
+        self._base = url.rstrip("/")
+        self._http = http
+        self._username = username
+        self._password = password
+        http.add_secret(password)
+        self._logins = 0  # bumped by every successful login; guards against duplicate re-logins
+        self._login_lock = asyncio.Lock()
+        self._webapi: tuple[int, ...] | None = None
+        self._categories: set[str] = set()
+        self._unknown_states: set[str] = set()
+
+    # --- the port ---------------------------------------------------------------------------
+
+    async def version(self) -> str:
+        """The daemon's version, e.g. "v4.5.2"; also learns which endpoint names it speaks."""
+        response = await self._call("GET", "app/version")
+        await self._api()
+        return response.text.strip()
+
+    async def add(self, request: DownloadRequest) -> str:
+        """Hand over a .torrent, URL or magnet; returns the lower-case info-hash."""
+        _check_source(request)
+        if request.category:
+            await self._ensure_category(request.category)
+        known = request.info_hash or _hash_of(request)
+        before = None if known else await self._hashes(request.category)
+        added = await self._post_add(request)
+        if known or added:
+            return await self._await_listed(known or added or "")
+        return await self._await_new(request.category, before or set())
+
+    async def downloads(self, ids: list[str] | None = None) -> list[Download]:
+        if ids is not None and not ids:
+            return []
+        params = {"hashes": _hashes_param(ids)} if ids else None
+        rows = _json_list(await self._call("GET", "torrents/info", params=params), self.name)
+        return [self._download(row) for row in rows]
+
+    async def files(self, id: str) -> list[DownloadFile]:
+        """Files of one torrent; NotFound for a hash the client does not hold."""
+        params = {"hash": _hashes_param([id])}
+        response = await self._call("GET", "torrents/files", params=params, expect=(404, 409))
+        if response.status != 200:
+            raise errors.NotFound(f"{self.name}: no torrent {id}", key="error.download_not_found")
+        return [_file(row, self.name) for row in _json_list(response, self.name)]
+
+    async def pause(self, ids: list[str]) -> None:
+        await self._act("stop" if await self._modern() else "pause", ids)
+
+    async def resume(self, ids: list[str]) -> None:
+        await self._act("start" if await self._modern() else "resume", ids)
+
+    async def remove(self, ids: list[str], *, delete_files: bool) -> None:
+        if ids:
+            form = {"hashes": _hashes_param(ids), "deleteFiles": str(delete_files).lower()}
+            await self._call("POST", "torrents/delete", data=form)
+
+    async def free_space(self) -> int | None:
+        """Free bytes on the default save path's disk, as the daemon sees it."""
+        data = (await self._call("GET", "sync/maindata")).json()
+        state = data.get("server_state") if isinstance(data, dict) else None
+        value = state.get("free_space_on_disk") if isinstance(state, dict) else None
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # --- session ----------------------------------------------------------------------------
+
+    async def _call(
+        self, method: str, path: str, *, expect: tuple[int, ...] = (), **kwargs: Any
+    ) -> HttpResponse:
+        """One WebAPI call; logs in first, and once more if the session has expired (403)."""
+        if self._has_credentials and self._logins == 0:
+            await self._relogin(0)
+        seen = self._logins
+        response = await self._send(method, path, **kwargs)
+        if response.status == 403 and self._has_credentials:
+            await self._relogin(seen)
+            response = await self._send(method, path, **kwargs)
+        if response.status == 403:
+            raise errors.AuthFailed(f"{self.name}: access to {path} refused", service=self.name)
+        if response.status not in expect:
+            raise_for_status(response, self.name)
+        return response
+
+    @property
+    def _has_credentials(self) -> bool:
+        return self._username is not None and self._password is not None
+
+    async def _relogin(self, seen: int) -> None:
+        async with self._login_lock:
+            if self._logins == seen:  # nobody logged in while this caller waited
+                await self._login()
+
+    async def _login(self) -> None:
+        form = {"username": self._username or "", "password": self._password or ""}
+        headers = {"Referer": self._base + "/"}  # qBittorrent's CSRF check wants our own origin
+        response = await self._send("POST", "auth/login", data=form, headers=headers)
+        if response.status in (401, 403):  # 403: the daemon banned our address
+            raise errors.AuthFailed(f"{self.name}: login refused", service=self.name)
+        raise_for_status(response, self.name)
+        if response.text.strip() == "Fails.":
+            raise errors.AuthFailed(f"{self.name}: wrong username or password", service=self.name)
+        self._logins += 1
+        log.debug("%s: logged in", self.name)
+
+    async def _send(self, method: str, path: str, **kwargs: Any) -> HttpResponse:
+        return await self._http.request(method, f"{self._base}/api/v2/{path}", **kwargs)
+
+    async def _api(self) -> tuple[int, ...]:
+        if self._webapi is None:
+            self._webapi = _api_version((await self._call("GET", "app/webapiVersion")).text)
+        return self._webapi
+
+    async def _modern(self) -> bool:
+        return await self._api() >= STOP_START_API
+
+    async def _act(self, action: str, ids: list[str]) -> None:
+        if ids:
+            await self._call("POST", f"torrents/{action}", data={"hashes": _hashes_param(ids)})
+
+    # --- adding -----------------------------------------------------------------------------
+
+    async def _ensure_category(self, category: str) -> None:
+        if category in self._categories:
+            return
+        existing = (await self._call("GET", "torrents/categories")).json()
+        if not isinstance(existing, dict) or category not in existing:
+            form = {"category": category, "savePath": ""}
+            # 409: created meanwhile by someone else (or a name the add itself will refuse)
+            await self._call("POST", "torrents/createCategory", data=form, expect=(409,))
+        self._categories.add(category)
+
+    async def _post_add(self, request: DownloadRequest) -> str | None:
+        """POST torrents/add; returns the hash when a 5.x daemon reports it."""
+        flag = str(request.paused).lower()
+        form = {"paused": flag, "stopped": flag}  # 4.x name and 5.x name
+        if request.category:
+            form["category"] = request.category
+        if request.save_path:
+            form.update(savepath=request.save_path, autoTMM="false")
+        files = None
+        if request.torrent is not None:
+            files = {"torrents": ("release.torrent", request.torrent, "application/x-bittorrent")}
+        else:
+            form["urls"] = request.url or request.magnet or ""
+        response = await self._call(
+            "POST", "torrents/add", data=form, files=files, expect=(409, 415), retries=0
+        )
+        return self._added(response)
+
+    def _added(self, response: HttpResponse) -> str | None:
+        if response.status == 415:
+            raise errors.BadResponse(
+                f"{self.name}: not a valid torrent", service=self.name, key="error.bad_torrent"
+            )
+        body = response.text.strip()
+        if response.status == 409 or body == "Fails.":
+            raise errors.Conflict(
+                f"{self.name}: torrent already added", key="error.duplicate_download"
+            )
+        if not body.startswith("{"):
+            return None
+        report = response.json()  # 5.x (WebAPI 2.13+): counts and ids instead of "Ok."
+        if not isinstance(report, dict):
+            return None
+        if not report.get("success_count") and not report.get("pending_count"):
+            if report.get("failure_count"):
+                raise errors.Conflict(f"{self.name}: add failed", key="error.duplicate_download")
+        ids = report.get("added_torrent_ids")
+        first = ids[0] if isinstance(ids, list) and ids else None
+        return first.lower() if isinstance(first, str) and _HASH.fullmatch(first) else None
+
+    async def _hashes(
+        self, category: str | None, params: Mapping[str, str] | None = None
+    ) -> set[str]:
+        if category:
+            params = {"category": category}
+        rows = _json_list(await self._call("GET", "torrents/info", params=params), self.name)
+        return {row["hash"].lower() for row in rows if isinstance(row.get("hash"), str)}
+
+    async def _await_listed(self, info_hash: str) -> str:
+        """Wait until the daemon lists the torrent: it registers an add a moment after "Ok."."""
+        info_hash = info_hash.lower()
+        params = {"hashes": _hashes_param([info_hash])}
+        await self._poll(lambda: self._hashes(None, params), lambda found: info_hash in found)
+        return info_hash
+
+    async def _await_new(self, category: str | None, before: set[str]) -> str:
+        """Find the torrent a URL add created (the daemon fetches the URL on its own)."""
+        new = await self._poll(lambda: self._hashes(category), lambda found: bool(found - before))
+        return min(new - before)  # several only if someone else added at the same moment
+
+    async def _poll(
+        self, probe: Callable[[], Awaitable[set[str]]], done: Callable[[set[str]], bool]
+    ) -> set[str]:
+        deadline = time.monotonic() + ADD_POLL_TIMEOUT
+        wait = ADD_POLL_FIRST
+        while True:
+            found = await probe()
+            if done(found):
+                return found
+            if time.monotonic() + wait > deadline:
+                raise errors.BadResponse(
+                    f"{self.name}: the added torrent did not show up",
+                    service=self.name,
+                    key="error.download_not_confirmed",
+                )
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, ADD_POLL_MAX)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def _download(self, row: dict[str, Any]) -> Download:
+        state = _field(row, "state", str, self.name)
+        progress = float(_field(row, "progress", (int, float), self.name))
+        status = map_state(state, progress)
+        if status is ClientStatus.UNKNOWN and state not in self._unknown_states:
+            self._unknown_states.add(state)
+            log.warning("%s: unknown torrent state %r", self.name, state[:40])
+        eta = _int_or_none(row.get("eta"))
+        seeds = _int_or_none(row.get("num_complete"))
+        return Download(
+            id=_field(row, "hash", str, self.name).lower(),
+            name=_field(row, "name", str, self.name),
+            client=self.name,
+            status=status,
+            raw_status=state,
+            progress=progress,
+            size=int(_field(row, "size", int, self.name)),
+            category=_str_or_none(row.get("category")),
+            save_path=_str_or_none(row.get("save_path")),
+            content_path=_str_or_none(row.get("content_path")),
+            eta=eta if eta is not None and eta < ETA_INFINITE else None,
+            download_speed=_int_or_none(row.get("dlspeed")) or 0,
+            seeders=seeds,
+        )
+
+
+def _check_source(request: DownloadRequest) -> None:
+    sources = [s for s in (request.url, request.magnet, request.torrent) if s is not None]
+    if len(sources) != 1:
+        raise errors.UserError("give exactly one of url, magnet or torrent", key="error.bad_input")
+
+
+def _hash_of(request: DownloadRequest) -> str | None:
+    if request.torrent is not None:
+        return torrent_hash(request.torrent)
+    return magnet_hash(request.magnet or request.url or "")
+
+
+def _hashes_param(ids: list[str]) -> str:
+    """`h1|h2`; refuses anything but hashes, so "all" or a "|" can never widen the call."""
+    for id in ids:
+        if not _HASH.fullmatch(id):
+            raise errors.NotFound(
+                f"not a torrent hash: {id[:80]!r}", key="error.download_not_found"
+            )
+    return "|".join(id.lower() for id in ids)
+
+
+def _json_list(response: HttpResponse, service: str) -> list[dict[str, Any]]:
+    data = response.json()
+    if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+        raise errors.BadResponse(f"{service}: expected a list from {response.url}", service=service)
+    return data
+
+
+def _field(row: Mapping[str, Any], key: str, kind: type | tuple[type, ...], service: str) -> Any:
+    value = row.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise errors.BadResponse(f"{service}: torrent field {key!r} missing", service=service)
+    return value
+
+
+def _file(row: Mapping[str, Any], service: str) -> DownloadFile:
+    return DownloadFile(
+        name=_field(row, "name", str, service),
+        size=int(_field(row, "size", int, service)),
+        progress=float(_field(row, "progress", (int, float), service)),
+    )
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _int_or_none(value: Any) -> int | None:
+    """A non-negative int from the wire, else None (qBittorrent uses -1 for "unknown")."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return int(value) if ok else None

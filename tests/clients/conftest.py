@@ -1,0 +1,82 @@
+"""Fixtures for download-client tests: one real qbittorrent-nox per session, cleaned per test."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import TypeVar
+
+import pytest
+import pytest_asyncio
+
+from adapters.clients.qbittorrent import QBittorrentClient
+from core.http import HttpPolicy, HttpService
+from tests.support.daemons import QBittorrentDaemon
+from tests.support.torrents import Torrent, make_torrent
+
+T = TypeVar("T")
+
+# A recognisable password: tests assert it never shows up in error texts or logs.
+CANARY = "canary-" + secrets.token_hex(8)
+TEST_POLICY = HttpPolicy(deadline=15.0, retries=1, backoff=0.05)
+
+
+@pytest.fixture(scope="session")
+def qbt_daemon() -> Iterator[QBittorrentDaemon]:
+    if not QBittorrentDaemon.available():
+        pytest.skip("qbittorrent-nox is not installed (apt-get install qbittorrent-nox)")
+    with QBittorrentDaemon(interface_address="127.0.0.3", password=CANARY) as daemon:
+        yield daemon
+
+
+@pytest.fixture
+def daemon(qbt_daemon: QBittorrentDaemon) -> Iterator[QBittorrentDaemon]:
+    """The session daemon with no torrents and no categories, before and after the test."""
+    qbt_daemon.clear()
+    yield qbt_daemon
+    qbt_daemon.clear()
+
+
+def make_client(
+    daemon: QBittorrentDaemon, *, password: str | None = None, username: str | None = None
+) -> QBittorrentClient:
+    http = HttpService("qbittorrent", TEST_POLICY)
+    return QBittorrentClient(
+        "qbt",
+        daemon.url,
+        http,
+        username=username or daemon.username,
+        password=password or daemon.password,
+    )
+
+
+@pytest_asyncio.fixture(loop_scope="function")
+async def qbt(daemon: QBittorrentDaemon) -> AsyncIterator[QBittorrentClient]:
+    client = make_client(daemon)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def new_torrent() -> Callable[..., Torrent]:
+    """Small torrents with random payloads, so every test gets hashes of its own."""
+
+    def factory(name: str = "Outpost.Test", files: dict[str, bytes] | None = None) -> Torrent:
+        return make_torrent(name, files if files is not None else os.urandom(4096))
+
+    return factory
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], timeout: float = 10.0
+) -> T:
+    """Poll `probe` until `accept` holds (the daemon applies changes ~1 s later); the last value."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    value = await probe()
+    while not accept(value) and loop.time() < deadline:
+        await asyncio.sleep(0.1)
+        value = await probe()
+    return value
