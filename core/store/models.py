@@ -7,6 +7,7 @@ Secrets live in `Integration.secret` as Fernet ciphertext (see `core.secrets`), 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -70,8 +71,11 @@ class Integration(Model):
     url = fields.CharField(max_length=1024, default="")
     username = fields.CharField(max_length=255, null=True)
     secret = fields.TextField(null=True)  # Fernet token of a JSON object {"api_key": ..., ...}
-    options = fields.JSONField(default=dict)  # non-secret settings: categories, rate, save path
+    options: fields.JSONField[dict[str, Any]] = fields.JSONField(
+        default=dict
+    )  # non-secret settings: categories, rate, save path
     enabled = fields.BooleanField(default=True)
+    priority = fields.IntField(default=25)  # 1..50, lower is asked first (Prowlarr's scale)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -108,7 +112,9 @@ class FoundRelease(Model):
     release_key = fields.CharField(max_length=128, db_index=True)
     title = fields.CharField(max_length=1024)
     indexer = fields.CharField(max_length=64)
-    payload = fields.JSONField()  # the Release and the query that found it
+    payload: fields.JSONField[dict[str, Any]] = (
+        fields.JSONField()
+    )  # the Release and the query that found it
     request: fields.ForeignKeyNullableRelation[MediaRequest] = fields.ForeignKeyField(
         "models.MediaRequest", related_name="found", null=True, on_delete=fields.SET_NULL
     )
@@ -157,7 +163,7 @@ class BlocklistEntry(Model):
 
 class Setting(Model):
     key = fields.CharField(max_length=128, primary_key=True)
-    value = fields.JSONField()
+    value: fields.JSONField[Any] = fields.JSONField()
 
     class Meta:
         table = "setting"

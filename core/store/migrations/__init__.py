@@ -1,0 +1,1 @@
+"""Tortoise migrations for the `models` app; applied by `Store.open()` at start."""
