@@ -1,4 +1,4 @@
-"""The one way adapters speak HTTP: timeouts, a deadline, retries, rate limits, a size cap, redaction.
+"""The one way adapters speak HTTP: timeouts, deadline, retries, rate limits, size cap, redaction.
 
 Each external service gets one `HttpService` (one pooled `httpx.AsyncClient`, one rate limiter),
 built by the composition root and injected into its adapter. Errors leave as `core.errors` types
@@ -13,9 +13,12 @@ import email.utils
 import json as _json
 import logging
 import random
+import ssl
 import time
+import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Any
 
 import httpx
@@ -27,6 +30,8 @@ from core.redact import redact, register
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504, 429})
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+_COOKIE_SECRET_LEN = 8  # shorter cookie values are flags ("lang=en"), not sessions
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,17 +56,22 @@ MUSICBRAINZ_POLICY = HttpPolicy(rate=(1, 1.0))
 
 @dataclass(frozen=True, slots=True)
 class HttpResponse:
+    """A complete, size-checked answer. `content` is decoded; the repr shows no body or headers."""
+
     status: int
-    headers: httpx.Headers
-    content: bytes
+    headers: httpx.Headers = field(repr=False)
+    content: bytes = field(repr=False)
     url: str  # redacted
 
     @property
     def text(self) -> str:
-        return self.content.decode(_charset(self.headers), errors="replace")
+        try:
+            return self.content.decode(_charset(self.headers), errors="replace")
+        except LookupError:  # a charset Python does not know
+            return self.content.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        """Strict JSON: NaN/Infinity refused, runaway nesting and huge numbers become BadResponse."""
+        """Strict JSON: NaN/Infinity refused; runaway nesting and huge numbers are BadResponse."""
         try:
             return _json.loads(self.content.decode("utf-8-sig"), parse_constant=_reject_constant)
         except (ValueError, RecursionError, UnicodeDecodeError) as err:
@@ -71,7 +81,7 @@ class HttpResponse:
 
     @property
     def content_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+        return str(self.headers.get("content-type", "")).split(";")[0].strip().lower()
 
 
 def _reject_constant(name: str) -> Any:
@@ -79,31 +89,71 @@ def _reject_constant(name: str) -> Any:
 
 
 def _charset(headers: httpx.Headers) -> str:
-    for part in headers.get("content-type", "").split(";")[1:]:
+    for part in str(headers.get("content-type", "")).split(";")[1:]:
         key, _, value = part.strip().partition("=")
         if key.lower() == "charset" and value:
-            return value.strip("\"'")
+            return str(value.strip("\"'"))
     return "utf-8"
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or HTTP-date); None if absent or bad."""
-    if not value:
+    """Seconds to wait from a Retry-After header (seconds or HTTP-date); None if absent or bad.
+
+    A date in the past means 0; a negative or non-numeric count is bad. Clamping to a
+    maximum is the caller's policy.
+    """
+    if not value or not value.strip():
         return None
     value = value.strip()
     try:
         seconds = float(value)
     except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if when is None:
-            return None
-        seconds = when.timestamp() - (time.time() if now is None else now)
-    if seconds != seconds:  # NaN
+        return _seconds_until(value, time.time() if now is None else now)
+    if seconds != seconds or seconds < 0:  # NaN, or a negative count
         return None
-    return max(0.0, seconds)
+    return seconds
+
+
+def _seconds_until(value: str, now: float) -> float | None:
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+        if when.tzinfo is None:  # "-0000" means UTC with unknown origin
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, when.timestamp() - now)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+class _Decoder:
+    """Content-Encoding decoder that never inflates more than the room left under the cap."""
+
+    def __init__(self, encoding: str) -> None:
+        self._encoding = encoding.strip().lower()
+        self._first = True
+        self._zlib: Any = None
+        if self._encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif self._encoding == "deflate":
+            self._zlib = zlib.decompressobj()
+        elif self._encoding not in ("", "identity"):
+            raise ValueError(f"unsupported content-encoding {self._encoding[:32]!r}")
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        """Decode `data`; at most room + 1 bytes come out, so passing the cap shows."""
+        if self._zlib is None:
+            return data
+        first, self._first = self._first, False
+        try:
+            return bytes(self._zlib.decompress(data, room + 1))
+        except zlib.error:
+            if not (first and self._encoding == "deflate"):
+                raise
+            # Some servers send raw deflate without the zlib header.
+            self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+            return bytes(self._zlib.decompress(data, room + 1))
+
+    def flush(self) -> bytes:
+        return b"" if self._zlib is None else bytes(self._zlib.flush())
 
 
 class HttpService:
@@ -118,25 +168,38 @@ class HttpService:
         headers: Mapping[str, str] | None = None,
         secrets: Iterable[str | None] = (),
         transport: httpx.AsyncBaseTransport | None = None,
-        verify: bool = True,
+        verify: bool | str | ssl.SSLContext = True,
     ) -> None:
         self.service = service
         self.policy = policy or HttpPolicy()
         self._secrets = [s for s in secrets if s]
-        register(*self._secrets)
-        p = self.policy
-        self._limiter = AsyncLimiter(p.rate[0], p.rate[1]) if p.rate else None
-        self._client = httpx.AsyncClient(
-            base_url=base_url,
-            headers={"User-Agent": "Outpost/0.1", **(headers or {})},
-            timeout=httpx.Timeout(p.read_timeout, connect=p.connect_timeout),
-            follow_redirects=False,
-            transport=transport,
-            verify=verify,
-        )
+        register(*self._secrets)  # masked in logs from the first line on
+        self._base_url = base_url
+        self._headers = dict(headers or {})
+        self._transport = transport
+        self._verify = verify
+        self._client_: httpx.AsyncClient | None = None
+        self._limiter_: AsyncLimiter | None = None
 
     def __repr__(self) -> str:
         return f"HttpService({self.service!r})"
+
+    @property
+    def _client(self) -> httpx.AsyncClient:
+        """The pooled client, built on first use (building loads certificates: not in __init__)."""
+        if self._client_ is None:
+            p = self.policy
+            self._client_ = httpx.AsyncClient(
+                base_url=self._base_url,
+                # Only encodings _Decoder can bound; never br/zstd, which httpx may advertise.
+                headers={"User-Agent": "Outpost/0.1", "Accept-Encoding": "gzip, deflate"}
+                | self._headers,
+                timeout=httpx.Timeout(p.read_timeout, connect=p.connect_timeout),
+                follow_redirects=False,
+                transport=self._transport,
+                verify=self._verify,
+            )
+        return self._client_
 
     def add_secret(self, *values: str | None) -> None:
         self._secrets.extend(v for v in values if v)
@@ -153,7 +216,8 @@ class HttpService:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._client_ is not None:
+            await self._client_.aclose()
 
     async def get(self, url: str, **kwargs: Any) -> HttpResponse:
         return await self.request("GET", url, **kwargs)
@@ -177,16 +241,18 @@ class HttpService:
     ) -> HttpResponse:
         """Send one call. 4xx (but 429) come back to the caller; 5xx, 429 and network
         errors are retried, then raised as `Unavailable`, `RateLimited` or `Unreachable`."""
-        request = self._client.build_request(
-            method, url, params=params, data=data, files=files, json=json, headers=headers
-        )
+        request = self._build(method, url, params, data, files, json, headers)
         safe_url = self.redact(str(request.url))
-        limit = max_bytes or self.policy.max_bytes
-        budget = deadline or self.policy.deadline
+        limit = self.policy.max_bytes if max_bytes is None else max_bytes
+        budget = self.policy.deadline if deadline is None else deadline
+        attempts = 1 + (self.policy.retries if retries is None else max(0, retries))
+        timer = asyncio.timeout(budget)
         try:
-            async with asyncio.timeout(budget):
-                return await self._attempts(request, safe_url, limit, retries, budget)
+            async with timer:
+                return await self._attempts(request, safe_url, limit, attempts, budget)
         except TimeoutError:
+            if not timer.expired():
+                raise
             raise errors.Timeout(
                 f"{self.service}: no complete answer from {safe_url} within {budget:g} s",
                 service=self.service,
@@ -195,41 +261,48 @@ class HttpService:
     def redact(self, text: str) -> str:
         return redact(text, self._secrets)
 
+    def _build(self, method: str, url: str, *args: Any) -> httpx.Request:
+        params, data, files, json, headers = args
+        try:
+            return self._client.build_request(
+                method, url, params=params, data=data, files=files, json=json, headers=headers
+            )
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as err:
+            raise errors.UserError(
+                f"{self.service}: cannot call {self.redact(url)} ({type(err).__name__})",
+                key="error.bad_url",
+            ) from None
+
     async def _attempts(
-        self,
-        request: httpx.Request,
-        safe_url: str,
-        limit: int,
-        retries: int | None,
-        budget: float,
+        self, request: httpx.Request, safe_url: str, limit: int, attempts: int, budget: float
     ) -> HttpResponse:
         started = time.monotonic()
-        attempts = 1 + (self.policy.retries if retries is None else retries)
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
             try:
                 response = await self._send(request, safe_url, limit)
             except httpx.TransportError as err:
-                if last:
+                if last or isinstance(err, httpx.UnsupportedProtocol):
                     raise self._transport_error(err, safe_url) from None
+                log.debug("%s: %s from %s, retrying", self.service, type(err).__name__, safe_url)
                 await self._sleep(self._backoff(attempt), started, budget, None, safe_url)
                 continue
             if response.status not in RETRY_STATUSES:
                 return response
-            wait = parse_retry_after(response.headers.get("retry-after"))
-            if wait is not None:
-                wait = min(wait, self.policy.max_retry_after)
+            wait = self._retry_after(response)
             if last:
                 raise self._status_error(response, wait)
             log.debug("%s: HTTP %s from %s, retrying", self.service, response.status, safe_url)
-            await self._sleep(
-                wait if wait is not None else self._backoff(attempt),
-                started,
-                budget,
-                response,
-                safe_url,
-            )
+            pause = wait if wait is not None else self._backoff(attempt)
+            await self._sleep(pause, started, budget, response, safe_url)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _retry_after(self, response: HttpResponse) -> float | None:
+        """The peer's Retry-After on 429/503, clamped: a peer must not park us for a day."""
+        if response.status not in RETRY_AFTER_STATUSES:
+            return None
+        wait = parse_retry_after(response.headers.get("retry-after"))
+        return None if wait is None else min(wait, self.policy.max_retry_after)
 
     async def _sleep(
         self,
@@ -250,7 +323,7 @@ class HttpService:
         await asyncio.sleep(seconds)
 
     def _backoff(self, attempt: int) -> float:
-        base = min(self.policy.backoff * 2 ** (attempt - 1), self.policy.max_backoff)
+        base = min(self.policy.backoff * 2.0 ** (attempt - 1), self.policy.max_backoff)
         return base * (0.5 + random.random() / 2)
 
     async def _send(self, request: httpx.Request, safe_url: str, limit: int) -> HttpResponse:
@@ -258,17 +331,47 @@ class HttpService:
             await self._limiter.acquire()
         response = await self._client.send(request, stream=True)
         try:
-            declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > limit:
+            self._remember_cookies(response)
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
                 raise self._too_large(safe_url, limit)
-            body = bytearray()
-            async for chunk in response.aiter_bytes():  # decoded bytes: a gzip bomb counts in full
-                body += chunk
-                if len(body) > limit:
-                    raise self._too_large(safe_url, limit)
+            body = await self._read(response, safe_url, limit)
         finally:
             await response.aclose()
-        return HttpResponse(response.status_code, response.headers, bytes(body), safe_url)
+        return HttpResponse(response.status_code, response.headers, body, safe_url)
+
+    async def _read(self, response: httpx.Response, safe_url: str, limit: int) -> bytes:
+        """Read and decode the body, counting decoded bytes: a gzip bomb stops at the cap."""
+        try:
+            decoder = _Decoder(response.headers.get("content-encoding", ""))
+            body = bytearray()
+            async for raw in response.aiter_raw():
+                body += decoder.feed(raw, limit - len(body))
+                if len(body) > limit:
+                    raise self._too_large(safe_url, limit)
+            body += decoder.flush()
+        except (ValueError, zlib.error) as err:
+            raise errors.BadResponse(
+                f"{self.service}: undecodable body from {safe_url} ({err})",
+                service=self.service,
+                key="error.bad_encoding",
+            ) from None
+        if len(body) > limit:
+            raise self._too_large(safe_url, limit)
+        return bytes(body)
+
+    @property
+    def _limiter(self) -> AsyncLimiter | None:
+        if self._limiter_ is None and self.policy.rate is not None:
+            self._limiter_ = AsyncLimiter(*self.policy.rate)
+        return self._limiter_
+
+    def _remember_cookies(self, response: httpx.Response) -> None:
+        # Session cookies (qBittorrent SID, tracker logins) are secrets nobody registered.
+        for header in response.headers.get_list("set-cookie"):
+            value = header.split(";", 1)[0].partition("=")[2].strip().strip('"')
+            if len(value) >= _COOKIE_SECRET_LEN and value not in self._secrets:
+                self.add_secret(value)
 
     def _too_large(self, safe_url: str, limit: int) -> errors.ResponseTooLarge:
         return errors.ResponseTooLarge(

@@ -7,60 +7,122 @@ tokens, cookies, JSON password fields) are masked even when nobody registered th
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 import threading
 from collections.abc import Iterable
+from urllib.parse import quote, quote_plus
 
 MASK = "***"
 
-_PARAM_NAMES = (
-    r"api[_-]?key|apikey|access[_-]?token|token|passkey|pass|passwd|password|auth|authkey|"
-    r"secret|sid|session[_-]?id|key|cookie|x-api-key|rss[_-]?key"
+# Names whose value is secret even with a glued prefix ("ControlPassword", "jackett_apikey").
+_STRONG = re.compile(
+    r"(?:api_?key|access_?token|token|pass_?key|password|passwd|pwd|secret|auth_?key|"
+    r"rss_?key|torrent_?pass|authorization|credentials?)$"
 )
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # query strings and form bodies: ?apikey=abc&x / password=abc
-    (re.compile(rf"(?i)(\b(?:{_PARAM_NAMES})=)[^&\s\"'<>;,]+"), rf"\1{MASK}"),
-    # JSON or dict reprs: "password": "abc" / 'api_key': 'abc'
-    (
-        re.compile(rf"(?i)([\"'](?:{_PARAM_NAMES})[\"']\s*:\s*[\"'])[^\"']*"),
-        rf"\1{MASK}",
-    ),
-    # Authorization headers
-    (re.compile(r"(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{6,}"), rf"\1 {MASK}"),
+# Names that are secret only as a whole word or after a separator ("X-Api-Key", "sid").
+_WEAK = frozenset({"key", "pass", "auth", "sid", "session", "sessionid", "cookie", "username"})
+# Header names whose whole value, to the end of the line, is secret.
+_HEADERS = r"(?:proxy-)?authorization|set-cookie|cookie"
+
+_NAME = r"[A-Za-z0-9_.-]{1,64}"
+_EDGE = r"(?<![A-Za-z0-9_.-])"  # a name starts a run, so each run is tried once (linear time)
+_HEADER_LINE = re.compile(rf"(?i)\b((?:{_HEADERS})\s*:\s*)\S[^\r\n]*")
+_QUERY = re.compile(rf"{_EDGE}({_NAME})=([^&\s\"'<>;,]+)")
+_COLON = re.compile(rf"{_EDGE}({_NAME})(\s*:\s*)([^\s\"',;{{}}\[\]]+)")
+_QUOTED = re.compile(rf"([\"'])({_NAME})\1(\s*:\s*)([\"'])((?:\\.|(?!\4)[^\\\n])*)\4")
+_NAME_VALUE = re.compile(  # NZBGet config: {"Name": "ControlPassword", "Value": "..."}
+    rf"(\"Name\"\s*:\s*\"({_NAME})\"\s*,\s*\"Value\"\s*:\s*\")((?:\\.|[^\"\\])*)\""
+)
+_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"), rf"\1{MASK}"),
     # Telegram bot tokens anywhere, including URL paths: bot123456:AA...
     (re.compile(r"\b(bot)?\d{5,}:[A-Za-z0-9_-]{20,}"), rf"\1{MASK}"),
-    # Cookies and Set-Cookie values
-    (re.compile(r"(?i)\b(SID|session|sessionid|_session)=([^;\s]+)"), rf"\1={MASK}"),
+    # Discord webhook URLs: /api/webhooks/<id>/<token>
+    (re.compile(r"(?i)(/webhooks/\d+/)[A-Za-z0-9._-]+"), rf"\1{MASK}"),
     # user:password@ in URLs
     (re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^:/@\s]+:)[^@/\s]+@"), rf"\1{MASK}@"),
 )
 
-_known: set[str] = set()
+_known: tuple[str, ...] = ()  # longest first, so a secret containing another is masked whole
 _lock = threading.Lock()
 _MIN_LEN = 4  # shorter values would mask ordinary words
 
 
+def is_secret_name(name: str) -> bool:
+    """True for a parameter, field or header name whose value must be masked."""
+    lowered = name.lower().replace("-", "_")
+    if _STRONG.search(lowered):
+        return True
+    last = re.split(r"[_.]", lowered)[-1]
+    return last in _WEAK
+
+
+def _variants(value: str) -> set[str]:
+    # A secret travels percent-encoded in URLs and form bodies: mask those spellings too.
+    return {value, quote(value, safe=""), quote_plus(value, safe="")}
+
+
 def register(*values: str | None) -> None:
     """Remember secret values so that they are masked wherever they appear."""
+    global _known
+    fresh = {v for value in values if value and len(value) >= _MIN_LEN for v in _variants(value)}
+    if not fresh:
+        return
     with _lock:
-        for value in values:
-            if value and len(value) >= _MIN_LEN:
-                _known.add(value)
+        if fresh.issubset(_known):
+            return
+        _known = tuple(sorted(fresh.union(_known), key=len, reverse=True))
 
 
 def redact(text: str, extra: Iterable[str] = ()) -> str:
     """Return `text` with every known secret and every secret-shaped value masked."""
     if not text:
         return text
-    with _lock:
-        values = sorted(_known.union(v for v in extra if v and len(v) >= _MIN_LEN), key=len)
-    for value in reversed(values):  # longest first, so a secret containing another is masked whole
+    values: Iterable[str] = _known
+    more = {v for value in extra if value and len(value) >= _MIN_LEN for v in _variants(value)}
+    if more:
+        values = sorted(more.union(_known), key=len, reverse=True)
+    for value in values:
         if value in text:
             text = text.replace(value, MASK)
-    for pattern, replacement in _PATTERNS:
+    return _mask_shapes(text)
+
+
+def _mask_shapes(text: str) -> str:
+    text = _HEADER_LINE.sub(rf"\1{MASK}", text)
+    text = _QUERY.sub(_mask_pair, text)
+    text = _QUOTED.sub(_mask_quoted, text)
+    text = _NAME_VALUE.sub(_mask_name_value, text)
+    text = _COLON.sub(_mask_colon, text)
+    for pattern, replacement in _SHAPES:
         text = pattern.sub(replacement, text)
     return text
+
+
+def _mask_pair(match: re.Match[str]) -> str:
+    name = match[1]
+    return f"{name}={MASK}" if is_secret_name(name) else match[0]
+
+
+def _mask_quoted(match: re.Match[str]) -> str:
+    quote_, name, colon, value_quote = match[1], match[2], match[3], match[4]
+    if not is_secret_name(name) or not match[5]:
+        return match[0]
+    return f"{quote_}{name}{quote_}{colon}{value_quote}{MASK}{value_quote}"
+
+
+def _mask_name_value(match: re.Match[str]) -> str:
+    return f'{match[1]}{MASK}"' if is_secret_name(match[2]) else match[0]
+
+
+def _mask_colon(match: re.Match[str]) -> str:
+    # "password: x" is a label; "auth: failed" is prose, so only strong names count here.
+    name, colon, value = match[1], match[2], match[3]
+    if value == MASK or not _STRONG.search(name.lower().replace("-", "_")):
+        return match[0]
+    return f"{name}{colon}{MASK}"
 
 
 class Secret:
@@ -81,7 +143,9 @@ class Secret:
     __str__ = __repr__
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
+        if not isinstance(other, Secret):
+            return NotImplemented
+        return hmac.compare_digest(other._value.encode(), self._value.encode())
 
     def __hash__(self) -> int:
         return hash(self._value)
@@ -101,7 +165,7 @@ class RedactingFilter(logging.Filter):
         try:
             message = record.getMessage()
         except Exception:  # a broken format string must not hide the record
-            message = str(record.msg)
+            message = f"{record.msg} {record.args!r}"
         record.msg = redact(message)
         record.args = None
         if record.exc_info and not record.exc_text:
