@@ -57,9 +57,8 @@ class TmdbProvider:
         if kind is MediaKind.MOVIE:
             params["region"] = self._region
         if year is not None:
-            params["primary_release_year" if kind is MediaKind.MOVIE else "first_air_date_year"] = (
-                year
-            )
+            movie = kind is MediaKind.MOVIE
+            params["primary_release_year" if movie else "first_air_date_year"] = year
         body = await self._get(f"/search/{path_kind}", params)
         return await self._media_list(body, kind)
 
@@ -129,6 +128,7 @@ class TmdbProvider:
         self._image_base = wire.image_base(body)
 
     async def aclose(self) -> None:
+        """Close the HttpService: the composition root builds one per provider."""
         await self._http.aclose()
 
     # -- transport --------------------------------------------------------------------------
