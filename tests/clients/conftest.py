@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TypeVar
 
@@ -29,6 +30,13 @@ def qbt_daemon() -> Iterator[QBittorrentDaemon]:
         pytest.skip("qbittorrent-nox is not installed (apt-get install qbittorrent-nox)")
     with QBittorrentDaemon(interface_address="127.0.0.3", password=CANARY) as daemon:
         yield daemon
+
+
+@pytest.fixture(scope="session")
+def installed_version(qbt_daemon: QBittorrentDaemon) -> str:
+    """What the binary itself says, e.g. "v4.5.2"."""
+    argv = [qbt_daemon.binary, "--version"]
+    return subprocess.run(argv, capture_output=True, text=True, check=True).stdout.split()[-1]
 
 
 @pytest.fixture
@@ -70,11 +78,11 @@ def new_torrent() -> Callable[..., Torrent]:
 
 
 async def eventually(
-    probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], timeout: float = 10.0
+    probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], within: float = 10.0
 ) -> T:
     """Poll `probe` until `accept` holds (the daemon applies changes ~1 s later); the last value."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + within
     value = await probe()
     while not accept(value) and loop.time() < deadline:
         await asyncio.sleep(0.1)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,11 +24,10 @@ async def _one(qbt: QBittorrentClient, info_hash: str) -> list[Download]:
     return await qbt.downloads([info_hash])
 
 
-async def test_version_matches_the_installed_binary(qbt: QBittorrentClient) -> None:
-    installed = subprocess.run(
-        ["qbittorrent-nox", "--version"], capture_output=True, text=True, check=True
-    ).stdout.split()[-1]
-    assert await qbt.version() == installed
+async def test_version_matches_the_installed_binary(
+    qbt: QBittorrentClient, installed_version: str
+) -> None:
+    assert await qbt.version() == installed_version
 
 
 async def test_wrong_password_is_auth_failed_and_never_shows_the_password(
@@ -201,9 +199,7 @@ async def test_remove_with_files_deletes_the_data(
     files = await _complete(qbt, torrent, tmp_path)
     await qbt.remove([torrent.info_hash], delete_files=True)
     assert await eventually(lambda: _one(qbt, torrent.info_hash), lambda d: not d) == []
-    gone = await eventually(
-        _async(lambda: [p for p in files if p.exists()]), lambda left: not left
-    )
+    gone = await eventually(_async(lambda: [p for p in files if p.exists()]), lambda left: not left)
     assert gone == []
 
 

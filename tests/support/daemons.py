@@ -17,6 +17,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -125,6 +126,7 @@ class QBittorrentDaemon(_Daemon):
         self.local_host_auth = local_host_auth
         self.web_port = 0
         self.peer_port = 0
+        self._opener: urllib.request.OpenerDirector | None = None
 
     @property
     def url(self) -> str:
@@ -137,6 +139,7 @@ class QBittorrentDaemon(_Daemon):
 
     def start(self) -> QBittorrentDaemon:
         root = self._make_root()
+        self._opener = None
         self.web_port = free_port()
         self.peer_port = free_port(self.interface_address)
         self.download_dir.mkdir(exist_ok=True)
@@ -187,16 +190,28 @@ WebUI\\UseUPnP=false
 """
 
     def api(self, path: str, data: dict[str, str] | None = None) -> bytes:
-        """Call the WebAPI synchronously with a fresh login (for fixtures, not code under test)."""
+        """Call the WebAPI synchronously (for fixtures, not code under test); logs in as needed."""
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        for attempt in (1, 2):
+            opener = self._opener if self._opener is not None else self._login()
+            try:
+                with opener.open(f"{self.url}/api/v2/{path}", body, timeout=10) as reply:
+                    return bytes(reply.read())
+            except urllib.error.HTTPError as err:
+                if err.code != 403 or attempt == 2:
+                    raise
+                self._opener = None  # the session expired (or a test logged it out)
+        raise AssertionError("unreachable")
+
+    def _login(self) -> urllib.request.OpenerDirector:
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         login = urllib.parse.urlencode({"username": self.username, "password": self.password})
         with opener.open(f"{self.url}/api/v2/auth/login", login.encode(), timeout=10) as reply:
             if reply.read() != b"Ok.":
                 raise RuntimeError("qbittorrent-nox refused the test credentials")
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        with opener.open(f"{self.url}/api/v2/{path}", body, timeout=10) as reply:
-            return bytes(reply.read())
+        self._opener = opener
+        return opener
 
     def clear(self) -> None:
         """Delete every torrent and its files, and every category."""
