@@ -1,0 +1,101 @@
+"""Audio languages named in a release name, in Sonarr's snake-case vocabulary."""
+
+from __future__ import annotations
+
+import re
+
+# Whole-word tokens (lower case) after the title. Short ISO-like codes count only as whole
+# tokens, which is why the title part of the name is never searched (the "Spanish" in
+# "Title.the.Spanish.Series" is part of a title, not a language).
+_TOKENS: dict[str, str] = {}
+_TABLE = {
+    "english": "english eng ingles inglés ing en",
+    "french": "french truefrench vff vfq vf vf2 vfi fra fre fr",
+    "german": "german ger deu deutsch swissgerman",
+    "spanish": "spanish spa esp español espanol castellano",
+    "spanish_latino": "latino",
+    "italian": "italian ita",
+    "japanese": "japanese jap jpn ja",
+    "chinese": "chinese cantonese mandarin chs cht big5 gb",
+    "korean": "korean kor",
+    "vietnamese": "vietnamese",
+    "swedish": "swedish swe",
+    "norwegian": "norwegian nor",
+    "finnish": "finnish fin",
+    "turkish": "turkish tur",
+    "portuguese": "portuguese por",
+    "portuguese_brazil": "brazilian dublado",
+    "flemish": "flemish",
+    "greek": "greek",
+    "dutch": "dutch nl",
+    "danish": "danish",
+    "icelandic": "icelandic",
+    "thai": "thai",
+    "arabic": "arabic",
+    "urdu": "urdu",
+    "hindi": "hindi",
+    "malayalam": "malayalam",
+    "bulgarian": "bulgarian bgaudio",
+    "hungarian": "hungarian hundub hun",
+    "hebrew": "hebrew hebdub heb",
+    "lithuanian": "lithuanian lt",
+    "latvian": "latvian lav lv lat",
+    "russian": "russian rus ru",
+    "polish": "polish pl pllek lekpl pldub dubpl",
+    "czech": "czech cz",
+    "slovak": "slovak sk",
+    "romanian": "romanian rodubbed",
+    "catalan": "catalan catalán cat",
+    "ukrainian": "ukrainian ukr",
+    "azerbaijani": "azerbaijani azerbaijan",
+    "uzbek": "uzbek uzbekistan",
+    "romansh": "romansh rumantsch romansch",
+    "georgian": "georgian geo ka",
+    "original": "original orig",
+}
+for _lang, _words in _TABLE.items():
+    for _word in _words.split():
+        _TOKENS[_word] = _lang
+
+_SPLIT = re.compile(r"[\W_]+")
+_MULTI = re.compile(
+    r"(?<![a-z])(?P<pl>pl[-_. ]?(?:lek|dub)|(?:lek|dub)[-_. ]?pl)(?![a-z])"
+    r"|(?P<bg>bg[-_. ]audio)|(?P<dl>german[-_. ]dl)(?![a-z])|(?P<ml>[-_. ]ml[-_. ])",
+    re.IGNORECASE,
+)
+# Languages named as subtitles, not audio: "Ger.Eng.Sub", "SUB ITA ENG", "Sub Ukr/Eng".
+_SUBTITLES = re.compile(
+    r"(?:(?<![a-z])(?:e?subs?|subtitles?|vostfr|multisub)(?:[-_./ |]+(?:\d?x?[a-z]{2,3}))+"
+    r"|(?:(?<![a-z])[a-z]{3}[-_. ]+)+subs?(?![a-z]))",
+    re.IGNORECASE,
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def detect_languages(tail: str) -> tuple[str, ...]:
+    """Languages mentioned after the title, in order of first mention, without duplicates."""
+    found: list[str] = []
+    text = _SUBTITLES.sub(" ", tail)
+    for match in _MULTI.finditer(text):
+        if match.group("pl"):
+            _add(found, "polish")
+        elif match.group("bg"):
+            _add(found, "bulgarian")
+        elif match.group("dl"):
+            _add(found, "german")
+            _add(found, "original")
+        elif match.group("ml"):
+            _add(found, "original")
+            _add(found, "english")
+    for token in _SPLIT.split(text.lower()):
+        lang = _TOKENS.get(token.lstrip("0123456789x"))
+        if lang is not None:
+            _add(found, lang)
+    if _CJK.search(tail):
+        _add(found, "chinese")
+    return tuple(found)
+
+
+def _add(found: list[str], lang: str) -> None:
+    if lang not in found:
+        found.append(lang)

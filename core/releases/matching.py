@@ -1,0 +1,116 @@
+"""Does a parsed release fit what a person wants? Every misfit becomes a Rejection."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from core.domain import MediaKind, ParsedRelease
+
+_SMALL_WORDS = re.compile(r"\b(?:the|a|an|and|or|of)\b")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_TRAILING_YEAR = re.compile(r"((?:19|20)\d{2})$")
+_EPISODIC = frozenset({MediaKind.SERIES})
+_LENIENT = frozenset({MediaKind.MUSIC, MediaKind.BOOK, MediaKind.AUDIOBOOK})
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """What a person asked for; season/episode narrow a series search."""
+
+    kind: MediaKind
+    title: str
+    year: int | None = None
+    season: int | None = None
+    episode: int | None = None
+    aliases: tuple[str, ...] = ()
+    runtime: int | None = None  # minutes, for size sanity
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """One reason a release does not fit; frontends translate `key` with `params`."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"rejection.{self.code}"
+
+
+@lru_cache(maxsize=4096)
+def normalize_title(title: str) -> str:
+    """Compare titles without case, accents, punctuation, "the"/"a", or "&" versus "and"."""
+    text = unicodedata.normalize("NFKD", title)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.replace("&", " and ").replace("+", " and ")
+    text = _SMALL_WORDS.sub(" ", text)
+    return _NOT_ALNUM.sub("", text)
+
+
+def title_matches(parsed: ParsedRelease, wanted: Wanted) -> bool:
+    """The release title equals the wanted title or an alias, ignoring a year in either."""
+    got = normalize_title(parsed.title)
+    candidates = {normalize_title(t) for t in (wanted.title, *wanted.aliases)}
+    if got in candidates:
+        return True
+    got_without_year = _TRAILING_YEAR.sub("", got)
+    return any(_TRAILING_YEAR.sub("", c) == got_without_year != "" for c in candidates)
+
+
+def match(parsed: ParsedRelease, wanted: Wanted) -> list[Rejection]:
+    """Every reason the parsed release is not what `wanted` describes (empty: it fits)."""
+    rejections: list[Rejection] = []
+    if not title_matches(parsed, wanted):
+        rejections.append(Rejection("wrong_title", {"title": parsed.title}))
+    if wanted.kind in _LENIENT:
+        return rejections
+    rejections.extend(_kind(parsed, wanted))
+    if wanted.year is not None and parsed.year is not None and _year_differs(parsed, wanted):
+        rejections.append(Rejection("wrong_year", {"year": parsed.year, "wanted": wanted.year}))
+    if wanted.kind in _EPISODIC and is_episodic(parsed):
+        rejections.extend(_season_episode(parsed, wanted))
+    return rejections
+
+
+def is_episodic(parsed: ParsedRelease) -> bool:
+    """Whether the name describes episodes or a season rather than a film."""
+    return bool(
+        parsed.season is not None
+        or parsed.episodes
+        or parsed.absolute_episodes
+        or parsed.air_date is not None
+    )
+
+
+def _year_differs(parsed: ParsedRelease, wanted: Wanted) -> bool:
+    # Series names carry the first-air year; films are sometimes dated a year off by region.
+    assert parsed.year is not None and wanted.year is not None
+    tolerance = 1 if wanted.kind is MediaKind.MOVIE else 0
+    return abs(parsed.year - wanted.year) > tolerance
+
+
+def _kind(parsed: ParsedRelease, wanted: Wanted) -> list[Rejection]:
+    episodic = is_episodic(parsed)
+    if wanted.kind is MediaKind.MOVIE and episodic:
+        return [Rejection("wrong_kind", {"kind": "series", "wanted": str(wanted.kind)})]
+    if wanted.kind is MediaKind.SERIES and not episodic:
+        return [Rejection("wrong_kind", {"kind": "movie", "wanted": str(wanted.kind)})]
+    return []
+
+
+def _season_episode(parsed: ParsedRelease, wanted: Wanted) -> list[Rejection]:
+    if wanted.season is None:
+        return []
+    if parsed.season is not None and parsed.season != wanted.season:
+        return [Rejection("wrong_season", {"season": parsed.season, "wanted": wanted.season})]
+    if wanted.episode is None or parsed.full_season:
+        return []
+    if parsed.episodes and wanted.episode not in parsed.episodes:
+        params = {"episodes": list(parsed.episodes), "wanted": wanted.episode}
+        return [Rejection("wrong_episode", params)]
+    return []

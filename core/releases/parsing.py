@@ -1,0 +1,155 @@
+"""Release-name parser: ordered compiled regexes, first structural match wins (as in Sonarr)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+
+from core.domain import ParsedRelease
+from core.releases import patterns as p
+from core.releases.languages import detect_languages
+from core.releases.quality import detect_quality
+from core.releases.structure import Structure, find_structure, trailing_group
+
+# Release names are < 255 characters; a cap keeps hostile input from costing regex time.
+MAX_NAME = 400
+_INVISIBLE = dict.fromkeys(
+    [*range(0x00, 0x20), 0x7F, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0xFEFF, 0x00AD]
+    + list(range(0x202A, 0x202F))
+    + list(range(0x2066, 0x206A)),
+    " ",
+)
+_SEASON_DIR = re.compile(r"^(?:Season|Saison|Staffel|Series|S)[-_. ]?(\d{1,2})$", re.IGNORECASE)
+_TITLE_YEAR = re.compile(r"^(?P<title>.+?)[\s(\[]+(?P<year>(?:19|20)\d{2})[)\]]?$")
+_COMPLETE = re.compile(r"(?<![a-z])Complete(?![a-z])", re.IGNORECASE)
+
+
+def parse(name: str) -> ParsedRelease | None:
+    """What a release name says, or None when it is not a release name."""
+    if not isinstance(name, str):
+        return None
+    text = name.translate(_INVISIBLE)[:MAX_NAME]
+    text = unicodedata.normalize("NFKC", text).strip()
+    if "/" in text or "\\" in text:
+        return _parse_path(text)
+    return _parse_name(text)
+
+
+def _parse_path(text: str) -> ParsedRelease | None:
+    parts = [part for part in re.split(r"[\\/]+", text) if part]
+    if not parts:
+        return None
+    extension = _extension(parts[-1])
+    parsed = _parse_name(parts[-1])
+    season_dir: int | None = None
+    for folder in reversed(parts[:-1]):
+        found = _SEASON_DIR.match(folder)
+        if found:
+            season_dir = int(found.group(1))
+            continue
+        if parsed is not None and parsed.title and parsed.year is not None:
+            break
+        parent = _parse_name(folder + (f".{extension}" if extension else ""))
+        parsed = _merge(parsed, parent)
+    if parsed is not None and parsed.season is None and season_dir is not None:
+        parsed = replace(parsed, season=season_dir)
+    return parsed
+
+
+def _merge(child: ParsedRelease | None, parent: ParsedRelease | None) -> ParsedRelease | None:
+    """Fill what the file name lacks (title, year, quality) from its folder."""
+    if child is None or parent is None:
+        return child or parent
+    title = child.title or parent.title
+    year = child.year or (parent.year if parent.title.lower() in ("", title.lower()) else None)
+    if child.title and parent.title.lower() != child.title.lower():
+        year = child.year or (parent.year if not child.year and parent.year else None)
+    return replace(child, title=title, year=year)
+
+
+def _extension(text: str) -> str | None:
+    match = p.EXTENSION.search(text)
+    return match.group(0).strip().lstrip(".").lower() if match else None
+
+
+def _parse_name(text: str) -> ParsedRelease | None:
+    extension = _extension(text)
+    if extension:
+        text = text[: p.EXTENSION.search(text).start()]  # type: ignore[union-attr]
+    text = _strip_sites(text).strip(" -_.")
+    if not text or p.CRAP.search(text) or p.HASH_ONLY.match(text):
+        return None
+    group, body_start = _leading_group(text)
+    structure = find_structure(text, body_start, anime=group is not None)
+    title, title_year = _title(text[body_start : structure.start])
+    if not title and not _has_structure(structure):
+        return None
+    rest = text[:body_start] + " " + text[structure.end :]
+    quality = detect_quality(" " + rest + " ", extension)
+    if structure.season is None and not _has_structure(structure):
+        if _no_evidence(rest, quality.source, quality.resolution, title_year, structure.year):
+            return None
+        if _COMPLETE.search(rest) and quality.source == "tv" and structure.year is not None:
+            return None
+    return ParsedRelease(
+        title=title,
+        year=structure.year or title_year,
+        season=structure.season,
+        episodes=structure.episodes,
+        absolute_episodes=structure.absolute,
+        air_date=structure.air_date,
+        full_season=structure.full_season,
+        resolution=quality.resolution,
+        source=quality.source,
+        modifier=quality.modifier,
+        codec=quality.codec,
+        proper=quality.proper,
+        repack=quality.repack,
+        version=quality.version,
+        release_group=group or trailing_group(text[structure.end :]),
+        edition=quality.edition,
+        languages=detect_languages(" " + rest + " "),
+    )
+
+
+def _has_structure(s: Structure) -> bool:
+    return bool(s.episodes or s.absolute or s.air_date or s.full_season)
+
+
+def _no_evidence(rest: str, source: str, res: int | None, *years: int | None) -> bool:
+    """A name with no episode, no year and no quality marker is not a release name."""
+    if any(years) or res is not None:
+        return False
+    return source == "unknown" and p.TITLE_STOP.search(rest) is None
+
+
+def _strip_sites(text: str) -> str:
+    text = p.WEBSITE_PREFIX.sub("", text, count=1)
+    text = p.TRAILING_TAG.sub("", text)
+    return p.WEBSITE_SUFFIX.sub("", text)
+
+
+def _leading_group(text: str) -> tuple[str | None, int]:
+    """An anime-style "[Group] Title - 01" prefix: its name and where the title starts."""
+    match = p.SUBGROUP.match(text)
+    if match is None or match.end() >= len(text):
+        return None, 0
+    group = match.group("group").strip()
+    if p.RESOLUTION.fullmatch(group) or group.isdigit():
+        return None, match.end()
+    end = match.end()
+    while (extra := p.SUBGROUP.match(text, end)) is not None and extra.end() < len(text) - 2:
+        end = extra.end()
+    return group, end
+
+
+def _title(raw: str) -> tuple[str, int | None]:
+    """Clean the title part; a trailing year becomes the year."""
+    title = raw.replace("_", " ")
+    title = re.sub(r"(?<=[^\s.])\.(?=[^\s.])|(?<=\s)\.|\.(?=\s)", " ", title)
+    title = re.sub(r"\s+", " ", title).strip(" -.([{|,")
+    match = _TITLE_YEAR.match(title)
+    if match and len(match.group("title")) > 0:
+        return match.group("title").strip(" -.([{"), int(match.group("year"))
+    return title, None

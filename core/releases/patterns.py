@@ -1,0 +1,181 @@
+"""Compiled regular expressions for release names, ordered as the parser tries them."""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+SEP = r"[-_. ]"
+# A token boundary: release names use dots, underscores, dashes, spaces and brackets.
+B = r"(?<![a-z0-9])"
+E = r"(?![a-z0-9])"
+
+
+def _c(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, _I)
+
+
+EXTENSION = _c(
+    r"\.(?:mkv|mp4|avi|m4v|wmv|mov|mpg|mpeg|ts|m2ts|flv|webm|divx|xvid|iso|img|nzb|torrent|"
+    r"srt|sub|ass|ssa|idx|nfo|par2|rar|zip|7z)\s*$"
+)
+WEBSITE_PREFIX = _c(
+    r"^\s*(?:\[\s*(?:www\.)?[a-z0-9-]+\.(?:com|net|org|info|to|tv|me|ru|in|xyz|cc|co|nl)\s*\]"
+    r"|(?:www\.)?[a-z0-9-]+\.(?:com|net|org|info|to|tv|me|xyz|cc|nl)\b)\s*[-_. ]*(?:-\s*)?"
+)
+WEBSITE_SUFFIX = _c(r"\s*\[(?:www\.)?[a-z0-9-]+\.(?:com|net|org|info|to|tv|me|ru|cc)\]\s*$")
+TRAILING_TAG = _c(r"\s*\[(?:eztv|rartv|rarbg|ettv|vtv|publichd|TGx|ion10|eztv\.re)\]\s*$")
+SUBGROUP = re.compile(r"^[\s_.]*[\[【(](?P<group>[^\]】)]+)[\]】)]\s*")
+HASH_ONLY = _c(r"^[a-f0-9]{24,40}$|^[a-z0-9]{20,}$")
+CRAP = _c(r"yEnc|^_unpack|^(?:this should never parse)$|password\s*-")
+NUMBERED_EXTRA = _c(r"\(part[-_. ]?\d+\)\s*$")
+
+# --- structure: what tells an episode from a movie. First match wins. ---------------------
+SEASON_EPISODE = _c(
+    r"(?<![a-rt-z0-9])S(?P<season>\d{1,4})" + SEP + r"?(?P<eps>(?:" + SEP + r"?E\d{1,4}(?!\d))"
+    r"(?:(?:" + SEP + r"{0,3}[-~&+]?" + SEP + r"{0,3}(?:S\d{1,4}" + SEP + r"?)?E\d{1,4}(?!\d))"
+    r"|(?:[-~+&]\d{1,4}(?![\dp])))*)"
+    r"(?:" + SEP + r"?v(?P<version>\d))?"
+)
+SEASON_EPISODE_WORDS = _c(
+    B + r"(?:Season|Saison|Temporada|Stagione|Se)" + SEP + r"{0,2}(?P<season>\d{1,2})" + SEP + r"{1,3}"
+    r"(?:Episode|Episodio|Ep|E|afl)" + SEP + r"{0,2}(?P<eps>\d{1,4}(?:" + SEP + r"?(?:-|en|&)" + SEP
+    + r"?\d{1,4})*)(?![\dp])"
+)
+CROSS_EPISODE = _c(
+    r"(?<![a-z0-9x])(?P<season>\d{1,2})x(?P<eps>\d{1,3}(?:(?:[-_. ]{0,3}(?:\d{1,2})?x|[-_])\d{1,3}(?![\dp]))*)"
+    r"(?![\dp])"
+)
+DAILY = _c(
+    B + r"(?P<y>(?:19|20)\d{2})[-_. ](?P<m>0[1-9]|1[0-2])[-_. ](?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
+    r"|" + B + r"(?P<d2>0[1-9]|[12]\d|3[01])[-_. ](?P<m2>0[1-9]|1[0-2])[-_. ](?P<y2>(?:19|20)\d{2})"
+    r"(?!\d)|" + B + r"(?P<m3>0[1-9]|1[0-2])[-_. ](?P<d3>0[1-9]|[12]\d|3[01])[-_. ](?P<y3>(?:19|20)\d{2})"
+    r"(?!\d)|" + B + r"(?P<y4>(?:19|20)\d{2})(?P<m4>0[1-9]|1[0-2])(?P<d4>0[1-9]|[12]\d|3[01])(?!\d)"
+)
+SEASON_PACK = _c(
+    B + r"(?:S(?P<s1>\d{1,2})(?:" + SEP + r"?-" + SEP + r"?S?(?P<s1end>\d{1,2}))?(?![\dEx])"
+    r"|(?:Season|Saison|Temporada|Stagione|Staffel|Series)" + SEP + r"?(?P<s2>\d{1,2})(?!\d)"
+    r"(?:" + SEP + r"?(?:-|to)" + SEP + r"?(?:Season" + SEP + r"?)?(?P<s2end>\d{1,2}))?)"
+    r"(?![^\[\]]*\])"
+)
+ANIME_DASH = _c(
+    r"(?:\s|_|\.)-(?:\s|_|\.)+(?:Episode\s*|Ep\.?\s*)?(?P<abs>\d{1,4})(?:\.5)?"
+    r"(?:[-~]\s*(?P<absend>\d{1,4}))?(?:v(?P<version>\d))?(?=$|[\s_.\[(-]|\w*\])"
+)
+EPISODE_WORD = _c(
+    B
+    + r"(?:Episode|Episodio|Ep|E|#)"
+    + SEP
+    + r"?(?P<abs>\d{1,4})(?:[-~](?:Ep)?(?P<absend>\d{1,4}))?"
+    r"(?:v(?P<version>\d))?(?![\dp])"
+)
+BRACKET_NUMBER = _c(r"[\[(](?P<abs>\d{1,4})(?:[-~](?P<absend>\d{1,4}))?[\])]")
+PLAIN_NUMBER = _c(
+    r"(?<![a-z0-9])(?<!\d\.)(?P<abs>\d{1,4})(?:\s?[-~]\s?(?P<absend>\d{1,4}))?(?:v(?P<version>\d))?"
+    r"(?![\dpi]|x\d|\.\d|-?bit)"
+)
+TWO_DIGIT = _c(r"(?<![a-z0-9])(?<!\d\.)(?P<abs>\d{2})(?:v(?P<version>\d))?(?![\dpi]|x\d|\.\d)")
+THREE_DIGIT = _c(
+    r"(?<![a-z0-9])(?P<season>[1-9]|1\d)(?P<episode>\d{2})(?![\dpi]|x\d)"
+    r"(?:[._ ](?P=season)(?P<episode2>\d{2})(?![\dpi]))?"
+)
+PART = _c(B + r"(?:Part|Pt)" + SEP + r"?(?P<part>\d{1,2}|one|two|three|four|five|six)" + E)
+YEAR = _c(r"(?<![0-9])(?P<year>(?:19[0-9]|20[0-9])\d)(?![0-9]|p\b|i\b)")
+ABS_AFTER_SE = _c(r"^" + SEP + r"*(?:\(|-\s*)?(?P<abs>\d{2,4})(?:-(?P<absend>\d{2,4}))?" + E)
+
+# --- quality -------------------------------------------------------------------------------
+RESOLUTION = _c(
+    r"(?<![a-z0-9])(?:(?P<r>360|480|540|576|720|1080|2160|4320)[pi]"
+    r"|(?:\d{3,4}[x*])(?P<rx>480|576|720|1080|2160)|(?P<uhd>4k|UHD|2160))(?![a-z0-9])"
+    r"|(?P<r2>1080|720|2160)[pi]"
+)
+REMUX = _c(B + r"(?:BD)?Remux" + E)
+BRDISK = _c(
+    B
+    + r"(?:BR[-_. ]?DISK|BD(?:25|50|66|100)|BDISO|(?:COMPLETE|FULL)"
+    + SEP
+    + r"(?:UHD"
+    + SEP
+    + r")?BLURAY|AVC"
+    + SEP
+    + r"?ISO)"
+    + E
+)
+RAWHD = _c(B + r"(?:RawHD|Raw" + SEP + r"HD|MPEG[-_. ]?2(?=.*1080i)|1080i.*MPEG[-_. ]?2)" + E)
+SOURCES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("webrip", _c(B + r"(?:WEB[-_. ]?Rip|WEBMux|WEB[-_. ]?Cap|Web[-_. ]?DLRip|HDRip)" + E)),
+    (
+        "webdl",
+        _c(
+            B + r"(?:WEB[-_. ]?DL(?:Mux)?|WEB[-_. ]?HD|WEB|AmazonHD|iTunesHD|NetflixU?HD|"
+            r"AMZN|DSNP|ATVP|HMAX|PCOK)" + E
+        ),
+    ),
+    (
+        "bluray",
+        _c(
+            B + r"(?:M?Blu[-_. ]?Ray|HD[-_. ]?DVD|BD(?:Rip|Light|Mux|25|50|ISO)?|UHD2?BD|"
+            r"BR[-_. ]?(?:Rip|DISK)|BR)" + E
+        ),
+    ),
+    ("cam", _c(B + r"(?:HD[-_. ]?)?(?:CAM(?:Rip)?|HDCAM)" + E)),
+    ("telesync", _c(B + r"(?:HD[-_. ]?)?(?:TS|TELESYNC|PDVD|PreDVDRip)" + E)),
+    ("telecine", _c(B + r"(?:HD[-_. ]?)?(?:TC|TELECINE)" + E)),
+    ("dvd", _c(B + r"(?:DVD(?:Rip|R|9|5|SCR|Mux)?|xvidvd|NTSC|PAL|SCR|SCREENER)" + E)),
+    (
+        "tv",
+        _c(
+            B + r"(?:HD[-_. ]?TV(?:Rip)?|SD[-_. ]?TV|TVRip|PDTV|DSR(?:ip)?|DVB(?:Rip)?|"
+            r"SAT[-_. ]?Rip|DTH|TV|Digital[-_. ]?TV|HDTV|UHDTV|PPV|VODRip)" + E
+        ),
+    ),
+)
+CODECS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("h265", _c(B + r"(?:[xh][-_. ]?265|HEVC)")),
+    ("h264", _c(B + r"(?:[xh][-_. ]?264|AVC)")),
+    ("xvid", _c(B + r"XviD")),
+    ("divx", _c(B + r"(?:DivX|DVDivX)")),
+    ("av1", _c(B + r"AV1" + E)),
+    ("vp9", _c(B + r"VP9" + E)),
+    ("mpeg2", _c(B + r"MPEG[-_. ]?2" + E)),
+    ("vc1", _c(B + r"VC[-_. ]?1" + E)),
+)
+PROPER = _c(B + r"PROPER" + E)
+REPACK = _c(B + r"(?:REPACK\d?|RERIP\d?)" + E)
+VERSION = _c(r"(?<![a-z])(?:\d|\[|\s)v(?P<v>[2-9])(?![0-9])")
+EDITIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("Director's Definitive Cut", _c(B + r"Director'?s" + SEP + r"Definitive" + SEP + r"Cut")),
+    ("Director's Cut", _c(B + r"(?:Director'?s?" + SEP + r"?Cut|DC)" + E)),
+    ("Extended", _c(B + r"Extended(?:" + SEP + r"(?:Cut|Edition|Version))?" + E)),
+    ("Theatrical", _c(B + r"Theatrical(?:" + SEP + r"(?:Cut|Edition))?" + E)),
+    ("Unrated", _c(B + r"Unrated" + E)),
+    ("Uncut", _c(B + r"Uncut" + E)),
+    ("Remastered", _c(B + r"(?:4k" + SEP + r")?Remaster(?:ed)?" + E)),
+    ("Collector", _c(B + r"Collector'?s?(?:" + SEP + r"Edition)?" + E)),
+    ("Criterion", _c(B + r"(?:Criterion|CC)(?:" + SEP + r"Collection)?" + E)),
+    ("Special", _c(B + r"Special" + SEP + r"Edition" + E)),
+    ("Ultimate", _c(B + r"Ultimate(?:" + SEP + r"(?:Cut|Edition))?" + E)),
+    ("Limited", _c(B + r"Limited" + E)),
+    ("IMAX", _c(B + r"IMAX" + E)),
+    ("Fan", _c(B + r"Fan" + SEP + r"Edit(?:ion)?" + E)),
+    ("Alternative Cut", _c(B + r"Alternat(?:e|ive)" + SEP + r"Cut" + E)),
+    ("Deluxe", _c(B + r"Deluxe(?:" + SEP + r"Edition)?" + E)),
+    ("Festival", _c(B + r"Festival" + E)),
+)
+
+# --- release group -------------------------------------------------------------------------
+GROUP_DASH = _c(r"-(?P<group>[a-z0-9]+(?:-[a-z0-9]+)?)(?:\[[a-z0-9 ._-]+\])?\s*$")
+GROUP_BRACKET_END = _c(r"[\[(](?P<group>[a-z0-9][a-z0-9 ._-]*?)[\])]\s*$")
+GROUP_NOT = _c(
+    r"^(?:WEB-DL|WEB|DL|Blu-Ray|BluRay|480p|720p|1080p|2160p|DTS-HD|DTS-X|DTS-MA|DTS-ES|ES|EN|CAT|"
+    r"ENG|JAP|GER|FRA|FRE|ITA|HDRip|\d{1,2}-?bit|\d{1,4}|[xh]26[45]|HEVC|AVC|AAC|AC3|DTS|"
+    r"\d{4}-\d{2}|HDTV|SDTV|WEBRip|DVDRip|BDRip|Rip|x264-\w+|H\.26[45])$"
+)
+# Quality and other tokens: where the title must end at the latest.
+TITLE_STOP = _c(
+    r"(?<![a-z0-9])(?:(?:360|480|540|576|720|1080|2160)[pi]|4k|UHD|HDR|WEB[-_. ]?DL|WEB[-_. ]?Rip|"
+    r"WEB|Blu[-_. ]?Ray|BD(?:Rip|Remux)?|BRRip|HDTV|PDTV|SDTV|DVD(?:Rip|R)?|HDRip|Remux|"
+    r"[xh][-_. ]?26[45]|HEVC|XviD|DivX|PROPER|REPACK|RERIP|INTERNAL|LIMITED|UNRATED|EXTENDED|"
+    r"DIRECTOR'?S|THEATRICAL|REMASTERED|DUBBED|SUBBED|MULTi|VOSTFR|TRUEFRENCH|FRENCH|GERMAN|"
+    r"iTALiAN|SPANISH|Complete|CAM|HDCAM|TS|TC|TELESYNC|AAC|AC3|DTS|DDP?5|NF|AMZN)(?![a-z0-9])"
+)

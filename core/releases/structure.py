@@ -1,0 +1,257 @@
+"""The episode part of a release name (season, episodes, absolute numbers, air date, year)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from core.releases import patterns as p
+
+_NUMBER = re.compile(r"\d+")
+_REPEATED_SEASON = re.compile(r"S\d+|(?<=[-_. ])\d+(?=x)", re.IGNORECASE)
+_RANGE = re.compile(r"\d\s*[-~]\s*[Ex]?\d", re.IGNORECASE)
+_EPISODE_AFTER_PACK = re.compile(
+    r"[-_. ]{0,3}(?:Episode|Ep|E)[-_. ]?(?P<eps>\d{1,5}(?:[-_. ]{0,3}-[-_. ]{0,3}(?:Ep|E)?\d{1,5})?)",
+    re.IGNORECASE,
+)
+_MAX_RANGE = 400  # "01-119" anime batches are real; "1-9999" is not
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    """Where the title ends and what the episode part of the name says."""
+
+    start: int
+    end: int
+    season: int | None = None
+    episodes: tuple[int, ...] = ()
+    absolute: tuple[int, ...] = ()
+    air_date: date | None = None
+    full_season: bool = False
+    year: int | None = None
+
+
+def find_structure(text: str, start: int, *, anime: bool) -> Structure:
+    """Try each structural pattern in order; the first that matches decides."""
+    first = [f for f in (_season_episode(text, start), _cross_episode(text, start),
+                         _daily(text, start), _season_episode_words(text, start)) if f]
+    if first:
+        return min(first, key=lambda found: found.start)
+    finders: tuple[Callable[[str, int], Structure | None], ...] = (
+        _anime_dash,
+        _season_pack,
+        _episode_word,
+    )
+    tail: tuple[Callable[[str, int], Structure | None], ...] = (
+        (_bracket_number, _plain_number, _year) if anime else (_year, _three_digit, _part, _two_digit)
+    )
+    for finder in finders + tail:
+        found = finder(text, start)
+        if found is not None:
+            return found
+    return Structure(start=_title_stop(text, start), end=_title_stop(text, start))
+
+
+def _title_stop(text: str, start: int) -> int:
+    match = p.TITLE_STOP.search(text, start + 1)
+    return match.start() if match else len(text)
+
+
+def _numbers(first: int, last: int | None) -> tuple[int, ...]:
+    if last is None or last <= first or last - first > _MAX_RANGE:
+        return (first,)
+    return tuple(range(first, last + 1))
+
+
+def _episode_list(spec: str) -> tuple[int, ...]:
+    """ "E01E02" -> (1, 2); "E01-E03" or "E01-03" -> (1, 2, 3)."""
+    spec = _REPEATED_SEASON.sub("", spec)
+    numbers = [int(n) for n in _NUMBER.findall(spec)]
+    if len(numbers) == 2 and _RANGE.search(spec):
+        return _numbers(numbers[0], numbers[1])
+    return tuple(dict.fromkeys(numbers))
+
+
+def _season_episode(text: str, start: int) -> Structure | None:
+    match = p.SEASON_EPISODE.search(text, start)
+    if match is None or match.start() < start:
+        return None
+    end = match.end()
+    absolute: tuple[int, ...] = ()
+    after = p.ABS_AFTER_SE.match(text, end)
+    if after is not None:
+        absolute = _numbers(int(after.group("abs")), _opt(after.group("absend")))
+    before = _absolute_before(text, start, match.start())
+    return Structure(
+        start=before[0] if before else match.start(),
+        end=end,
+        season=int(match.group("season")),
+        episodes=_episode_list(match.group("eps")),
+        absolute=absolute or (before[1] if before else ()),
+    )
+
+
+def _absolute_before(text: str, start: int, se_start: int) -> tuple[int, tuple[int, ...]] | None:
+    """ "[Grp] Title - 05 - S01E05": an absolute number just before the season/episode."""
+    window = text[start:se_start]
+    match = re.search(r"[\s._-](\d{2,4})[\s._-]+(?:-\s*|\(\s*)?$", window)
+    if match is None or 1900 <= int(match.group(1)) <= 2099:
+        return None
+    return start + match.start(), (int(match.group(1)),)
+
+
+def _opt(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
+def _cross_episode(text: str, start: int) -> Structure | None:
+    match = p.CROSS_EPISODE.search(text, start)
+    if match is None:
+        return None
+    episodes = _episode_list(match.group("eps"))
+    return Structure(match.start(), match.end(), int(match.group("season")), episodes)
+
+
+def _season_episode_words(text: str, start: int) -> Structure | None:
+    match = p.SEASON_EPISODE_WORDS.search(text, start)
+    if match is None:
+        return None
+    episodes = _episode_list(match.group("eps"))
+    return Structure(match.start(), match.end(), int(match.group("season")), episodes)
+
+
+def _daily(text: str, start: int) -> Structure | None:
+    match = p.DAILY.search(text, start)
+    if match is None:
+        return None
+    y, m, d = (next(g for i in ("", "2", "3", "4") if (g := match.group(k + i))) for k in "ymd")
+    try:
+        aired = date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+    return Structure(match.start(), match.end(), air_date=aired)
+
+
+def _anime_dash(text: str, start: int) -> Structure | None:
+    match = p.ANIME_DASH.search(text, start)
+    if match is None:
+        return None
+    first = int(match.group("abs"))
+    if 1900 <= first <= 2099 and match.group("abs").startswith(("19", "20")):
+        return None
+    numbers = _numbers(first, _opt(match.group("absend")))
+    return Structure(match.start(), match.end(), absolute=numbers)
+
+
+def _season_pack(text: str, start: int) -> Structure | None:
+    match = p.SEASON_PACK.search(text, start)
+    if match is None or match.start() <= start:
+        return None
+    season = int(match.group("s1") or match.group("s2"))
+    episode = _EPISODE_AFTER_PACK.match(text, match.end())
+    if episode is not None:
+        episodes = _episode_list(episode.group("eps"))
+        return Structure(match.start(), episode.end(), season=season, episodes=episodes)
+    return Structure(match.start(), match.end(), season=season, full_season=True)
+
+
+def _episode_word(text: str, start: int) -> Structure | None:
+    match = p.EPISODE_WORD.search(text, start)
+    if match is None or match.start() <= start:
+        return None
+    numbers = _numbers(int(match.group("abs")), _opt(match.group("absend")))
+    if _is_mini_series(text, match):
+        return Structure(match.start(), match.end(), season=1, episodes=numbers)
+    return Structure(match.start(), match.end(), absolute=numbers)
+
+
+def _is_mini_series(text: str, match: re.Match[str]) -> bool:
+    """ "Title.E04.720p" numbers episodes of one season; anime "Title_e66" counts absolutely."""
+    word = match.group(0)
+    return word[:1] in "Ee" and not word[1:2].isalpha() and "_" not in text and (
+        len(match.group("abs")) <= 3
+    )
+
+
+def _bracket_number(text: str, start: int) -> Structure | None:
+    match = p.BRACKET_NUMBER.search(text, start)
+    if match is None or match.start() <= start:
+        return None
+    first = int(match.group("abs"))
+    if 1900 <= first <= 2099:
+        return None
+    return Structure(match.start(), match.end(), absolute=_numbers(first, _opt(match["absend"])))
+
+
+def _plain_number(text: str, start: int) -> Structure | None:
+    for match in p.PLAIN_NUMBER.finditer(text, start):
+        first = int(match.group("abs"))
+        if match.start() <= start or (1900 <= first <= 2099 and not match.group("absend")):
+            continue
+        numbers = _numbers(first, _opt(match.group("absend")))
+        return Structure(match.start(), match.end(), absolute=numbers)
+    return None
+
+
+def _two_digit(text: str, start: int) -> Structure | None:
+    match = p.TWO_DIGIT.search(text, start)
+    if match is None or match.start() <= start:
+        return None
+    return Structure(match.start(), match.end(), absolute=(int(match.group("abs")),))
+
+
+def _year(text: str, start: int) -> Structure | None:
+    """Movies: the last plausible year before the quality part ends the title."""
+    stop = _title_stop(text, start)
+    best: re.Match[str] | None = None
+    for match in p.YEAR.finditer(text, start, max(stop, start)):
+        if match.start() > start:
+            best = match
+    if best is None:
+        match = p.YEAR.search(text, stop)
+        if match is None or match.start() <= start:
+            return None
+        best = match
+    return Structure(best.start(), best.end(), year=int(best.group("year")))
+
+
+def _three_digit(text: str, start: int) -> Structure | None:
+    match = p.THREE_DIGIT.search(text, start)
+    if match is None or match.start() <= start:
+        return None
+    episodes = [int(match.group("episode"))]
+    if match.group("episode2"):
+        episodes.append(int(match.group("episode2")))
+    return Structure(match.start(), match.end(), int(match.group("season")), tuple(episodes))
+
+
+def _part(text: str, start: int) -> Structure | None:
+    match = p.PART.search(text, start)
+    if match is None or match.start() <= start:
+        return None
+    token = match.group("part").lower()
+    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+    number = words.get(token) or int(token)
+    return Structure(match.start(), match.end(), season=1, episodes=(number,))
+
+
+def trailing_group(tail: str) -> str | None:
+    """The release group: "-GROUP" at the end, else a final "[Group]"."""
+    tail = tail.rstrip(" ._")
+    match = p.GROUP_DASH.search(tail)
+    if match is not None:
+        group = match.group("group").strip(".")
+        if group and not p.GROUP_NOT.match(group) and not _is_noise(group):
+            return group
+    match = p.GROUP_BRACKET_END.search(tail)
+    if match is not None:
+        group = match.group("group").strip()
+        if not p.GROUP_NOT.match(group) and not p.RESOLUTION.search(group):
+            return group
+    return None
+
+
+def _is_noise(group: str) -> bool:
+    return bool(re.fullmatch(r"[\d.]+|.*\.\w{1,2}", group))
