@@ -75,7 +75,9 @@ class Integration(Model):
         default=dict
     )  # non-secret settings: categories, rate, save path
     enabled = fields.BooleanField(default=True)
-    priority = fields.IntField(default=25)  # 1..50, lower is asked first (Prowlarr's scale)
+    priority = fields.IntField(
+        default=25, db_default=25
+    )  # 1..50, lower is asked first (Prowlarr's scale)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
