@@ -233,6 +233,7 @@ class QBittorrentClient:
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     async def aclose(self) -> None:
+        """Close the HttpService: the composition root builds one per client."""
         await self._http.aclose()
 
     # --- session ----------------------------------------------------------------------------

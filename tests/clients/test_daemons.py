@@ -1,16 +1,21 @@
-"""The opentracker launcher: the whitelist is enforced and reloaded on SIGHUP."""
+"""Test launchers and tools: opentracker's whitelist and reload, mktorrent's hashes."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from adapters.clients.qbittorrent import torrent_hash
 from tests.support.daemons import OpenTracker
-from tests.support.torrents import make_torrent
+from tests.support.torrents import bdecode, bencode, infohash, make_torrent, mktorrent
 
 
 @pytest.fixture
@@ -46,3 +51,17 @@ def test_whitelist_is_enforced_and_reloaded(tracker: OpenTracker) -> None:
         time.sleep(0.05)
         answer = _announce(tracker, torrent.info_hash)
     assert b"8:interval" in answer and b"failure reason" not in answer
+
+
+def test_mktorrent_output_hashes_the_same_everywhere(tmp_path: Path) -> None:
+    if shutil.which("mktorrent") is None:
+        pytest.skip("mktorrent is not installed (apt-get install mktorrent)")
+    payload = tmp_path / "Album"
+    payload.mkdir()
+    (payload / "01.flac").write_bytes(os.urandom(3000))
+    (payload / "cover.jpg").write_bytes(os.urandom(500))
+    data = mktorrent(payload, tmp_path / "a.torrent", announce="http://127.0.0.1:1/announce")
+    meta = bdecode(data)
+    assert sorted(f[b"path"] for f in meta[b"info"][b"files"]) == [[b"01.flac"], [b"cover.jpg"]]
+    assert torrent_hash(data) == infohash(data)
+    assert torrent_hash(data) == hashlib.sha1(bencode(meta[b"info"])).hexdigest()

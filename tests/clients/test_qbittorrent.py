@@ -213,3 +213,20 @@ def _async(func: Callable[[], list[Path]]) -> Callable[[], object]:
 async def test_ids_that_are_not_hashes_are_refused(qbt: QBittorrentClient) -> None:
     with pytest.raises(errors.NotFound):
         await qbt.pause(["all"])
+
+
+async def test_a_url_that_never_becomes_a_torrent_is_bad_response(
+    qbt: QBittorrentClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("adapters.clients.qbittorrent.ADD_POLL_TIMEOUT", 1.0)
+    with LocalServer(lambda _: Response(404, "gone")) as server:
+        request = DownloadRequest("gone", url=server.url + "/get/1", category="gone-outpost")
+        with pytest.raises(errors.BadResponse) as caught:
+            await qbt.add(request)
+    assert caught.value.key == "error.download_not_confirmed"
+    assert len(server.requests) >= 1  # the daemon did try the URL
+
+
+async def test_a_request_with_two_sources_is_refused(qbt: QBittorrentClient) -> None:
+    with pytest.raises(errors.UserError):
+        await qbt.add(DownloadRequest("x", url="http://a.invalid/1", magnet="magnet:?xt=x"))
