@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 ETA_INFINITE = 8640000  # qBittorrent's "no estimate"
 STOP_START_API = (2, 11)  # WebAPI version that renamed pause/resume to stop/start (qBittorrent 5.0)
+LOGIN_BACKOFF = 60.0  # after a refused login, answer AuthFailed without asking the daemon
 ADD_POLL_FIRST = 0.05  # the daemon lists a new torrent a moment after accepting it
 ADD_POLL_MAX = 0.5
 ADD_POLL_TIMEOUT = 10.0  # a URL add is fetched asynchronously by the daemon
@@ -175,6 +176,7 @@ class QBittorrentClient:
         http.add_secret(password)
         self._logins = 0  # bumped by every successful login; guards against duplicate re-logins
         self._login_lock = asyncio.Lock()
+        self._refused_until = 0.0
         self._webapi: tuple[int, ...] | None = None
         self._categories: set[str] = set()
         self._unknown_states: set[str] = set()
@@ -261,8 +263,16 @@ class QBittorrentClient:
 
     async def _relogin(self, seen: int) -> None:
         async with self._login_lock:
-            if self._logins == seen:  # nobody logged in while this caller waited
+            if self._logins != seen:  # someone logged in while this caller waited
+                return
+            # A poller retrying a wrong password would get the address banned (5 tries, 1 h).
+            if time.monotonic() < self._refused_until:
+                raise errors.AuthFailed(f"{self.name}: login refused", service=self.name)
+            try:
                 await self._login()
+            except errors.AuthFailed:
+                self._refused_until = time.monotonic() + LOGIN_BACKOFF
+                raise
 
     async def _login(self) -> None:
         form = {"username": self._username or "", "password": self._password or ""}

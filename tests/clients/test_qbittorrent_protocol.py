@@ -231,3 +231,18 @@ async def test_a_row_without_a_hash_is_bad_response(
     fake = serve({"/api/v2/torrents/info": lambda _: Response(200, body)})
     with pytest.raises(errors.BadResponse):
         await client(fake, http).downloads()
+
+
+async def test_a_refused_login_is_not_retried_at_once(
+    serve: Callable[..., FakeQbt], http: HttpService
+) -> None:
+    fake = serve({"/api/v2/torrents/info": lambda _: Response(200, "[]")})
+    qbt = client(fake, http, password="wrong-pass-2")
+    for _ in range(3):  # a poller's next rounds
+        with pytest.raises(errors.AuthFailed):
+            await qbt.downloads()
+    assert fake.paths() == ["auth/login"]
+    qbt._password = PASSWORD  # the password is fixed and the backoff has run out:
+    qbt._refused_until = 0.0
+    assert await qbt.downloads() == []
+    assert fake.paths() == ["auth/login", "auth/login", "torrents/info"]
