@@ -264,14 +264,19 @@ class HttpService:
     def _build(self, method: str, url: str, *args: Any) -> httpx.Request:
         params, data, files, json, headers = args
         try:
-            return self._client.build_request(
+            request = self._client.build_request(
                 method, url, params=params, data=data, files=files, json=json, headers=headers
             )
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as err:
-            raise errors.UserError(
-                f"{self.service}: cannot call {self.redact(url)} ({type(err).__name__})",
-                key="error.bad_url",
-            ) from None
+        except httpx.InvalidURL as err:
+            raise self._bad_url(url, type(err).__name__) from None
+        if request.url.scheme not in ("http", "https"):
+            raise self._bad_url(url, "not http(s)")
+        return request
+
+    def _bad_url(self, url: str, why: str) -> errors.UserError:
+        return errors.UserError(
+            f"{self.service}: cannot call {self.redact(url)} ({why})", key="error.bad_url"
+        )
 
     async def _attempts(
         self, request: httpx.Request, safe_url: str, limit: int, attempts: int, budget: float
@@ -282,7 +287,7 @@ class HttpService:
             try:
                 response = await self._send(request, safe_url, limit)
             except httpx.TransportError as err:
-                if last or isinstance(err, httpx.UnsupportedProtocol):
+                if last:
                     raise self._transport_error(err, safe_url) from None
                 log.debug("%s: %s from %s, retrying", self.service, type(err).__name__, safe_url)
                 await self._sleep(self._backoff(attempt), started, budget, None, safe_url)
