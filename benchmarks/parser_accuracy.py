@@ -255,7 +255,9 @@ def _report_rates(cases: list[dict[str, Any]]) -> None:
     bare = _rate(SEASON_EPISODE.search, names, 5)
     ours = _rate(parse, names, 5)
     print(f"\nrate: parse {ours:,.0f} names/s over {len(names)} names")
-    print(f"  bare re pass (one compiled regex): {bare:,.0f} names/s -> parse is {ours / bare:.3f}x")
+    print(
+        f"  bare re pass (one compiled regex): {bare:,.0f} names/s; parse/bare = {ours / bare:.3f}"
+    )
     try:
         import guessit  # type: ignore[import-untyped]
     except ImportError:
@@ -272,13 +274,15 @@ def main(argv: list[str]) -> None:
     correct, total, failures = score(cases)
     print(f"{'field':<18}{'correct/total':>15}{'%':>8}")
     for name in sorted(total, key=lambda n: -total[n]):
-        print(f"{name:<18}{correct[name]:>7}/{total[name]:<7}{100 * correct[name] / total[name]:>8.1f}")
+        share = 100 * correct[name] / total[name]
+        print(f"{name:<18}{correct[name]:>7}/{total[name]:<7}{share:>8.1f}")
     overall = 100 * sum(correct.values()) / sum(total.values())
     print(f"{'overall':<18}{sum(correct.values()):>7}/{sum(total.values()):<7}{overall:>8.1f}")
     if len(argv) > 1 and argv[0] == "--failures":
         for name, case, got in failures:
             if name == argv[1]:
-                print(f"{case['group']}: {case['release']!r}\n  want {case['expect']}\n  got  {got}")
+                print(f"{case['group']}: {case['release']!r}")
+                print(f"  want {case['expect']}\n  got  {got}")
         return
     _report_rates(cases)
 

@@ -15,9 +15,19 @@ from core.releases.structure import Structure, find_structure, trailing_group
 # Release names are < 255 characters; a cap keeps hostile input from costing regex time.
 MAX_NAME = 400
 _INVISIBLE = dict.fromkeys(
-    [*range(0x00, 0x20), 0x7F, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0xFEFF, 0x00AD]
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2066, 0x206A)),
+    [
+        *range(0x00, 0x20),
+        0x7F,
+        0x200B,
+        0x200C,
+        0x200D,
+        0x200E,
+        0x200F,
+        0xFEFF,
+        0x00AD,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ],
     " ",
 )
 _SEASON_DIR = re.compile(r"^(?:Season|Saison|Staffel|Series|S)[-_. ]?(\d{1,2})$", re.IGNORECASE)
@@ -58,9 +68,14 @@ def _parse_path(text: str) -> ParsedRelease | None:
 
 
 def _merge(child: ParsedRelease | None, parent: ParsedRelease | None) -> ParsedRelease | None:
-    """Fill what the file name lacks (title, year, quality) from its folder."""
+    """Fill what the file name lacks (title, year, group) from its folder."""
     if child is None or parent is None:
         return child or parent
+    if not child.title and (parent.episodes or parent.absolute_episodes or parent.full_season):
+        return parent
+    group = child.release_group
+    if parent.release_group and (not group or group.lower() == parent.release_group.lower()):
+        child = replace(child, release_group=parent.release_group)
     title = child.title or parent.title
     year = child.year or (parent.year if parent.title.lower() in ("", title.lower()) else None)
     if child.title and parent.title.lower() != child.title.lower():
@@ -140,16 +155,32 @@ def _leading_group(text: str) -> tuple[str | None, int]:
         return None, match.end()
     end = match.end()
     while (extra := p.SUBGROUP.match(text, end)) is not None and extra.end() < len(text) - 2:
+        if "/" in extra.group("group"):
+            break
         end = extra.end()
     return group, end
 
 
 def _title(raw: str) -> tuple[str, int | None]:
     """Clean the title part; a trailing year becomes the year."""
-    title = raw.replace("_", " ")
+    title = _latin_alias(raw).replace("_", " ")
     title = re.sub(r"(?<=[^\s.])\.(?=[^\s.])|(?<=\s)\.|\.(?=\s)", " ", title)
     title = re.sub(r"\s+", " ", title).strip(" -.([{|,")
     match = _TITLE_YEAR.match(title)
     if match and len(match.group("title")) > 0:
         return match.group("title").strip(" -.([{"), int(match.group("year"))
     return title, None
+
+
+_ALIAS_SPLIT = re.compile(r"\s+/\s*|(?<=[^\x00-\x7f])/|/(?=[^\x00-\x7f])")
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+_NON_LATIN = re.compile(r"[\u0400-\u04ff\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
+
+
+def _latin_alias(raw: str) -> str:
+    """ "哥布林杀手/Anime Series Title" or "Босх / Series": keep the Latin-script alias."""
+    if "/" not in raw or not _NON_LATIN.search(raw):
+        return raw
+    parts = [part for part in _ALIAS_SPLIT.split(raw.strip(" []【】")) if part.strip(" []")]
+    latin = [part for part in parts if _LATIN.search(part) and not _NON_LATIN.search(part)]
+    return latin[-1].strip(" []") if latin else raw

@@ -38,18 +38,20 @@ SEASON_EPISODE = _c(
     r"(?:" + SEP + r"?v(?P<version>\d))?"
 )
 SEASON_EPISODE_WORDS = _c(
-    B + r"(?:Season|Saison|Temporada|Stagione|Se)" + SEP + r"{0,2}(?P<season>\d{1,2})" + SEP + r"{1,3}"
-    r"(?:Episode|Episodio|Ep|E|afl)" + SEP + r"{0,2}(?P<eps>\d{1,4}(?:" + SEP + r"?(?:-|en|&)" + SEP
-    + r"?\d{1,4})*)(?![\dp])"
+    rf"{B}(?:Season|Saison|Temporada|Stagione|Se){SEP}{{0,2}}(?P<season>\d{{1,2}}){SEP}{{1,3}}"
+    rf"(?:Episode|Episodio|Ep|E|afl){SEP}{{0,2}}"
+    rf"(?P<eps>\d{{1,4}}(?:{SEP}?(?:-|en|&){SEP}?\d{{1,4}})*)(?![\dp])"
 )
 CROSS_EPISODE = _c(
-    r"(?<![a-z0-9x])(?P<season>\d{1,2})x(?P<eps>\d{1,3}(?:(?:[-_. ]{0,3}(?:\d{1,2})?x|[-_])\d{1,3}(?![\dp]))*)"
+    r"(?<![a-z0-9x])(?P<season>\d{1,2})x"
+    r"(?P<eps>\d{1,3}(?:(?:[-_. ]{0,3}(?:\d{1,2})?x|[-_])\d{1,3}(?![\dp]))*)"
     r"(?![\dp])"
 )
 DAILY = _c(
     B + r"(?P<y>(?:19|20)\d{2})[-_. ](?P<m>0[1-9]|1[0-2])[-_. ](?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
     r"|" + B + r"(?P<d2>0[1-9]|[12]\d|3[01])[-_. ](?P<m2>0[1-9]|1[0-2])[-_. ](?P<y2>(?:19|20)\d{2})"
-    r"(?!\d)|" + B + r"(?P<m3>0[1-9]|1[0-2])[-_. ](?P<d3>0[1-9]|[12]\d|3[01])[-_. ](?P<y3>(?:19|20)\d{2})"
+    r"(?!\d)|" + B + r"(?P<m3>0[1-9]|1[0-2])[-_. ](?P<d3>0[1-9]|[12]\d|3[01])[-_. ]"
+    r"(?P<y3>(?:19|20)\d{2})"
     r"(?!\d)|" + B + r"(?P<y4>(?:19|20)\d{2})(?P<m4>0[1-9]|1[0-2])(?P<d4>0[1-9]|[12]\d|3[01])(?!\d)"
 )
 SEASON_PACK = _c(
@@ -164,8 +166,16 @@ EDITIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 # --- release group -------------------------------------------------------------------------
-GROUP_DASH = _c(r"-(?P<group>[a-z0-9]+(?:-[a-z0-9]+)?)(?:\[[a-z0-9 ._-]+\])?\s*$")
+GROUP_DASH = _c(r"(?:-|\s-\s*)(?P<group>[^\W_]+(?:-[^\W_]+)?)\s*$")
 GROUP_BRACKET_END = _c(r"[\[(](?P<group>[a-z0-9][a-z0-9 ._-]*?)[\])]\s*$")
+GROUP_IN_PARENS = _c(r"\((?P<inner>[^()]*?)\s(?:-\s)?(?P<group>[^\W_]+)\)\s*$")
+# Suffixes that reposting tools append after the real group ("-NTb-xpost", "-EVL-RP").
+GROUP_SUFFIX = _c(
+    r"(?:[-_. ](?:RP|xpost|postbot|AsRequested|AlternativeToRequested|Obfuscated|Scrambled|sample|"
+    r"proof|Pre|NZBgeek|Rakuv\w*|WhiteRev|BUYMORE|GEROV|Z0iDS3N|Chamele0n|4P|4Planet|AlteZachen|"
+    r"RePACKPOST|\d|English|HebSubs)"
+    r"|\s*-?\[(?:eztv|ettv|rartv|rarbg|TGx|GloDLS|vtv|[a-z0-9-]+\.[a-z]{2,4}|[a-f0-9]{8}|v\d)\])+$"
+)
 GROUP_NOT = _c(
     r"^(?:WEB-DL|WEB|DL|Blu-Ray|BluRay|480p|720p|1080p|2160p|DTS-HD|DTS-X|DTS-MA|DTS-ES|ES|EN|CAT|"
     r"ENG|JAP|GER|FRA|FRE|ITA|HDRip|\d{1,2}-?bit|\d{1,4}|[xh]26[45]|HEVC|AVC|AAC|AC3|DTS|"

@@ -13,7 +13,8 @@ _NUMBER = re.compile(r"\d+")
 _REPEATED_SEASON = re.compile(r"S\d+|(?<=[-_. ])\d+(?=x)", re.IGNORECASE)
 _RANGE = re.compile(r"\d\s*[-~]\s*[Ex]?\d", re.IGNORECASE)
 _EPISODE_AFTER_PACK = re.compile(
-    r"[-_. ]{0,3}(?:Episode|Ep|E)[-_. ]?(?P<eps>\d{1,5}(?:[-_. ]{0,3}-[-_. ]{0,3}(?:Ep|E)?\d{1,5})?)",
+    r"[-_. ]{0,3}(?:Episode|Ep|E)[-_. ]?"
+    r"(?P<eps>\d{1,5}(?:[-_. ]{0,3}-[-_. ]{0,3}(?:Ep|E)?\d{1,5})?)",
     re.IGNORECASE,
 )
 _MAX_RANGE = 400  # "01-119" anime batches are real; "1-9999" is not
@@ -35,8 +36,16 @@ class Structure:
 
 def find_structure(text: str, start: int, *, anime: bool) -> Structure:
     """Try each structural pattern in order; the first that matches decides."""
-    first = [f for f in (_season_episode(text, start), _cross_episode(text, start),
-                         _daily(text, start), _season_episode_words(text, start)) if f]
+    first = [
+        f
+        for f in (
+            _season_episode(text, start),
+            _cross_episode(text, start),
+            _daily(text, start),
+            _season_episode_words(text, start),
+        )
+        if f
+    ]
     if first:
         return min(first, key=lambda found: found.start)
     finders: tuple[Callable[[str, int], Structure | None], ...] = (
@@ -45,7 +54,9 @@ def find_structure(text: str, start: int, *, anime: bool) -> Structure:
         _episode_word,
     )
     tail: tuple[Callable[[str, int], Structure | None], ...] = (
-        (_bracket_number, _plain_number, _year) if anime else (_year, _three_digit, _part, _two_digit)
+        (_bracket_number, _plain_number, _year)
+        if anime
+        else (_year, _three_digit, _part, _two_digit)
     )
     for finder in finders + tail:
         found = finder(text, start)
@@ -170,8 +181,11 @@ def _episode_word(text: str, start: int) -> Structure | None:
 def _is_mini_series(text: str, match: re.Match[str]) -> bool:
     """ "Title.E04.720p" numbers episodes of one season; anime "Title_e66" counts absolutely."""
     word = match.group(0)
-    return word[:1] in "Ee" and not word[1:2].isalpha() and "_" not in text and (
-        len(match.group("abs")) <= 3
+    return (
+        word[:1] in "Ee"
+        and not word[1:2].isalpha()
+        and "_" not in text
+        and (len(match.group("abs")) <= 3)
     )
 
 
@@ -210,10 +224,9 @@ def _year(text: str, start: int) -> Structure | None:
         if match.start() > start:
             best = match
     if best is None:
-        match = p.YEAR.search(text, stop)
-        if match is None or match.start() <= start:
+        best = p.YEAR.search(text, stop)
+        if best is None or best.start() <= start:
             return None
-        best = match
     return Structure(best.start(), best.end(), year=int(best.group("year")))
 
 
@@ -238,20 +251,22 @@ def _part(text: str, start: int) -> Structure | None:
 
 
 def trailing_group(tail: str) -> str | None:
-    """The release group: "-GROUP" at the end, else a final "[Group]"."""
-    tail = tail.rstrip(" ._")
+    """The release group: "-GROUP" at the end, else a final "[Group]" or "(... x265 Group)"."""
+    tail = p.GROUP_SUFFIX.sub("", tail.rstrip(" ._")).rstrip(" ._")
     match = p.GROUP_DASH.search(tail)
-    if match is not None:
-        group = match.group("group").strip(".")
-        if group and not p.GROUP_NOT.match(group) and not _is_noise(group):
-            return group
+    if match is not None and _is_group(match.group("group")):
+        return match.group("group")
+    match = p.GROUP_IN_PARENS.search(tail)
+    if match is not None and p.TITLE_STOP.search(match.group("inner")):
+        if _is_group(match.group("group")):
+            return match.group("group")
     match = p.GROUP_BRACKET_END.search(tail)
-    if match is not None:
-        group = match.group("group").strip()
-        if not p.GROUP_NOT.match(group) and not p.RESOLUTION.search(group):
-            return group
+    if match is not None and _is_group(match.group("group").strip()):
+        return match.group("group").strip()
     return None
 
 
-def _is_noise(group: str) -> bool:
-    return bool(re.fullmatch(r"[\d.]+|.*\.\w{1,2}", group))
+def _is_group(group: str) -> bool:
+    if not group or p.GROUP_NOT.match(group) or p.TITLE_STOP.fullmatch(group):
+        return False
+    return not re.fullmatch(r"[\d.]+|.*\.\w{1,2}|mp4|mkv|avi|\d+(?:\.\d+)?[mg]b", group, re.I)
