@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any
 
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import BaseORMException
 from tortoise.migrations.executor import MigrationExecutor, MigrationTarget, PlanStep
@@ -231,3 +232,6 @@ def _forget_apps(ctx: TortoiseContext) -> None:
         apps.clear()
     ctx._apps = None
     ctx._inited = False
+    # Tortoise caches each model's INSERT/DELETE SQL per connection name for the life of the
+    # process, never per dialect: a next store on another engine would reuse SQLite's SQL.
+    EXECUTOR_CACHE.clear()
