@@ -11,6 +11,7 @@ from bot.cli.integrations import health_json
 from bot.cli.output import Output
 from core import errors
 from core.app import Outpost
+from core.secrets import ENV_KEY, SecretBox
 from core.services.health import Health, check
 from core.store.integrations import list_integrations, rotate_secrets, unreadable_integrations
 from core.store.models import IntegrationCategory
@@ -73,7 +74,13 @@ def _say_health(health: Health, out: Output) -> None:
 
 
 async def rotate(app: Outpost, args: argparse.Namespace, out: Output) -> int:
-    count = await rotate_secrets(app.box)
+    """With a key file: add a new key, re-encrypt everything, then drop the old keys. With
+    OUTPOST_SECRET_KEY the operator has put the new key first; we re-encrypt with it."""
+    if app.box.source == ENV_KEY:
+        count = await rotate_secrets(app.box)
+    else:
+        count = await rotate_secrets(SecretBox.add_key(app.data_dir))
+        SecretBox.retire_old_keys(app.data_dir)
     out.data({"rotated": count})
     out.say("cli.secrets_rotated", count=count)
     return 0

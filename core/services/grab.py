@@ -104,9 +104,19 @@ class GrabService:
         )
         if release.download_url and not release.download_url.startswith("magnet:"):
             indexer = self._indexers.get(release.indexer)
-            if indexer is not None:
+            if indexer is None:
+                raise errors.UserError(
+                    f"indexer {release.indexer!r} is no longer configured",
+                    key="error.indexer_gone",
+                    name=release.indexer,
+                )
+            try:
                 return replace(base, torrent=await indexer.fetch(release.download_url))
-            return replace(base, url=release.download_url)
+            except errors.UserError as err:
+                # Prowlarr and Jackett answer a download link with a redirect to a magnet
+                if err.key != "error.magnet_not_fetchable" or "magnet" not in err.params:
+                    raise
+                return replace(base, magnet=str(err.params["magnet"]))
         magnet = release.magnet_url or release.download_url
         if magnet:
             return replace(base, magnet=magnet)

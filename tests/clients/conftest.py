@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TypeVar
@@ -14,22 +13,16 @@ import pytest_asyncio
 
 from adapters.clients.qbittorrent import QBittorrentClient
 from core.http import HttpPolicy, HttpService
+from tests.conftest import QBT_PASSWORD
 from tests.support.daemons import QBittorrentDaemon
 from tests.support.torrents import Torrent, make_torrent
 
 T = TypeVar("T")
 
-# A recognisable password: tests assert it never shows up in error texts or logs.
-CANARY = "canary-" + secrets.token_hex(8)
+# The session daemon's password (tests/conftest.py): recognisable, so tests can assert it never
+# shows up in error texts or logs.
+CANARY = QBT_PASSWORD
 TEST_POLICY = HttpPolicy(deadline=15.0, retries=1, backoff=0.05)
-
-
-@pytest.fixture(scope="session")
-def qbt_daemon() -> Iterator[QBittorrentDaemon]:
-    if not QBittorrentDaemon.available():
-        pytest.skip("qbittorrent-nox is not installed (apt-get install qbittorrent-nox)")
-    with QBittorrentDaemon(interface_address="127.0.0.3", password=CANARY) as daemon:
-        yield daemon
 
 
 @pytest.fixture(scope="session")
