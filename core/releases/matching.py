@@ -12,7 +12,8 @@ from core.domain import MediaKind, ParsedRelease
 
 _SMALL_WORDS = re.compile(r"\b(?:the|a|an|and|or|of)\b")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-_TRAILING_YEAR = re.compile(r"((?:19|20)\d{2})$")
+# "The Office (US)", "Shark Tank AU": scene names add a country the metadata title lacks.
+_TRAILING_COUNTRY = re.compile(r"(?:19|20)\d{2}$|(?:us|uk|au|nz|ca)$")
 _EPISODIC = frozenset({MediaKind.SERIES})
 _LENIENT = frozenset({MediaKind.MUSIC, MediaKind.BOOK, MediaKind.AUDIOBOOK})
 
@@ -58,8 +59,8 @@ def title_matches(parsed: ParsedRelease, wanted: Wanted) -> bool:
     candidates = {normalize_title(t) for t in (wanted.title, *wanted.aliases)}
     if got in candidates:
         return True
-    got_without_year = _TRAILING_YEAR.sub("", got)
-    return any(_TRAILING_YEAR.sub("", c) == got_without_year != "" for c in candidates)
+    bare = _TRAILING_COUNTRY.sub("", _TRAILING_COUNTRY.sub("", got))
+    return any(_TRAILING_COUNTRY.sub("", c) == bare != "" for c in candidates)
 
 
 def match(parsed: ParsedRelease, wanted: Wanted) -> list[Rejection]:

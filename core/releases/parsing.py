@@ -32,6 +32,8 @@ _INVISIBLE = dict.fromkeys(
 )
 _SEASON_DIR = re.compile(r"^(?:Season|Saison|Staffel|Series|S)[-_. ]?(\d{1,2})$", re.IGNORECASE)
 _TITLE_YEAR = re.compile(r"^(?P<title>.+?)[\s(\[]+(?P<year>(?:19|20)\d{2})[)\]]?$")
+# "Le Prestige (The Prestige)": a trailing parenthesised alternative title.
+_ALT_TITLE = re.compile(r"(?<=\S)\s*\((?=[^)]*[a-z])(?![^)]*(?:19|20)\d\d)[^()]*\)$", re.IGNORECASE)
 _COMPLETE = re.compile(r"(?<![a-z])Complete(?![a-z])", re.IGNORECASE)
 
 
@@ -68,19 +70,25 @@ def _parse_path(text: str) -> ParsedRelease | None:
 
 
 def _merge(child: ParsedRelease | None, parent: ParsedRelease | None) -> ParsedRelease | None:
-    """Fill what the file name lacks (title, year, group) from its folder."""
+    """Fill what the file name lacks from its folder; an obfuscated file name yields to it."""
     if child is None or parent is None:
         return child or parent
-    if not child.title and (parent.episodes or parent.absolute_episodes or parent.full_season):
+    if child.season is None and child.air_date is None and _episodic(parent):
         return parent
     group = child.release_group
     if parent.release_group and (not group or group.lower() == parent.release_group.lower()):
-        child = replace(child, release_group=parent.release_group)
+        group = parent.release_group
     title = child.title or parent.title
-    year = child.year or (parent.year if parent.title.lower() in ("", title.lower()) else None)
-    if child.title and parent.title.lower() != child.title.lower():
-        year = child.year or (parent.year if not child.year and parent.year else None)
-    return replace(child, title=title, year=year)
+    same = not child.title or child.title.lower() == parent.title.lower()
+    year = child.year or (parent.year if same else None)
+    child = replace(child, title=title, year=year, release_group=group)
+    if child.source in ("unknown", "tv") and parent.source not in ("unknown", "tv"):
+        child = replace(child, source=parent.source, resolution=parent.resolution)
+    return child
+
+
+def _episodic(parsed: ParsedRelease) -> bool:
+    return bool(parsed.season is not None or parsed.air_date or parsed.absolute_episodes)
 
 
 def _extension(text: str) -> str | None:
@@ -98,12 +106,12 @@ def _parse_name(text: str) -> ParsedRelease | None:
     group, body_start = _leading_group(text)
     structure = find_structure(text, body_start, anime=group is not None)
     title, title_year = _title(text[body_start : structure.start])
-    if not title and not _has_structure(structure):
+    if structure.reject or (not title and not _has_structure(structure)):
         return None
-    rest = text[:body_start] + " " + text[structure.end :]
+    rest = text[:body_start] + " " + text[structure.start :]
     quality = detect_quality(" " + rest + " ", extension)
     if structure.season is None and not _has_structure(structure):
-        if _no_evidence(rest, quality.source, quality.resolution, title_year, structure.year):
+        if _no_evidence(rest, title_year, structure.year):
             return None
         if _COMPLETE.search(rest) and quality.source == "tv" and structure.year is not None:
             return None
@@ -132,11 +140,11 @@ def _has_structure(s: Structure) -> bool:
     return bool(s.episodes or s.absolute or s.air_date or s.full_season)
 
 
-def _no_evidence(rest: str, source: str, res: int | None, *years: int | None) -> bool:
+def _no_evidence(rest: str, *years: int | None) -> bool:
     """A name with no episode, no year and no quality marker is not a release name."""
-    if any(years) or res is not None:
+    if any(years) or p.TITLE_STOP.search(rest) or p.RESOLUTION.search(rest):
         return False
-    return source == "unknown" and p.TITLE_STOP.search(rest) is None
+    return not any(pattern.search(rest) for _name, pattern in p.SOURCES)
 
 
 def _strip_sites(text: str) -> str:
@@ -163,9 +171,13 @@ def _leading_group(text: str) -> tuple[str | None, int]:
 
 def _title(raw: str) -> tuple[str, int | None]:
     """Clean the title part; a trailing year becomes the year."""
+    cut = p.TITLE_CUT.search(raw)
+    if cut is not None and cut.start() > 0:
+        raw = raw[: cut.start()]
     title = _latin_alias(raw).replace("_", " ")
     title = re.sub(r"(?<=[^\s.])\.(?=[^\s.])|(?<=\s)\.|\.(?=\s)", " ", title)
     title = re.sub(r"\s+", " ", title).strip(" -.([{|,")
+    title = _ALT_TITLE.sub("", title) or title
     match = _TITLE_YEAR.match(title)
     if match and len(match.group("title")) > 0:
         return match.group("title").strip(" -.([{"), int(match.group("year"))

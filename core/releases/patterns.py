@@ -25,7 +25,7 @@ WEBSITE_PREFIX = _c(
 )
 WEBSITE_SUFFIX = _c(r"\s*\[(?:www\.)?[a-z0-9-]+\.(?:com|net|org|info|to|tv|me|ru|cc)\]\s*$")
 TRAILING_TAG = _c(r"\s*\[(?:eztv|rartv|rarbg|ettv|vtv|publichd|TGx|ion10|eztv\.re)\]\s*$")
-SUBGROUP = re.compile(r"^[\s_.]*[\[【(](?P<group>[^\]】)]+)[\]】)]\s*")
+SUBGROUP = re.compile(r"[\s_.]*[\[【(](?P<group>[^\]】)]+)[\]】)]\s*")
 HASH_ONLY = _c(r"^[a-f0-9]{24,40}$|^[a-z0-9]{20,}$")
 CRAP = _c(r"yEnc|^_unpack|^(?:this should never parse)$|password\s*-")
 NUMBERED_EXTRA = _c(r"\(part[-_. ]?\d+\)\s*$")
@@ -61,8 +61,8 @@ SEASON_PACK = _c(
     r"(?![^\[\]]*\])"
 )
 ANIME_DASH = _c(
-    r"(?:\s|_|\.)-(?:\s|_|\.)+(?:Episode\s*|Ep\.?\s*)?(?P<abs>\d{1,4})(?:\.5)?"
-    r"(?:[-~]\s*(?P<absend>\d{1,4}))?(?:v(?P<version>\d))?(?=$|[\s_.\[(-]|\w*\])"
+    r"(?:\s|_|\.)-(?:\s|_|\.)+(?:Episode\s*|Ep\.?\s*)?(?P<abs>\d{1,4})(?P<half>\.5)?"
+    r"(?P<chain>(?:\s?[-~]\s?\d{1,4}(?![\dp]))*)(?:v(?P<version>\d))?(?=$|[\s_.\[(-]|\w*\])"
 )
 EPISODE_WORD = _c(
     B
@@ -74,22 +74,26 @@ EPISODE_WORD = _c(
 BRACKET_NUMBER = _c(r"[\[(](?P<abs>\d{1,4})(?:[-~](?P<absend>\d{1,4}))?[\])]")
 PLAIN_NUMBER = _c(
     r"(?<![a-z0-9])(?<!\d\.)(?P<abs>\d{1,4})(?:\s?[-~]\s?(?P<absend>\d{1,4}))?(?:v(?P<version>\d))?"
-    r"(?![\dpi]|x\d|\.\d|-?bit)"
+    r"(?![\dpi]|x\d|\.\d|-?bits?\b|[a-z])"
 )
-TWO_DIGIT = _c(r"(?<![a-z0-9])(?<!\d\.)(?P<abs>\d{2})(?:v(?P<version>\d))?(?![\dpi]|x\d|\.\d)")
+TWO_DIGIT = _c(
+    r"(?<![a-z0-9])(?<!\d\.)(?P<abs>\d{2})(?:v(?P<version>\d))?(?![\dpi]|x\d|\.\d|-?bits?\b)"
+)
 THREE_DIGIT = _c(
     r"(?<![a-z0-9])(?P<season>[1-9]|1\d)(?P<episode>\d{2})(?![\dpi]|x\d)"
     r"(?:[._ ](?P=season)(?P<episode2>\d{2})(?![\dpi]))?"
 )
 PART = _c(B + r"(?:Part|Pt)" + SEP + r"?(?P<part>\d{1,2}|one|two|three|four|five|six)" + E)
 YEAR = _c(r"(?<![0-9])(?P<year>(?:19[0-9]|20[0-9])\d)(?![0-9]|p\b|i\b)")
-ABS_AFTER_SE = _c(r"^" + SEP + r"*(?:\(|-\s*)?(?P<abs>\d{2,4})(?:-(?P<absend>\d{2,4}))?" + E)
+ABS_AFTER_SE = _c(SEP + r"*(?:\(|-\s*)?(?P<abs>\d{2,4})(?:-(?P<absend>\d{2,4}))?" + E)
 
 # --- quality -------------------------------------------------------------------------------
 RESOLUTION = _c(
     r"(?<![a-z0-9])(?:(?P<r>360|480|540|576|720|1080|2160|4320)[pi]"
     r"|(?:\d{3,4}[x*])(?P<rx>480|576|720|1080|2160)|(?P<uhd>4k|UHD|2160))(?![a-z0-9])"
-    r"|(?P<r2>1080|720|2160)[pi]"
+    r"|(?P<r2>1080|720|2160)[pi]|(?<![a-z0-9])(?P<fhd>FHD)(?![a-z0-9])"
+    r"|(?<![a-z0-9])(?P<bare>720|1080|2160)(?=[ ._](?:HDTV|AAC|Hi10p|[xh]26|BluRay|WEB|DTS|AC3))"
+    r"|(?<![a-z0-9])(?P<r1440>1440)p"
 )
 REMUX = _c(B + r"(?:BD)?Remux" + E)
 BRDISK = _c(
@@ -103,9 +107,10 @@ BRDISK = _c(
     + r"?ISO)"
     + E
 )
-RAWHD = _c(B + r"(?:RawHD|Raw" + SEP + r"HD|MPEG[-_. ]?2(?=.*1080i)|1080i.*MPEG[-_. ]?2)" + E)
+RAWHD = _c(B + r"(?:RawHD|Raw" + SEP + r"HD|MPEG[-_. ]?2)" + E)
 SOURCES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("webrip", _c(B + r"(?:WEB[-_. ]?Rip|WEBMux|WEB[-_. ]?Cap|Web[-_. ]?DLRip|HDRip)" + E)),
+    ("bluray", _c(B + r"(?:Blu[-_. ]?Ray|BD|BR)(?:Rip)?Mux" + E)),
     (
         "webdl",
         _c(
@@ -181,10 +186,18 @@ GROUP_NOT = _c(
     r"ENG|JAP|GER|FRA|FRE|ITA|HDRip|\d{1,2}-?bit|\d{1,4}|[xh]26[45]|HEVC|AVC|AAC|AC3|DTS|"
     r"\d{4}-\d{2}|HDTV|SDTV|WEBRip|DVDRip|BDRip|Rip|x264-\w+|H\.26[45])$"
 )
+# Tokens that end a title even before the year ("Suicide Squad EXTENDED (2016)"); words
+# that also occur in real titles (French, Complete, Limited) are left out on purpose.
+TITLE_CUT = _c(
+    r"(?<![a-z0-9])(?:EXTENDED|UNRATED|THEATRICAL|REMASTERED|DIRECTOR'?S|PROPER|REPACK|RERIP|"
+    r"iNTERNAL|READ[-_. ]?NFO|NFOFiX|CONVERT|STV|BD(?:Rip)?Mux|BR(?:Rip)?Mux|DVDRip|BDRip|BRRip|"
+    r"HDTV|WEB[-_. ]?DL|WEBRip|BluRay|(?:480|576|720|1080|2160)[pi]|[xh]26[45]|XviD|DivX|"
+    r"MULTi|VOSTFR|TRUEFRENCH)(?![a-z0-9])"
+)
 # Quality and other tokens: where the title must end at the latest.
 TITLE_STOP = _c(
     r"(?<![a-z0-9])(?:(?:360|480|540|576|720|1080|2160)[pi]|4k|UHD|HDR|WEB[-_. ]?DL|WEB[-_. ]?Rip|"
-    r"WEB|Blu[-_. ]?Ray|BD(?:Rip|Remux)?|BRRip|HDTV|PDTV|SDTV|DVD(?:Rip|R)?|HDRip|Remux|"
+    r"WEB|Blu[-_. ]?Ray|BD(?:Rip|Remux)?|BD(?:Rip)?Mux|BR(?:Rip)?Mux|BRRip|HDTV|PDTV|SDTV|DVD(?:Rip|R)?|HDRip|Remux|"
     r"[xh][-_. ]?26[45]|HEVC|XviD|DivX|PROPER|REPACK|RERIP|INTERNAL|LIMITED|UNRATED|EXTENDED|"
     r"DIRECTOR'?S|THEATRICAL|REMASTERED|DUBBED|SUBBED|MULTi|VOSTFR|TRUEFRENCH|FRENCH|GERMAN|"
     r"iTALiAN|SPANISH|Complete|CAM|HDCAM|TS|TC|TELESYNC|AAC|AC3|DTS|DDP?5|NF|AMZN)(?![a-z0-9])"

@@ -10,7 +10,7 @@ from core.releases import patterns as p
 
 _SD_EXTENSIONS = frozenset({"avi", "divx", "xvid", "wmv", "mpg", "mpeg", "m4v"})
 _HD_EXTENSIONS = frozenset({"mkv", "ts", "m2ts"})
-_HDTV_TAG = re.compile(r"\[HDTV\]|HDTV-720p", re.IGNORECASE)
+_HDTV_TAG = re.compile(r"\[HDTV\]|HDTV-720p|HD[ .]TV|HR[ .]WS", re.IGNORECASE)
 _WEBDL_TAG = re.compile(r"\[WEB-?DL\]", re.IGNORECASE)
 
 
@@ -32,7 +32,7 @@ def detect_quality(text: str, extension: str | None) -> Quality:
     """Read every quality marker in `text` (the name without its extension)."""
     source = _source(text)
     resolution = _resolution(text)
-    modifier = _modifier(text, source)
+    modifier = _modifier(text, source, resolution)
     codec = _codec(text)
     source, resolution = _infer(text, source, resolution, modifier, codec, extension)
     if modifier in ("remux", "brdisk"):
@@ -54,15 +54,18 @@ def _resolution(text: str) -> int | None:
         return None
     if match.group("uhd"):
         return 2160
-    value = int(match.group("r") or match.group("rx") or match.group("r2"))
+    if match.group("fhd") or match.group("r1440"):
+        return 1080
+    value = int(match.group("r") or match.group("rx") or match.group("r2") or match.group("bare"))
     if value in (360, 540):
         return 480
     return 2160 if value == 4320 else value
 
 
-def _modifier(text: str, source: str) -> str | None:
+def _modifier(text: str, source: str, resolution: int | None) -> str | None:
     if p.REMUX.search(text):
-        return "remux"
+        # Sonarr has no remux below 1080p: a 480i/720p remux is graded as plain Blu-ray.
+        return "remux" if resolution is None or resolution >= 1080 else None
     if p.BRDISK.search(text):
         return "brdisk"
     if source in ("tv", "unknown") and p.RAWHD.search(text):
@@ -98,6 +101,8 @@ def _infer(
         return source, 480
     if source == "tv":
         return source, (720 if _HDTV_TAG.search(text) else 480)
+    if p.REMUX.search(text):
+        return "bluray", 480
     if modifier == "remux":
         return "bluray", 1080
     return _from_extension_or_codec(codec, extension)

@@ -32,6 +32,7 @@ class Structure:
     air_date: date | None = None
     full_season: bool = False
     year: int | None = None
+    reject: bool = False
 
 
 def find_structure(text: str, start: int, *, anime: bool) -> Structure:
@@ -56,7 +57,7 @@ def find_structure(text: str, start: int, *, anime: bool) -> Structure:
     tail: tuple[Callable[[str, int], Structure | None], ...] = (
         (_bracket_number, _plain_number, _year)
         if anime
-        else (_year, _three_digit, _part, _two_digit)
+        else (_year, _three_digit, _part, _bracket_number, _short_number)
     )
     for finder in finders + tail:
         found = finder(text, start)
@@ -107,7 +108,7 @@ def _season_episode(text: str, start: int) -> Structure | None:
 def _absolute_before(text: str, start: int, se_start: int) -> tuple[int, tuple[int, ...]] | None:
     """ "[Grp] Title - 05 - S01E05": an absolute number just before the season/episode."""
     window = text[start:se_start]
-    match = re.search(r"[\s._-](\d{2,4})[\s._-]+(?:-\s*|\(\s*)?$", window)
+    match = re.search(r"\s-\s+(\d{2,4})\s*(?:-\s*|\(\s*)?$", window)
     if match is None or 1900 <= int(match.group(1)) <= 2099:
         return None
     return start + match.start(), (int(match.group(1)),)
@@ -142,7 +143,8 @@ def _daily(text: str, start: int) -> Structure | None:
         aired = date(int(y), int(m), int(d))
     except ValueError:
         return None
-    return Structure(match.start(), match.end(), air_date=aired)
+    # Sonarr's rule: no daily show aired before 1951; such a date is a title or a mistake.
+    return Structure(match.start(), match.end(), air_date=aired, reject=aired.year < 1951)
 
 
 def _anime_dash(text: str, start: int) -> Structure | None:
@@ -152,7 +154,10 @@ def _anime_dash(text: str, start: int) -> Structure | None:
     first = int(match.group("abs"))
     if 1900 <= first <= 2099 and match.group("abs").startswith(("19", "20")):
         return None
-    numbers = _numbers(first, _opt(match.group("absend")))
+    if match.group("half"):  # "12.5": a special between episodes, not an absolute number
+        return Structure(match.start(), match.end())
+    chain = [int(n) for n in _NUMBER.findall(match.group("chain"))]
+    numbers = _numbers(first, chain[0]) if len(chain) == 1 else (first, *chain)
     return Structure(match.start(), match.end(), absolute=numbers)
 
 
@@ -209,11 +214,12 @@ def _plain_number(text: str, start: int) -> Structure | None:
     return None
 
 
-def _two_digit(text: str, start: int) -> Structure | None:
-    match = p.TWO_DIGIT.search(text, start)
-    if match is None or match.start() <= start:
+def _short_number(text: str, start: int) -> Structure | None:
+    """ "Show.Name.10.720p": a bare episode number (at most three digits) after the title."""
+    found = _plain_number(text, start)
+    if found is None or max(found.absolute) > 999:
         return None
-    return Structure(match.start(), match.end(), absolute=(int(match.group("abs")),))
+    return found
 
 
 def _year(text: str, start: int) -> Structure | None:
