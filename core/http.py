@@ -25,7 +25,7 @@ import httpx
 from aiolimiter import AsyncLimiter
 
 from core import errors
-from core.redact import redact, register
+from core.redact import is_secret_name, redact, register
 
 log = logging.getLogger(__name__)
 
@@ -172,10 +172,10 @@ class HttpService:
     ) -> None:
         self.service = service
         self.policy = policy or HttpPolicy()
-        self._secrets = [s for s in secrets if s]
-        register(*self._secrets)  # masked in logs from the first line on
-        self._base_url = base_url
+        self._secrets: list[str] = []
         self._headers = dict(headers or {})
+        self.add_secret(*secrets, *_header_secrets(self._headers))  # masked from the first line
+        self._base_url = base_url
         self._transport = transport
         self._verify = verify
         self._client_: httpx.AsyncClient | None = None
@@ -202,7 +202,7 @@ class HttpService:
         return self._client_
 
     def add_secret(self, *values: str | None) -> None:
-        self._secrets.extend(v for v in values if v)
+        self._secrets.extend(v for v in values if v and v not in self._secrets)
         register(*values)
 
     @property
@@ -216,8 +216,9 @@ class HttpService:
         await self.aclose()
 
     async def aclose(self) -> None:
-        if self._client_ is not None:
-            await self._client_.aclose()
+        client, self._client_ = self._client_, None
+        if client is not None:
+            await client.aclose()
 
     async def get(self, url: str, **kwargs: Any) -> HttpResponse:
         return await self.request("GET", url, **kwargs)
@@ -241,6 +242,8 @@ class HttpService:
     ) -> HttpResponse:
         """Send one call. 4xx (but 429) come back to the caller; 5xx, 429 and network
         errors are retried, then raised as `Unavailable`, `RateLimited` or `Unreachable`."""
+        if headers:
+            self.add_secret(*_header_secrets(headers))
         request = self._build(method, url, params, data, files, json, headers)
         safe_url = self.redact(str(request.url))
         limit = self.policy.max_bytes if max_bytes is None else max_bytes
@@ -375,7 +378,7 @@ class HttpService:
         # Session cookies (qBittorrent SID, tracker logins) are secrets nobody registered.
         for header in response.headers.get_list("set-cookie"):
             value = header.split(";", 1)[0].partition("=")[2].strip().strip('"')
-            if len(value) >= _COOKIE_SECRET_LEN and value not in self._secrets:
+            if len(value) >= _COOKIE_SECRET_LEN:
                 self.add_secret(value)
 
     def _too_large(self, safe_url: str, limit: int) -> errors.ResponseTooLarge:
@@ -404,6 +407,15 @@ class HttpService:
             service=self.service,
             status=response.status,
         )
+
+
+def _header_secrets(headers: Mapping[str, str]) -> list[str]:
+    """Values of secret headers ("X-Api-Key", "Authorization: Bearer t" gives the line and t)."""
+    found: list[str] = []
+    for name, value in headers.items():
+        if is_secret_name(name) and value:
+            found += {value, value.split()[-1]}
+    return found
 
 
 def raise_for_status(response: HttpResponse, service: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from urllib.parse import urlencode
@@ -187,3 +188,27 @@ def test_reprs_hide_secrets(canary: str) -> None:
     assert all(canary not in text for text in texts)
     assert secret.reveal() == canary
     assert secret == Secret(canary) and secret != Secret(canary + "x")
+
+
+async def test_secret_headers_register_themselves(serve: Serve, logs: Captured) -> None:
+    service_token, call_key = f"tok{uuid.uuid4().hex}", f"key{uuid.uuid4().hex}"
+    recorder = failing(404)
+    server = serve(recorder)
+    async with HttpService(
+        "tmdb", QUICK, headers={"Authorization": f"Bearer {service_token}"}
+    ) as http:
+        await http.get(server.url + "/3/movie/1", headers={"X-Api-Key": call_key})
+        # An adapter that logs a token bare, with no name next to it to give it away.
+        log.info("using %s and %s", service_token, call_key)
+    assert recorder.requests[0].headers["authorization"] == f"Bearer {service_token}"
+    assert_absent(service_token, logs)
+    assert_absent(call_key, logs)
+
+
+async def test_service_can_be_reopened_after_aclose(serve: Serve) -> None:
+    server = serve(Recorder(lambda n, r: Response(200, "ok")))
+    http = HttpService("peer", QUICK)
+    await http.aclose()  # never used: nothing to close
+    for _ in range(2):
+        assert (await http.get(server.url + "/x")).text == "ok"
+        await http.aclose()
