@@ -34,6 +34,7 @@ _SEASON_DIR = re.compile(r"^(?:Season|Saison|Staffel|Series|S)[-_. ]?(\d{1,2})$"
 _TITLE_YEAR = re.compile(r"^(?P<title>.+?)[\s(\[]+(?P<year>(?:19|20)\d{2})[)\]]?$")
 # "Le Prestige (The Prestige)": a trailing parenthesised alternative title.
 _ALT_TITLE = re.compile(r"(?<=\S)\s*\((?=[^)]*[a-z])(?![^)]*(?:19|20)\d\d)[^()]*\)$", re.IGNORECASE)
+_NOT_PATH = re.compile(r"\s/|/\s|[\[(【][^\])】]*/")
 _COMPLETE = re.compile(r"(?<![a-z])Complete(?![a-z])", re.IGNORECASE)
 
 
@@ -43,9 +44,16 @@ def parse(name: str) -> ParsedRelease | None:
         return None
     text = name.translate(_INVISIBLE)[:MAX_NAME]
     text = unicodedata.normalize("NFKC", text).strip()
-    if "/" in text or "\\" in text:
+    if _is_path(text):
         return _parse_path(text)
     return _parse_name(text)
+
+
+def _is_path(text: str) -> bool:
+    """ "Show/Season 1/file.mkv" is a path; "Босх / Series / S2E1" and "[a/b]" are names."""
+    if "\\" in text or text.startswith("/"):
+        return True
+    return "/" in text and not _NOT_PATH.search(text)
 
 
 def _parse_path(text: str) -> ParsedRelease | None:
@@ -176,7 +184,7 @@ def _title(raw: str) -> tuple[str, int | None]:
         raw = raw[: cut.start()]
     title = _latin_alias(raw).replace("_", " ")
     title = re.sub(r"(?<=[^\s.])\.(?=[^\s.])|(?<=\s)\.|\.(?=\s)", " ", title)
-    title = re.sub(r"\s+", " ", title).strip(" -.([{|,")
+    title = re.sub(r"\s+", " ", title).strip(" -.([{|,/")
     title = _ALT_TITLE.sub("", title) or title
     match = _TITLE_YEAR.match(title)
     if match and len(match.group("title")) > 0:

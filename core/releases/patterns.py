@@ -20,8 +20,9 @@ EXTENSION = _c(
     r"srt|sub|ass|ssa|idx|nfo|par2|rar|zip|7z)\s*$"
 )
 WEBSITE_PREFIX = _c(
-    r"^\s*(?:\[\s*(?:www\.)?[a-z0-9-]+\.(?:com|net|org|info|to|tv|me|ru|in|xyz|cc|co|nl)\s*\]"
-    r"|(?:www\.)?[a-z0-9-]+\.(?:com|net|org|info|to|tv|me|xyz|cc|nl)\b)\s*[-_. ]*(?:-\s*)?"
+    r"^\s*(?:\[\s*\.?(?:www\.)?[a-z0-9-]+\.(?:com|net|org|info|to|tv|me|ru|in|xyz|cc|co|nl)\.?\s*\]"
+    r"|www\.[a-z0-9-]+\.[a-z]{2,4}\b"
+    r"|[a-z0-9-]+\.(?:com|net|org|info|to|tv|me|xyz|cc|nl)(?=\s+-\s))\s*[-_. ]*(?:-\s*)?"
 )
 WEBSITE_SUFFIX = _c(r"\s*\[(?:www\.)?[a-z0-9-]+\.(?:com|net|org|info|to|tv|me|ru|cc)\]\s*$")
 TRAILING_TAG = _c(r"\s*\[(?:eztv|rartv|rarbg|ettv|vtv|publichd|TGx|ion10|eztv\.re)\]\s*$")
@@ -55,8 +56,8 @@ DAILY = _c(
     r"(?!\d)|" + B + r"(?P<y4>(?:19|20)\d{2})(?P<m4>0[1-9]|1[0-2])(?P<d4>0[1-9]|[12]\d|3[01])(?!\d)"
 )
 SEASON_PACK = _c(
-    B + r"(?:S(?P<s1>\d{1,2})(?:" + SEP + r"?-" + SEP + r"?S?(?P<s1end>\d{1,2}))?(?![\dEx])"
-    r"|(?:Season|Saison|Temporada|Stagione|Staffel|Series)" + SEP + r"?(?P<s2>\d{1,2})(?!\d)"
+    B + r"(?:S(?P<s1>\d{1,2}|(?:19|20)\d\d)(?:" + SEP + r"?-" + SEP + r"?S?(?P<s1end>\d{1,2}))?(?![\dEx])"
+    r"|(?:Season|Saison|Temporada|Stagione|Staffel|Seizoen|Temp|Tem)" + SEP + r"?(?P<s2>\d{1,2})(?!\d)"
     r"(?:" + SEP + r"?(?:-|to)" + SEP + r"?(?:Season" + SEP + r"?)?(?P<s2end>\d{1,2}))?)"
     r"(?![^\[\]]*\])"
 )

@@ -11,7 +11,7 @@ from core.releases import patterns as p
 
 _NUMBER = re.compile(r"\d+")
 _REPEATED_SEASON = re.compile(r"S\d+|(?<=[-_. ])\d+(?=x)", re.IGNORECASE)
-_RANGE = re.compile(r"\d\s*[-~]\s*[Ex]?\d", re.IGNORECASE)
+_RANGE = re.compile(r"\d\s*[-~]\s*(?:Ep|E|x)?\d", re.IGNORECASE)
 _EPISODE_AFTER_PACK = re.compile(
     r"[-_. ]{0,3}(?:Episode|Ep|E)[-_. ]?"
     r"(?P<eps>\d{1,5}(?:[-_. ]{0,3}-[-_. ]{0,3}(?:Ep|E)?\d{1,5})?)",
@@ -62,8 +62,17 @@ def find_structure(text: str, start: int, *, anime: bool) -> Structure:
     for finder in finders + tail:
         found = finder(text, start)
         if found is not None:
-            return found
+            return _after_year(text, found) if found.year and not anime else found
     return Structure(start=_title_stop(text, start), end=_title_stop(text, start))
+
+
+def _after_year(text: str, year: Structure) -> Structure:
+    """ "series.2009.416.hdtv", "Show 2012 Part 1": an episode right after the year."""
+    for finder in (_three_digit, _part):
+        found = finder(text, year.end)
+        if found is not None and found.start <= year.end + 1:
+            return Structure(year.start, found.end, found.season, found.episodes, year=year.year)
+    return year
 
 
 def _title_stop(text: str, start: int) -> int:
