@@ -65,17 +65,18 @@ _MULTI = re.compile(
 )
 # Languages named as subtitles, not audio: "Ger.Eng.Sub", "SUB ITA ENG", "Sub Ukr/Eng".
 _SUBTITLES = re.compile(
-    r"(?:(?<![a-z])(?:e?subs?|subtitles?|vostfr|multisub)(?:[-_./ |]+(?:\d?x?[a-z]{2,3}))+"
-    r"|(?:(?<![a-z])[a-z]{3}[-_. ]+)+subs?(?![a-z]))",
+    r"(?:(?<![a-z])(?:e?subs?|subtitles?|multisub)(?:[-_./ |]+(?:\d?x?[a-z]{2,3})(?![a-z]))+"
+    r"|(?:(?<![a-z])[a-z]{3}\.)+subs?(?![a-z]))",
     re.IGNORECASE,
 )
+_SITE = re.compile(r"\[[^\]]*\.[a-z]{2,4}\]|www\.\S+", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def detect_languages(tail: str) -> tuple[str, ...]:
     """Languages mentioned after the title, in order of first mention, without duplicates."""
     found: list[str] = []
-    text = _SUBTITLES.sub(" ", tail)
+    text = _SUBTITLES.sub(" ", _SITE.sub(" ", tail))
     for match in _MULTI.finditer(text):
         if match.group("pl"):
             _add(found, "polish")

@@ -9,7 +9,7 @@ from dataclasses import replace
 from core.domain import ParsedRelease
 from core.releases import patterns as p
 from core.releases.languages import detect_languages
-from core.releases.quality import detect_quality
+from core.releases.quality import detect_quality, edition_of
 from core.releases.structure import Structure, find_structure, trailing_group
 
 # Release names are < 255 characters; a cap keeps hostile input from costing regex time.
@@ -139,7 +139,7 @@ def _parse_name(text: str) -> ParsedRelease | None:
         repack=quality.repack,
         version=quality.version,
         release_group=group or trailing_group(text[structure.end :]),
-        edition=quality.edition,
+        edition=edition_of(text),
         languages=detect_languages(" " + rest + " "),
     )
 

@@ -160,7 +160,7 @@ EDITIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Uncut", _c(B + r"Uncut" + E)),
     ("Remastered", _c(B + r"(?:4k" + SEP + r")?Remaster(?:ed)?" + E)),
     ("Collector", _c(B + r"Collector'?s?(?:" + SEP + r"Edition)?" + E)),
-    ("Criterion", _c(B + r"(?:Criterion|CC)(?:" + SEP + r"Collection)?" + E)),
+    ("Criterion", _c(B + r"Criterion(?:" + SEP + r"Collection)?" + E)),
     ("Special", _c(B + r"Special" + SEP + r"Edition" + E)),
     ("Ultimate", _c(B + r"Ultimate(?:" + SEP + r"(?:Cut|Edition))?" + E)),
     ("Limited", _c(B + r"Limited" + E)),
@@ -169,6 +169,8 @@ EDITIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Alternative Cut", _c(B + r"Alternat(?:e|ive)" + SEP + r"Cut" + E)),
     ("Deluxe", _c(B + r"Deluxe(?:" + SEP + r"Edition)?" + E)),
     ("Festival", _c(B + r"Festival" + E)),
+    ("Uncensored", _c(B + r"Uncensored" + E)),
+    ("Restored", _c(B + r"Restored" + E)),
 )
 
 # --- release group -------------------------------------------------------------------------

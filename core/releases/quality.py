@@ -1,4 +1,4 @@
-"""Quality of a release name: source, resolution, modifier, codec, revision and edition."""
+"""Quality of a release name: source, resolution, modifier, codec, revision; and its edition."""
 
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ class Quality:
     proper: bool
     repack: bool
     version: int
-    edition: str | None
 
 
 def detect_quality(text: str, extension: str | None) -> Quality:
@@ -38,7 +37,7 @@ def detect_quality(text: str, extension: str | None) -> Quality:
     if modifier in ("remux", "brdisk"):
         source = "bluray"
     proper, repack, version = _revision(text)
-    return Quality(source, resolution, modifier, codec, proper, repack, version, _edition(text))
+    return Quality(source, resolution, modifier, codec, proper, repack, version)
 
 
 def _source(text: str) -> str:
@@ -129,7 +128,8 @@ def _revision(text: str) -> tuple[bool, bool, int]:
     return proper, repack, (2 if proper or repack else 1)
 
 
-def _edition(text: str) -> str | None:
+def edition_of(text: str) -> str | None:
+    """Edition names in guessit's words, comma-separated ("Director's Cut, Remastered")."""
     found = [name for name, pattern in p.EDITIONS if pattern.search(text)]
     if "Director's Definitive Cut" in found:
         found.remove("Director's Cut")
