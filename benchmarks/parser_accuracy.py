@@ -278,6 +278,12 @@ def main(argv: list[str]) -> None:
         print(f"{name:<18}{correct[name]:>7}/{total[name]:<7}{share:>8.1f}")
     overall = 100 * sum(correct.values()) / sum(total.values())
     print(f"{'overall':<18}{sum(correct.values()):>7}/{sum(total.values()):<7}{overall:>8.1f}")
+    for source in ("sonarr", "guessit"):
+        checked = [c for c in cases if c["source"] == source]
+        sub_correct, sub_total, _ = score(checked)
+        share = 100 * sum(sub_correct.values()) / sum(sub_total.values())
+        print(f"  {source + ' cases':<16}{sum(sub_correct.values()):>7}/{sum(sub_total.values()):<7}"
+              f"{share:>8.1f}   ({len(checked)} cases)")  # fmt: skip
     if len(argv) > 1 and argv[0] == "--failures":
         for name, case, got in failures:
             if name == argv[1]:

@@ -108,7 +108,7 @@ def _parse_name(text: str) -> ParsedRelease | None:
     extension = _extension(text)
     if extension:
         text = text[: p.EXTENSION.search(text).start()]  # type: ignore[union-attr]
-    text = _strip_sites(text).strip(" -_.")
+    text = p.LEADING_DATE.sub("", _strip_sites(text)).strip(" -_.")
     if not text or p.CRAP.search(text) or p.HASH_ONLY.match(text):
         return None
     group, body_start = _leading_group(text)

@@ -15,6 +15,9 @@ def _c(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, _I)
 
 
+# A leading "221208 " (YYMMDD) as Japanese TV rips put it: a date, not part of the title.
+LEADING_DATE = re.compile(r"^\d{6}\s+(?=\D)")
+CAP_EPISODE = _c(r"\[Cap\.(?P<s>\d{1,2})(?P<e>\d{2})(?:_(?:\d{1,2})(?P<e2>\d{2}))?\]")
 EXTENSION = _c(
     r"\.(?:mkv|mp4|avi|m4v|wmv|mov|mpg|mpeg|ts|m2ts|flv|webm|divx|xvid|iso|img|nzb|torrent|"
     r"srt|sub|ass|ssa|idx|nfo|par2|rar|zip|7z)\s*$"
@@ -35,7 +38,7 @@ NUMBERED_EXTRA = _c(r"\(part[-_. ]?\d+\)\s*$")
 SEASON_EPISODE = _c(
     r"(?<![a-rt-z0-9])S(?P<season>\d{1,4})" + SEP + r"?(?P<eps>(?:" + SEP + r"?E\d{1,4}(?!\d))"
     r"(?:(?:" + SEP + r"{0,3}[-~&+]?" + SEP + r"{0,3}(?:S\d{1,4}" + SEP + r"?)?E\d{1,4}(?!\d))"
-    r"|(?:[-~+&]\d{1,4}(?![\dp])))*)"
+    r"|(?:[-~+&]\d{1,4}(?![\da-z])))*)"
     r"(?:" + SEP + r"?v(?P<version>\d))?"
 )
 SEASON_EPISODE_WORDS = _c(
@@ -86,7 +89,7 @@ THREE_DIGIT = _c(
 )
 PART = _c(B + r"(?:Part|Pt)" + SEP + r"?(?P<part>\d{1,2}|one|two|three|four|five|six)" + E)
 YEAR = _c(r"(?<![0-9])(?P<year>(?:19[0-9]|20[0-9])\d)(?![0-9]|p\b|i\b)")
-ABS_AFTER_SE = _c(SEP + r"*(?:\(|-\s*)?(?P<abs>\d{2,4})(?:-(?P<absend>\d{2,4}))?" + E)
+ABS_AFTER_SE = _c(SEP + r"*(?:\(|-\s*)?(?P<abs>\d{3,4})(?:-(?P<absend>\d{3,4}))?" + E)
 
 # --- quality -------------------------------------------------------------------------------
 RESOLUTION = _c(
@@ -94,7 +97,7 @@ RESOLUTION = _c(
     r"|(?:\d{3,4}[x*])(?P<rx>480|576|720|1080|2160)|(?P<uhd>4k|UHD|2160))(?![a-z0-9])"
     r"|(?P<r2>1080|720|2160)[pi]|(?<![a-z0-9])(?P<fhd>FHD)(?![a-z0-9])"
     r"|(?<![a-z0-9])(?P<bare>720|1080|2160)(?=[ ._](?:HDTV|AAC|Hi10p|[xh]26|BluRay|WEB|DTS|AC3))"
-    r"|(?<![a-z0-9])(?P<r1440>1440)p"
+    r"|(?<![a-z0-9])(?P<r1440>1440|960)p|(?<=BD|ay)(?P<r3>720|1080|2160)p"
 )
 REMUX = _c(B + r"(?:BD)?Remux" + E)
 BRDISK = _c(
@@ -111,7 +114,7 @@ BRDISK = _c(
 RAWHD = _c(B + r"(?:RawHD|Raw" + SEP + r"HD|MPEG[-_. ]?2)" + E)
 SOURCES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("webrip", _c(B + r"(?:WEB[-_. ]?Rip|WEBMux|WEB[-_. ]?Cap|Web[-_. ]?DLRip|HDRip)" + E)),
-    ("bluray", _c(B + r"(?:Blu[-_. ]?Ray|BD|BR)(?:Rip)?Mux" + E)),
+    ("bluray", _c(B + r"(?:(?:Blu[-_. ]?Ray|BD|BR)(?:Rip)?Mux|(?:Blu[-_. ]?Ray|BD)(?=\d{3,4}p))" + E)),
     (
         "webdl",
         _c(

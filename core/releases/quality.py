@@ -9,8 +9,8 @@ from core.domain import ParsedRelease
 from core.releases import patterns as p
 
 _SD_EXTENSIONS = frozenset({"avi", "divx", "xvid", "wmv", "mpg", "mpeg", "m4v"})
-_HD_EXTENSIONS = frozenset({"mkv", "ts", "m2ts"})
-_HDTV_TAG = re.compile(r"\[HDTV\]|HDTV-720p|HD[ .]TV|HR[ .]WS", re.IGNORECASE)
+_HD_EXTENSIONS = frozenset({"mkv", "ts"})
+_HDTV_TAG = re.compile(r"\[HDTV\]|HDTV-720p|HD[-_ .]TV|HR[ .]WS", re.IGNORECASE)
 _WEBDL_TAG = re.compile(r"\[WEB-?DL\]", re.IGNORECASE)
 
 
@@ -53,9 +53,11 @@ def _resolution(text: str) -> int | None:
         return None
     if match.group("uhd"):
         return 2160
-    if match.group("fhd") or match.group("r1440"):
+    if match.group("fhd") or match.group("r1440") == "1440":
         return 1080
-    value = int(match.group("r") or match.group("rx") or match.group("r2") or match.group("bare"))
+    if match.group("r1440") == "960":
+        return 720
+    value = int(next(v for k in ("r", "rx", "r2", "bare", "r3") if (v := match.group(k))))
     if value in (360, 540):
         return 480
     return 2160 if value == 4320 else value
@@ -90,6 +92,8 @@ def _infer(
     """Fill the gaps the way Sonarr's quality parser does, so quality names agree."""
     if modifier == "rawhd":
         return "tv", 1080
+    if modifier == "remux" or p.REMUX.search(text):
+        return "bluray", resolution or 1080
     if resolution is not None:
         return (source if source != "unknown" else "tv"), resolution
     if source == "bluray":
@@ -116,6 +120,8 @@ def _from_extension_or_codec(codec: str | None, extension: str | None) -> tuple[
         return "tv", 480
     if extension in _HD_EXTENSIONS:
         return "tv", 720
+    if extension == "m2ts":
+        return "bluray", 720
     return "unknown", None
 
 

@@ -102,7 +102,7 @@ def _season_episode(text: str, start: int) -> Structure | None:
     end = match.end()
     absolute: tuple[int, ...] = ()
     after = p.ABS_AFTER_SE.match(text, end)
-    if after is not None:
+    if after is not None and not 1900 <= int(after.group("abs")) <= 2099:
         absolute = _numbers(int(after.group("abs")), _opt(after.group("absend")))
     before = _absolute_before(text, start, match.start())
     return Structure(
@@ -175,6 +175,11 @@ def _season_pack(text: str, start: int) -> Structure | None:
     if match is None or match.start() <= start:
         return None
     season = int(match.group("s1") or match.group("s2"))
+    cap = p.CAP_EPISODE.search(text, match.end())
+    if cap is not None:  # Spanish "Temporada 2 [Cap.201]": season 2, episode 1
+        last = int(cap.group("e2")) if cap.group("e2") else None
+        episodes = _numbers(int(cap.group("e")), last)
+        return Structure(match.start(), match.end(), int(cap.group("s")), episodes)
     episode = _EPISODE_AFTER_PACK.match(text, match.end())
     if episode is not None:
         episodes = _episode_list(episode.group("eps"))
@@ -283,5 +288,7 @@ def trailing_group(tail: str) -> str | None:
 
 def _is_group(group: str) -> bool:
     if not group or p.GROUP_NOT.match(group) or p.TITLE_STOP.fullmatch(group):
+        return False
+    if p.RESOLUTION.search(group):
         return False
     return not re.fullmatch(r"[\d.]+|.*\.\w{1,2}|mp4|mkv|avi|\d+(?:\.\d+)?[mg]b", group, re.I)
