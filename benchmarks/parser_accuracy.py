@@ -282,8 +282,8 @@ def main(argv: list[str]) -> None:
         checked = [c for c in cases if c["source"] == source]
         sub_correct, sub_total, _ = score(checked)
         share = 100 * sum(sub_correct.values()) / sum(sub_total.values())
-        print(f"  {source + ' cases':<16}{sum(sub_correct.values()):>7}/{sum(sub_total.values()):<7}"
-              f"{share:>8.1f}   ({len(checked)} cases)")  # fmt: skip
+        ok, of = sum(sub_correct.values()), sum(sub_total.values())
+        print(f"  {source + ' cases':<16}{ok:>7}/{of:<7}{share:>8.1f}   ({len(checked)} cases)")
     if len(argv) > 1 and argv[0] == "--failures":
         for name, case, got in failures:
             if name == argv[1]:

@@ -34,6 +34,12 @@ _SEASON_DIR = re.compile(r"^(?:Season|Saison|Staffel|Series|S)[-_. ]?(\d{1,2})$"
 _TITLE_YEAR = re.compile(r"^(?P<title>.+?)[\s(\[]+(?P<year>(?:19|20)\d{2})[)\]]?$")
 # "Le Prestige (The Prestige)": a trailing parenthesised alternative title.
 _ALT_TITLE = re.compile(r"(?<=\S)\s*\((?=[^)]*[a-z])(?![^)]*(?:19|20)\d\d)[^()]*\)$", re.IGNORECASE)
+_STAR_TAG = re.compile(r"★[^★\[【]*★?")
+_BRACKET = re.compile(r"[\[【]([^\]】\[【]*)[\]】]")
+_BRACKET_EPISODE = re.compile(r"^第?(\d{1,4})(?:话|話|集|END|完|v\d)?$", re.IGNORECASE)
+_TAG_WORD = re.compile(
+    r"^(?:\d{4}|END|MP4|MKV|GB|BIG5|CH[ST]|JAP|[^\w]*)$|月新番|字幕|繁|简|簡", re.I
+)
 _NOT_PATH = re.compile(r"\s/|/\s|[\[(【][^\])】]*/")
 _COMPLETE = re.compile(r"(?<![a-z])Complete(?![a-z])", re.IGNORECASE)
 
@@ -112,8 +118,13 @@ def _parse_name(text: str) -> ParsedRelease | None:
     if not text or p.CRAP.search(text) or p.HASH_ONLY.match(text):
         return None
     group, body_start = _leading_group(text)
-    structure = find_structure(text, body_start, anime=group is not None)
-    title, title_year = _title(text[body_start : structure.start])
+    text = text[:body_start] + _STAR_TAG.sub("", text[body_start:])
+    bracketed = _bracketed(text, body_start) if text[body_start : body_start + 1] in "[【" else None
+    if bracketed is not None:
+        structure, title, title_year = bracketed
+    else:
+        structure = find_structure(text, body_start, anime=group is not None)
+        title, title_year = _title(text[body_start : structure.start])
     if structure.reject or (not title and not _has_structure(structure)):
         return None
     rest = text[:body_start] + " " + text[structure.start :]
@@ -144,6 +155,30 @@ def _parse_name(text: str) -> ParsedRelease | None:
     )
 
 
+def _bracketed(text: str, start: int) -> tuple[Structure, str, int | None] | None:
+    """ "[Group][中文名/Latin Title][12][1080p]": title and episode each in a bracket."""
+    titles: list[str] = []
+    episode: re.Match[str] | None = None
+    end = start
+    for match in _BRACKET.finditer(text, start):
+        inner = match.group(1).strip()
+        number = _BRACKET_EPISODE.match(inner)
+        if number is not None:
+            if episode is None:
+                episode, end = number, match.end()
+            continue
+        if not (
+            p.TITLE_STOP.search(inner) or p.RESOLUTION.search(inner) or _TAG_WORD.search(inner)
+        ):
+            titles.append(inner)
+    if episode is None or not titles:
+        return None
+    latin = [t for t in titles if _LATIN.search(t)]
+    title, year = _title(_latin_alias(latin[0] if latin else titles[0]))
+    absolute = (int(episode.group(1)),)
+    return Structure(start, end, absolute=absolute), title, year
+
+
 def _has_structure(s: Structure) -> bool:
     return bool(s.episodes or s.absolute or s.air_date or s.full_season)
 
@@ -171,7 +206,8 @@ def _leading_group(text: str) -> tuple[str | None, int]:
         return None, match.end()
     end = match.end()
     while (extra := p.SUBGROUP.match(text, end)) is not None and extra.end() < len(text) - 2:
-        if "/" in extra.group("group"):
+        inner = extra.group("group")
+        if not (p.TITLE_STOP.search(inner) or p.RESOLUTION.search(inner) or len(inner) <= 4):
             break
         end = extra.end()
     return group, end
@@ -192,7 +228,7 @@ def _title(raw: str) -> tuple[str, int | None]:
     return title, None
 
 
-_ALIAS_SPLIT = re.compile(r"\s+/\s*|(?<=[^\x00-\x7f])/|/(?=[^\x00-\x7f])")
+_ALIAS_SPLIT = re.compile(r"\s*/\s*|(?<=[^\x00-\x7f])[_/]|[_/](?=[^\x00-\x7f])|\s_\s")
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 _NON_LATIN = re.compile(r"[\u0400-\u04ff\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
 

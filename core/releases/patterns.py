@@ -59,8 +59,15 @@ DAILY = _c(
     r"(?!\d)|" + B + r"(?P<y4>(?:19|20)\d{2})(?P<m4>0[1-9]|1[0-2])(?P<d4>0[1-9]|[12]\d|3[01])(?!\d)"
 )
 SEASON_PACK = _c(
-    B + r"(?:S(?P<s1>\d{1,2}|(?:19|20)\d\d)(?:" + SEP + r"?-" + SEP + r"?S?(?P<s1end>\d{1,2}))?(?![\dEx])"
-    r"|(?:Season|Saison|Temporada|Stagione|Staffel|Seizoen|Temp|Tem)" + SEP + r"?(?P<s2>\d{1,2})(?!\d)"
+    B
+    + r"(?:S(?P<s1>\d{1,2}|(?:19|20)\d\d)(?:"
+    + SEP
+    + r"?-"
+    + SEP
+    + r"?S?(?P<s1end>\d{1,2}))?(?![\dEx])"
+    r"|(?:Season|Saison|Temporada|Stagione|Staffel|Seizoen|Temp|Tem)"
+    + SEP
+    + r"?(?P<s2>\d{1,2})(?!\d)"
     r"(?:" + SEP + r"?(?:-|to)" + SEP + r"?(?:Season" + SEP + r"?)?(?P<s2end>\d{1,2}))?)"
     r"(?![^\[\]]*\])"
 )
@@ -114,7 +121,10 @@ BRDISK = _c(
 RAWHD = _c(B + r"(?:RawHD|Raw" + SEP + r"HD|MPEG[-_. ]?2)" + E)
 SOURCES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("webrip", _c(B + r"(?:WEB[-_. ]?Rip|WEBMux|WEB[-_. ]?Cap|Web[-_. ]?DLRip|HDRip)" + E)),
-    ("bluray", _c(B + r"(?:(?:Blu[-_. ]?Ray|BD|BR)(?:Rip)?Mux|(?:Blu[-_. ]?Ray|BD)(?=\d{3,4}p))" + E)),
+    (
+        "bluray",
+        _c(B + r"(?:(?:Blu[-_. ]?Ray|BD|BR)(?:Rip)?Mux|(?:Blu[-_. ]?Ray|BD)(?=\d{3,4}p))" + E),
+    ),
     (
         "webdl",
         _c(
@@ -203,7 +213,8 @@ TITLE_CUT = _c(
 # Quality and other tokens: where the title must end at the latest.
 TITLE_STOP = _c(
     r"(?<![a-z0-9])(?:(?:360|480|540|576|720|1080|2160)[pi]|4k|UHD|HDR|WEB[-_. ]?DL|WEB[-_. ]?Rip|"
-    r"WEB|Blu[-_. ]?Ray|BD(?:Rip|Remux)?|BD(?:Rip)?Mux|BR(?:Rip)?Mux|BRRip|HDTV|PDTV|SDTV|DVD(?:Rip|R)?|HDRip|Remux|"
+    r"WEB|Blu[-_. ]?Ray|BD(?:Rip|Remux)?|BD(?:Rip)?Mux|BR(?:Rip)?Mux|BRRip|HDTV|PDTV|SDTV|"
+    r"DVD(?:Rip|R)?|HDRip|Remux|"
     r"[xh][-_. ]?26[45]|HEVC|XviD|DivX|PROPER|REPACK|RERIP|INTERNAL|LIMITED|UNRATED|EXTENDED|"
     r"DIRECTOR'?S|THEATRICAL|REMASTERED|DUBBED|SUBBED|MULTi|VOSTFR|TRUEFRENCH|FRENCH|GERMAN|"
     r"iTALiAN|SPANISH|Complete|CAM|HDCAM|TS|TC|TELESYNC|AAC|AC3|DTS|DDP?5|NF|AMZN)(?![a-z0-9])"
