@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from core.domain import ParsedRelease
-from core.releases import parse
+from core.domain import MediaKind, ParsedRelease, Protocol, Release
+from core.releases import Wanted, parse, rank
 from core.releases.matching import is_episodic, normalize_title
 from core.releases.patterns import SEASON_EPISODE
 
@@ -258,8 +258,9 @@ def _report_rates(cases: list[dict[str, Any]]) -> None:
     print(
         f"  bare re pass (one compiled regex): {bare:,.0f} names/s; parse/bare = {ours / bare:.3f}"
     )
+    _report_rank(names[:1000])
     try:
-        import guessit  # type: ignore[import-untyped]
+        import guessit
     except ImportError:
         return
     sample = names[:: max(1, len(names) // 100)][:100]
@@ -267,6 +268,25 @@ def _report_rates(cases: list[dict[str, Any]]) -> None:
     ours_sample = _rate(parse, sample, 5)
     print(f"  guessit on {len(sample)} names: {slow:,.0f} names/s -> parse is "
           f"{ours_sample / slow:,.0f}x faster")  # fmt: skip
+
+
+def _report_rank(names: list[str]) -> None:
+    """One search's worth of releases: ranking cost against parsing the same titles."""
+    releases = [
+        Release(n, "bench", Protocol.TORRENT, str(i), size=(i % 40 + 1) * 2**28, seeders=i % 50)
+        for i, n in enumerate(names)
+    ]
+    wanted = Wanted(MediaKind.SERIES, "Series Title", season=1, episode=1)
+    times = {"parse": [], "rank": []}  # type: dict[str, list[float]]
+    for _ in range(5):
+        for label, run in (("parse", lambda: [parse(n) for n in names]),
+                           ("rank", lambda: rank(releases, wanted))):  # fmt: skip
+            start = time.perf_counter()
+            run()
+            times[label].append(time.perf_counter() - start)
+    parse_s, rank_s = (statistics.median(times[k]) for k in ("parse", "rank"))
+    print(f"  rank() of {len(names)} releases: {rank_s * 1000:.0f} ms "
+          f"({rank_s / parse_s:.2f}x parsing them alone)")  # fmt: skip
 
 
 def main(argv: list[str]) -> None:

@@ -65,7 +65,7 @@ SEASON_PACK = _c(
     + r"?-"
     + SEP
     + r"?S?(?P<s1end>\d{1,2}))?(?![\dEx])"
-    r"|(?:Season|Saison|Temporada|Stagione|Staffel|Seizoen|Temp|Tem)"
+    r"|(?:Seasons?|Saison|Temporada|Stagione|Staffel|Seizoen|Temp|Tem)"
     + SEP
     + r"?(?P<s2>\d{1,2})(?!\d)"
     r"(?:" + SEP + r"?(?:-|to)" + SEP + r"?(?:Season" + SEP + r"?)?(?P<s2end>\d{1,2}))?)"
@@ -208,7 +208,8 @@ TITLE_CUT = _c(
     r"(?<![a-z0-9])(?:EXTENDED|UNRATED|THEATRICAL|REMASTERED|DIRECTOR'?S|PROPER|REPACK|RERIP|"
     r"iNTERNAL|READ[-_. ]?NFO|NFOFiX|CONVERT|STV|BD(?:Rip)?Mux|BR(?:Rip)?Mux|DVDRip|BDRip|BRRip|"
     r"HDTV|WEB[-_. ]?DL|WEBRip|BluRay|(?:480|576|720|1080|2160)[pi]|[xh]26[45]|XviD|DivX|"
-    r"MULTi|VOSTFR|TRUEFRENCH)(?![a-z0-9])"
+    r"MULTi|VOSTFR|TRUEFRENCH|IMAX|HDR|3D|PAL|NTSC|DOKU|SWiSSGERMAN|(?-i:DC)|Criterion|Collector'?s?|"
+    r"(?:Special|Collector'?s?|Limited|Ultimate)[-_. ]Edition|4K)(?![a-z0-9])"
 )
 # Quality and other tokens: where the title must end at the latest.
 TITLE_STOP = _c(
