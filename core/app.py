@@ -1,4 +1,4 @@
-"""Composition root: opens the store, builds adapters from configured integrations, wires services."""
+"""Composition root: opens the store, builds adapters from the configured integrations."""
 
 from __future__ import annotations
 

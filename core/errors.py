@@ -8,10 +8,11 @@
     ├── SecretUnavailable        a stored secret cannot be decrypted with the current key
     └── AdapterError             a peer (indexer, client, provider) failed; `service` names it
         ├── AuthFailed           wrong key or password; retrying will not help
-        ├── Unreachable          network error, timeout, 5xx after retries (retryable)
+        ├── Unreachable          network error or timeout, after retries (retryable)
         │   └── Timeout
         ├── RateLimited          429 or a peer's own request limit (retryable, retry_after)
-        ├── Unavailable          the peer answered that it cannot serve now (retryable)
+        ├── Unavailable          the peer answered that it cannot serve now: 5xx after
+        │                        retries, an indexer's "down" error, a web page (retryable)
         └── BadResponse          the peer's answer cannot be used
             └── ResponseTooLarge
 

@@ -117,7 +117,9 @@ def report(health: Health, out: Output) -> None:
     if health.error is None:
         out.say("health.ok", name=health.name, facts=facts_text(health.facts))
     else:
-        out.say("health.failed", name=health.name, reason=out.t(health.error.key, **health.error.params))
+        out.say(
+            "health.failed", name=health.name, reason=out.t(health.error.key, **health.error.params)
+        )
 
 
 def health_json(health: Health) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""`outpost` entry point: parse the command line, run one command, turn errors into one clear line."""
+"""`outpost` entry point: parse the command line, run one command, errors as one clear line."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import NoReturn
 
 from bot.cli import integrations, searching, system
 from bot.cli.output import Output
-from bot.i18n import pick_language, t
+from bot.i18n import pick_language
 from core import errors
 from core.domain import MediaKind
 from core.redact import configure_logging
@@ -32,12 +32,16 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
     parser.add_argument("--data-dir", default=default, help="where Outpost keeps its data")
     parser.add_argument(
-        "--json", action="store_true", default=False if top else argparse.SUPPRESS,
+        "--json",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
         help="print JSON for scripts",
     )
 
 
-def _leaf(sub: argparse._SubParsersAction, name: str, run: object, **kw: str) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+def _leaf(
+    sub: argparse._SubParsersAction, name: str, run: object, **kw: str
+) -> argparse.ArgumentParser:  # type: ignore[type-arg]
     parser: argparse.ArgumentParser = sub.add_parser(name, **kw)
     _common(parser, top=False)
     parser.set_defaults(run=run)

@@ -36,7 +36,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, max_width: i
     widths = [len(h) for h in headers]
     for row in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
-    line = "  ".join("{:<%d}" % w for w in widths)
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
     out = [line.format(*headers).rstrip(), line.format(*("─" * w for w in widths))]
     out += [line.format(*row).rstrip() for row in cells]
     return "\n".join(out)
@@ -46,7 +46,12 @@ class Output:
     """Where a command writes. In JSON mode only the JSON document reaches stdout."""
 
     def __init__(
-        self, *, json_mode: bool, lang: str, stdout: TextIO | None = None, stderr: TextIO | None = None
+        self,
+        *,
+        json_mode: bool,
+        lang: str,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
     ) -> None:
         self.json_mode = json_mode
         self.lang = lang

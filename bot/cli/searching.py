@@ -44,7 +44,10 @@ async def search_media(app: Outpost, args: argparse.Namespace, out: Output) -> i
                 }
                 for m in results.media
             ],
-            "errors": [{"provider": n, "error": out.t(e.key, **e.params)} for n, e in results.failures.items()],
+            "errors": [
+                {"provider": n, "error": out.t(e.key, **e.params)}
+                for n, e in results.failures.items()
+            ],
         }
     )
     for name, err in results.failures.items():
@@ -79,9 +82,7 @@ def release_row(ref: str, v: Verdict, out: Output) -> dict[str, Any]:
 async def search_releases(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     title, year = split_year(args.query)
     kind = MediaKind(args.kind) if args.kind else None
-    query = SearchQuery(
-        text=title, kind=kind, year=year, season=args.season, episode=args.episode
-    )
+    query = SearchQuery(text=title, kind=kind, year=year, season=args.season, episode=args.episode)
     wanted = (
         Wanted(kind=kind, title=title, year=year, season=args.season, episode=args.episode)
         if kind
@@ -155,7 +156,9 @@ async def queue(app: Outpost, args: argparse.Namespace, out: Output) -> int:
                 }
                 for i in view.items
             ],
-            "errors": [{"client": n, "error": out.t(e.key, **e.params)} for n, e in view.failures.items()],
+            "errors": [
+                {"client": n, "error": out.t(e.key, **e.params)} for n, e in view.failures.items()
+            ],
         }
     )
     for name, err in view.failures.items():
@@ -204,7 +207,11 @@ def parse_titles(args: argparse.Namespace, out: Output) -> int:
         if not doc["parsed"]:
             out.say("cli.not_a_release", title=doc["input"])
             continue
-        fields = [(k, v) for k, v in doc.items() if k not in ("input", "parsed") and v not in (None, [], False)]
+        fields = [
+            (k, v)
+            for k, v in doc.items()
+            if k not in ("input", "parsed") and v not in (None, [], False)
+        ]
         out.text(clean(doc["input"]))
         out.text(table(["FIELD", "VALUE"], [[k, v] for k, v in fields]))
         out.text("")

@@ -37,8 +37,11 @@ async def doctor(app: Outpost, args: argparse.Namespace, out: Output) -> int:
             results.append(Health(row.name, row.category, err))
             continue
         results.append(await check(row.name, row.category, app.build(row)))
-    missing = [c.value for c in (IntegrationCategory.INDEXER, IntegrationCategory.CLIENT)
-               if not any(r.category == c for r in rows)]
+    missing = [
+        c.value
+        for c in (IntegrationCategory.INDEXER, IntegrationCategory.CLIENT)
+        if not any(r.category == c for r in rows)
+    ]
     out.data(
         {
             "checks": [

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from core import errors
-from core.domain import DownloadRequest, Release
+from core.domain import DownloadRequest, Protocol, Release
+from core.metainfo import magnet_hash, torrent_hash
 from core.ports import DownloadClient, Indexer
 from core.releases import release_key
 from core.store.models import Grab, MediaRequest
@@ -53,7 +54,15 @@ class GrabService:
         name, target = self._pick_client(release, client)
         settings = self._settings.get(name, ClientSettings())
         download = await self._request(release, settings)
-        client_id = await target.add(download)
+        if download.info_hash and await Grab.exists(client_id=download.info_hash):
+            # the same torrent reached us through another indexer or guid
+            raise errors.Conflict(
+                f"{release.title!r} was already grabbed",
+                key="error.already_grabbed",
+                title=release.title,
+                client=name,
+            )
+        client_id = await self._send(target, download)
         grab = await Grab.create(
             release_key=key,
             title=release.title[:1024],
@@ -68,6 +77,17 @@ class GrabService:
         )
         log.info("grabbed %s with %s as %s", release.title, name, client_id)
         return grab
+
+    async def _send(self, client: DownloadClient, download: DownloadRequest) -> str:
+        """Add, treating "already there" as success when it is this very torrent: a retried add
+        whose first answer was lost must not turn a good grab into an error."""
+        try:
+            return await client.add(download)
+        except errors.Conflict:
+            known = download.info_hash
+            if known and await client.downloads([known.lower()]):
+                return known.lower()
+            raise
 
     def _pick_client(self, release: Release, wanted: str | None) -> tuple[str, DownloadClient]:
         if wanted is not None:
@@ -100,7 +120,7 @@ class GrabService:
             name=release.title,
             category=settings.category,
             save_path=settings.save_path,
-            info_hash=release.info_hash,
+            info_hash=release.info_hash.lower() if release.info_hash else None,
         )
         if release.download_url and not release.download_url.startswith("magnet:"):
             indexer = self._indexers.get(release.indexer)
@@ -111,15 +131,22 @@ class GrabService:
                     name=release.indexer,
                 )
             try:
-                return replace(base, torrent=await indexer.fetch(release.download_url))
+                data = await indexer.fetch(release.download_url)
             except errors.UserError as err:
                 # Prowlarr and Jackett answer a download link with a redirect to a magnet
                 if err.key != "error.magnet_not_fetchable" or "magnet" not in err.params:
                     raise
-                return replace(base, magnet=str(err.params["magnet"]))
+                return _magnet(base, str(err.params["magnet"]))
+            if release.protocol is Protocol.TORRENT:
+                return replace(base, torrent=data, info_hash=torrent_hash(data) or base.info_hash)
+            return replace(base, torrent=data)
         magnet = release.magnet_url or release.download_url
         if magnet:
-            return replace(base, magnet=magnet)
+            return _magnet(base, magnet)
         raise errors.UserError(
             f"{release.title!r} has no download link", key="error.no_link", title=release.title
         )
+
+
+def _magnet(base: DownloadRequest, magnet: str) -> DownloadRequest:
+    return replace(base, magnet=magnet, info_hash=magnet_hash(magnet) or base.info_hash)

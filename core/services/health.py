@@ -22,9 +22,11 @@ class Health:
         return self.error is None
 
 
-async def check(name: str, category: IntegrationCategory, adapter: Any, timeout: float = 20.0) -> Health:
+async def check(
+    name: str, category: IntegrationCategory, adapter: Any, limit: float = 20.0
+) -> Health:
     try:
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(limit):
             facts = await _probe(category, adapter)
     except TimeoutError:
         return Health(name, category, errors.Timeout(f"{name}: no answer", service=name))

@@ -1,4 +1,4 @@
-"""Metadata search: ask every provider that knows the kind, keep what came and why the rest failed."""
+"""Metadata search: ask every provider that knows the kind; keep what came and why others failed."""
 
 from __future__ import annotations
 

@@ -54,9 +54,7 @@ class QueueService:
             items.append(_item(grab, answer))
         return QueueView(items, failures)
 
-    async def _ask(
-        self, name: str, grabs: list[Grab]
-    ) -> dict[str, Download] | errors.OutpostError:
+    async def _ask(self, name: str, grabs: list[Grab]) -> dict[str, Download] | errors.OutpostError:
         try:
             found = await self._clients[name].downloads([g.client_id for g in grabs])
         except errors.OutpostError as err:

@@ -66,7 +66,7 @@ def merge(releases: Sequence[Release]) -> list[Release]:
 
 
 class ReleaseSearch:
-    """Asks every indexer at once; each has its own deadline, and a failure costs only its results."""
+    """Asks every indexer at once, each with its own deadline; a failure costs only its results."""
 
     def __init__(self, indexers: Sequence[Indexer], *, timeout: float = 20.0) -> None:
         self._indexers = list(indexers)

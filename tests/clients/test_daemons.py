@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.clients.qbittorrent import torrent_hash
+from core.metainfo import torrent_hash
 from tests.support.daemons import OpenTracker
 from tests.support.torrents import bdecode, bencode, infohash, make_torrent, mktorrent
 

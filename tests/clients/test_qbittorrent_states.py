@@ -7,8 +7,9 @@ import hashlib
 
 import pytest
 
-from adapters.clients.qbittorrent import magnet_hash, map_state, torrent_hash
+from adapters.clients.qbittorrent import map_state
 from core.domain import ClientStatus as S
+from core.metainfo import magnet_hash, torrent_hash
 from tests.support.torrents import bencode, infohash, make_torrent
 
 # Every state the WebAPI documents for 4.x and 5.x, at progress 0.5 and 1.0.

@@ -1,0 +1,91 @@
+"""BitTorrent metainfo facts Outpost needs without trusting the bytes: info-hashes of .torrent
+files and magnet links, with hostile input (deep nesting, lying lengths) answered by None."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from urllib.parse import parse_qs, urlsplit
+
+_HASH = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+_MAX_DEPTH = 64  # bencode nesting allowed before the metainfo is called hostile
+
+
+def torrent_hash(data: bytes) -> str | None:
+    """The info-hash qBittorrent reports for .torrent bytes, or None if they are not metainfo.
+
+    Hashes the raw `info` bytes (never re-encoded), so odd but valid encodings still match.
+    Pure v2 torrents get the truncated SHA-256 that qBittorrent uses as their id.
+    """
+    try:
+        top = _dict_spans(data, 0)
+        if top is None or top[1] != len(data) or b"info" not in top[0]:
+            return None
+        start, end = top[0][b"info"]
+        info = _dict_spans(data, start)
+    except (ValueError, IndexError, RecursionError):
+        return None
+    if info is None:
+        return None
+    raw = data[start:end]
+    if b"pieces" not in info[0] and b"file tree" in info[0]:
+        return hashlib.sha256(raw).hexdigest()[:40]
+    return hashlib.sha1(raw).hexdigest()
+
+
+def _dict_spans(data: bytes, i: int) -> tuple[dict[bytes, tuple[int, int]], int] | None:
+    """Keys of the dict at `i` mapped to the byte span of their values, and the dict's end."""
+    if data[i : i + 1] != b"d":
+        return None
+    spans: dict[bytes, tuple[int, int]] = {}
+    i += 1
+    while data[i : i + 1] != b"e":
+        key_start = i
+        i = _skip(data, i, 0)
+        if data[key_start : key_start + 1] not in b"0123456789":
+            raise ValueError("dict key is not a string")
+        key = data[data.index(b":", key_start) + 1 : i]
+        value_start, i = i, _skip(data, i, 0)
+        spans[key] = (value_start, i)
+    return spans, i + 1
+
+
+def _skip(data: bytes, i: int, depth: int) -> int:
+    """End offset of the bencoded value at `i`; ValueError on malformed or too deep input."""
+    lead = data[i : i + 1]
+    if depth > _MAX_DEPTH or not lead:
+        raise ValueError("bencode too deep or truncated")
+    if lead == b"i":
+        end = data.index(b"e", i)
+        int(data[i + 1 : end])
+        return end + 1
+    if lead in (b"l", b"d"):
+        i += 1
+        while data[i : i + 1] != b"e":
+            i = _skip(data, i, depth + 1)
+        return i + 1
+    colon = data.index(b":", i, i + 21)  # a length prefix of 20 digits is already absurd
+    end = colon + 1 + int(data[i:colon])
+    if not lead.isdigit() or end > len(data):
+        raise ValueError("bad string length")
+    return end
+
+
+def magnet_hash(uri: str) -> str | None:
+    """The lower-case hex btih of a magnet link (hex or base32 form), or None."""
+    if not uri.lower().startswith("magnet:?"):
+        return None
+    for xt in parse_qs(urlsplit(uri).query).get("xt", []):
+        if not xt.lower().startswith("urn:btih:"):
+            continue
+        value = xt[9:]
+        if len(value) == 40 and _HASH.fullmatch(value):
+            return value.lower()
+        if len(value) == 32:
+            try:
+                return base64.b32decode(value.upper()).hex()
+            except binascii.Error:
+                return None
+    return None
