@@ -96,7 +96,9 @@ async def main(rounds: int) -> None:
     o, f = statistics.median(ours) * 1000, statistics.median(floor) * 1000
     print(f"fan-out over {len(servers)} indexers, slowest delay {slowest:.0f} ms, {rounds} rounds")
     print(f"  raw asyncio floor : {f:7.1f} ms  (+{f - slowest:.1f} ms over slowest)")
-    print(f"  Outpost search    : {o:7.1f} ms  (+{o - slowest:.1f} ms over slowest; goal <= +30 ms)")
+    print(
+        f"  Outpost search    : {o:7.1f} ms  (+{o - slowest:.1f} ms over slowest; goal <= +30 ms)"
+    )
     print(f"  ratio Outpost / floor: {o / f:.3f}")
     print(f"  verdict: {'MET' if o - slowest <= 30 else 'MISSED'}")
 
