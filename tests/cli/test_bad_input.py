@@ -34,8 +34,17 @@ def test_unreachable_indexer_is_refused_and_not_saved(outpost: Outpost) -> None:
 
 def test_wrong_key_names_the_credentials(outpost: Outpost) -> None:
     with TorznabFeed(api_key=KEY) as feed:
-        run = outpost("indexer", "add", "idx", "--kind", "torznab", "--url", feed.url,
-                      "--api-key", "wrong-key-123")
+        run = outpost(
+            "indexer",
+            "add",
+            "idx",
+            "--kind",
+            "torznab",
+            "--url",
+            feed.url,
+            "--api-key",
+            "wrong-key-123",
+        )
     assert_one_line_error(run, "idx", "credentials")
     assert "wrong-key-123" not in run.out + run.err
     assert outpost("indexer", "list", "--json").json() == []
@@ -70,8 +79,9 @@ def test_json_mode_keeps_stdout_parseable_on_partial_failure(outpost: Outpost) -
     """One indexer down, one up: results from the live one, the dead one listed as an error."""
     with TorznabFeed(api_key=KEY) as live, TorznabFeed(api_key=KEY) as doomed:
         for name, feed in (("live", live), ("doomed", doomed)):
-            added = outpost("indexer", "add", name, "--kind", "torznab", "--url", feed.url,
-                            "--api-key", KEY)
+            added = outpost(
+                "indexer", "add", name, "--kind", "torznab", "--url", feed.url, "--api-key", KEY
+            )
             assert added.code == 0, added.err
         doomed.stop()
         run = outpost("search", "releases", "anything", "--json")

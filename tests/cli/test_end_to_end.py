@@ -17,11 +17,19 @@ BEST = "Sintel.2010.1080p.BluRay.x264-OUTPOST"
 
 def feed_items() -> list[FeedItem]:
     return [
-        FeedItem("Sintel.2010.720p.WEB-DL.AAC2.0.H.264-OTHER", size=700_000_000, seeders=80,
-                 link="/dl/other.torrent"),
+        FeedItem(
+            "Sintel.2010.720p.WEB-DL.AAC2.0.H.264-OTHER",
+            size=700_000_000,
+            seeders=80,
+            link="/dl/other.torrent",
+        ),
         FeedItem(BEST, size=2_000_000_000, seeders=12, link="/dl/sintel.torrent"),
-        FeedItem("Sintel.2010.1080p.BluRay.x264-TINY", size=40_000_000, seeders=50,
-                 link="/dl/tiny.torrent"),
+        FeedItem(
+            "Sintel.2010.1080p.BluRay.x264-TINY",
+            size=40_000_000,
+            seeders=50,
+            link="/dl/tiny.torrent",
+        ),
     ]
 
 
@@ -34,11 +42,34 @@ def test_search_grab_puts_the_torrent_in_qbittorrent(
     with TorznabFeed(feed_items(), api_key=API_KEY) as feed:
         feed.serve_file("/dl/sintel.torrent", torrent.data)
         runs = [
-            outpost("indexer", "add", "local", "--kind", "torznab", "--url", feed.url,
-                    "--api-key", API_KEY),
-            outpost("client", "add", "qbit", "--kind", "qbittorrent", "--url", qbt_daemon.url,
-                    "--username", qbt_daemon.username, "--password", qbt_daemon.password,
-                    "--category", "outpost-movies", "--save-path", str(save_path)),
+            outpost(
+                "indexer",
+                "add",
+                "local",
+                "--kind",
+                "torznab",
+                "--url",
+                feed.url,
+                "--api-key",
+                API_KEY,
+            ),
+            outpost(
+                "client",
+                "add",
+                "qbit",
+                "--kind",
+                "qbittorrent",
+                "--url",
+                qbt_daemon.url,
+                "--username",
+                qbt_daemon.username,
+                "--password",
+                qbt_daemon.password,
+                "--category",
+                "outpost-movies",
+                "--save-path",
+                str(save_path),
+            ),
         ]
         assert [r.code for r in runs] == [0, 0], [r.err for r in runs]
         found = outpost("search", "releases", "Sintel 2010", "--kind", "movie", "--json")

@@ -19,8 +19,12 @@ def db_bytes(data_dir: Path) -> bytes:
 def test_lost_key_names_the_integration_and_nothing_else_breaks(outpost: Outpost) -> None:
     data_dir: Path = outpost.data_dir  # type: ignore[attr-defined]
     with TorznabFeed(api_key=KEY) as feed:
-        assert outpost("indexer", "add", "idx", "--kind", "torznab", "--url", feed.url,
-                       "--api-key", KEY).code == 0
+        assert (
+            outpost(
+                "indexer", "add", "idx", "--kind", "torznab", "--url", feed.url, "--api-key", KEY
+            ).code
+            == 0
+        )
         assert KEY.encode() not in db_bytes(data_dir)
         (data_dir / "secret.key").write_text(Fernet.generate_key().decode() + "\n")
         listed = outpost("indexer", "list")
@@ -37,8 +41,12 @@ def test_lost_key_names_the_integration_and_nothing_else_breaks(outpost: Outpost
 def test_rotate_changes_the_key_and_keeps_every_secret(outpost: Outpost) -> None:
     data_dir: Path = outpost.data_dir  # type: ignore[attr-defined]
     with TorznabFeed(api_key=KEY) as feed:
-        assert outpost("indexer", "add", "idx", "--kind", "torznab", "--url", feed.url,
-                       "--api-key", KEY).code == 0
+        assert (
+            outpost(
+                "indexer", "add", "idx", "--kind", "torznab", "--url", feed.url, "--api-key", KEY
+            ).code
+            == 0
+        )
         before = (data_dir / "secret.key").read_text()
         rotated = outpost("secrets", "rotate", "--json")
         after = (data_dir / "secret.key").read_text()
