@@ -1,0 +1,123 @@
+"""The other commands for real: metadata search through a loopback TMDB, parse, doctor, run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.cli.conftest import ROOT, Outpost
+from tests.metadata.conftest import API_KEY, FakeTmdb
+from tests.support.localserver import LocalServer
+
+
+def test_search_media_is_answered_and_cached_in_the_store(outpost: Outpost) -> None:
+    with LocalServer(FakeTmdb()) as server:
+        added = outpost("provider", "set", "tmdb", "--api-key", API_KEY, "--url", server.url + "/3")
+        first = outpost("search", "media", "omen", "--kind", "movie", "--json")
+        second = outpost("search", "media", "omen", "--kind", "movie")
+        searches = [r for r in server.requests if r.path == "/3/search/movie"]
+    assert added.code == 0, added.err
+    assert first.code == 0, first.err
+    media = first.json()["media"]
+    assert [(m["title"], m["year"]) for m in media] == [
+        ("The First Omen", 2024),
+        ("The Omen", None),
+    ]
+    assert media[0]["poster"].startswith("https://")
+    assert second.code == 0 and "The First Omen" in second.out
+    assert len(searches) == 1  # the second process read the store's cache
+    for run in (added, first, second):
+        assert API_KEY not in run.out + run.err
+
+
+def test_search_media_with_a_bad_key_is_refused_at_setup(outpost: Outpost) -> None:
+    with LocalServer(FakeTmdb()) as server:
+        run = outpost(
+            "provider", "set", "tmdb", "--api-key", "not-the-key", "--url", server.url + "/3"
+        )
+    assert run.code == 1 and "tmdb" in run.err and "credentials" in run.err
+    assert "not-the-key" not in run.err
+
+
+def test_parse_json_fields(outpost: Outpost) -> None:
+    run = outpost(
+        "parse",
+        "--json",
+        "Series.Title.S02E05E06.720p.WEB-DL.DD5.1.H.264-GRP",
+        "Movie.Title.2019.2160p.UHD.BluRay.REMUX.HDR.HEVC.Atmos-TRiToN",
+        "hello",
+    )
+    assert run.code == 0, run.err
+    series, movie, junk = run.json()
+    expected_keys = {
+        "title",
+        "year",
+        "season",
+        "episodes",
+        "absolute_episodes",
+        "air_date",
+        "resolution",
+        "source",
+        "modifier",
+        "codec",
+        "proper",
+        "repack",
+        "version",
+        "release_group",
+        "edition",
+        "languages",
+    }
+    assert expected_keys <= set(series)
+    assert (series["title"], series["season"], series["episodes"]) == ("Series Title", 2, [5, 6])
+    assert (series["resolution"], series["source"], series["release_group"]) == (
+        720,
+        "webdl",
+        "GRP",
+    )
+    assert (movie["year"], movie["resolution"], movie["source"], movie["modifier"]) == (
+        2019,
+        2160,
+        "bluray",
+        "remux",
+    )
+    assert junk == {"input": "hello", "parsed": False}
+
+
+def test_doctor_says_what_is_missing(outpost: Outpost) -> None:
+    run = outpost("doctor", "--json")
+    assert run.code == 1
+    assert run.json()["missing"] == ["indexer", "client"]
+
+
+def test_run_starts_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "OUTPOST_LANG": "en",
+        "PYTHONPATH": str(ROOT),
+        "OUTPOST_DATA_DIR": str(tmp_path / "data"),
+    }
+    env.pop("OUTPOST_SECRET_KEY", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "data" / "outpost.db").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert process.stdout is not None
+        assert "running" in process.stdout.readline()
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert "stopped" in out and "Traceback" not in err
+    assert (tmp_path / "data" / "secret.key").stat().st_mode & 0o777 == 0o600

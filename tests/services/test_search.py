@@ -1,0 +1,115 @@
+"""Release search over several real Torznab servers on loopback: fan-out, merge, partial failure."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, ExitStack
+
+import pytest
+import pytest_asyncio
+
+from adapters.indexers.torznab import TorznabIndexer
+from core import errors
+from core.domain import MediaKind, SearchQuery
+from core.http import HttpPolicy, HttpService
+from core.releases import Wanted
+from core.services.search import ReleaseSearch
+from tests.support.torznab_server import FeedItem, TorznabFeed
+
+KEY = "search-test-key"
+HASH = "a" * 40
+TV_ONLY_CAPS = (
+    '<?xml version="1.0" encoding="UTF-8"?><caps><searching>'
+    '<search available="yes" supportedParams="q"/>'
+    '<tv-search available="yes" supportedParams="q,season,ep"/></searching>'
+    '<categories><category id="5000" name="TV"><subcat id="5040" name="TV/HD"/></category>'
+    "</categories></caps>"
+)
+
+
+def item(title: str, **kw: object) -> FeedItem:
+    return FeedItem(title, size=kw.pop("size", 2_000_000_000), link=f"/dl/{abs(hash(title))}", **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def feeds() -> Iterator[list[TorznabFeed]]:
+    with ExitStack() as stack:
+        yield [
+            stack.enter_context(
+                TorznabFeed(
+                    [
+                        item("Sintel.2010.1080p.BluRay.x264-A", infohash=HASH, seeders=5),
+                        item("Sintel.2010.720p.WEB-DL.H264-B", seeders=7),
+                    ],
+                    api_key=KEY,
+                )
+            ),
+            stack.enter_context(
+                TorznabFeed(
+                    [
+                        item("Sintel 2010 1080p BluRay x264-A", infohash=HASH.upper(), seeders=50),
+                        item("Sintel.2010.720p.WEB-DL.H264-B", seeders=3),
+                    ],
+                    api_key=KEY,
+                )
+            ),
+            stack.enter_context(
+                TorznabFeed([item("Sintel.2010.2160p.WEB-DL.H265-C")], api_key=KEY, delay=3.0)
+            ),
+            stack.enter_context(
+                TorznabFeed(
+                    [item("Sintel.2010.576p.DVDRip.x264-D")], caps=TV_ONLY_CAPS, api_key=KEY
+                )
+            ),
+        ]
+
+
+@pytest_asyncio.fixture(loop_scope="function")
+async def indexers(feeds: list[TorznabFeed]) -> AsyncIterator[list[TorznabIndexer]]:
+    async with AsyncExitStack() as stack:
+        built = []
+        for n, feed in enumerate(feeds):
+            http = await stack.enter_async_context(
+                HttpService(f"idx{n}", HttpPolicy(retries=0), secrets=[KEY])
+            )
+            built.append(TorznabIndexer(f"idx{n}", feed.url, http, api_key=KEY))
+        yield built
+
+
+async def test_merges_duplicates_and_reports_the_slow_one(
+    indexers: list[TorznabIndexer], feeds: list[TorznabFeed]
+) -> None:
+    search = ReleaseSearch(indexers, timeout=1.0)
+    outcome = await search.search(
+        SearchQuery(text="Sintel", kind=MediaKind.MOVIE, year=2010),
+        Wanted(kind=MediaKind.MOVIE, title="Sintel", year=2010),
+    )
+    titles = sorted(
+        (v.release.title, v.release.indexer, v.release.seeders) for v in outcome.verdicts
+    )
+    # same info-hash on two indexers: one kept, the better seeded; same title+size: one kept
+    assert titles == [
+        ("Sintel 2010 1080p BluRay x264-A", "idx1", 50),
+        ("Sintel.2010.720p.WEB-DL.H264-B", "idx0", 7),
+    ]
+    assert [(f.indexer, type(f.error)) for f in outcome.failures] == [("idx2", errors.Timeout)]
+    assert outcome.skipped == ["idx3"]  # carries no movies by its caps
+    assert feeds[3].searches == []
+    assert outcome.verdicts[0].quality == "bluray-1080p"
+
+
+async def test_all_indexers_failing_is_a_list_of_errors_not_an_exception(
+    indexers: list[TorznabIndexer], feeds: list[TorznabFeed]
+) -> None:
+    for feed in feeds:
+        feed.stop()
+    outcome = await ReleaseSearch(indexers, timeout=2.0).search(SearchQuery(text="Sintel"))
+    assert outcome.verdicts == []
+    assert sorted(f.indexer for f in outcome.failures) == ["idx0", "idx1", "idx2", "idx3"]
+    assert all(isinstance(f.error, errors.Unreachable) for f in outcome.failures)
+
+
+async def test_no_indexer_configured_says_so() -> None:
+    with pytest.raises(errors.UserError) as caught:
+        await ReleaseSearch([]).search(SearchQuery(text="x"))
+    assert caught.value.key == "error.no_indexers"
