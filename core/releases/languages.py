@@ -100,3 +100,8 @@ def detect_languages(tail: str) -> tuple[str, ...]:
 def _add(found: list[str], lang: str) -> None:
     if lang not in found:
         found.append(lang)
+
+
+def is_language_token(token: str) -> bool:
+    """Whether a single word names a language ("ENG", "French", "vostfr" does not)."""
+    return token.lower() in _TOKENS

@@ -8,9 +8,10 @@ from dataclasses import replace
 
 from core.domain import ParsedRelease
 from core.releases import patterns as p
+from core.releases.groups import trailing_group
 from core.releases.languages import detect_languages
 from core.releases.quality import detect_quality, edition_of
-from core.releases.structure import Structure, find_structure, trailing_group
+from core.releases.structure import Structure, find_structure
 
 # Release names are < 255 characters; a cap keeps hostile input from costing regex time.
 MAX_NAME = 400
@@ -41,6 +42,7 @@ _TAG_WORD = re.compile(
     r"^(?:\d{4}|END|MP4|MKV|GB|BIG5|CH[ST]|JAP|[^\w]*)$|月新番|字幕|繁|简|簡", re.I
 )
 _NOT_PATH = re.compile(r"\s/|/\s|[\[(【][^\])】]*/")
+_EPISODE_TITLE = re.compile(r"\s-\s|[\[(]")
 _COMPLETE = re.compile(r"(?<![a-z])Complete(?![a-z])", re.IGNORECASE)
 
 
@@ -125,6 +127,10 @@ def _parse_name(text: str) -> ParsedRelease | None:
     else:
         structure = find_structure(text, body_start, anime=group is not None)
         title, title_year = _title(text[body_start : structure.start])
+    if not _has_structure(structure) and structure.season is None:
+        leading = _leading_number(text, body_start, anime=group is not None)
+        if leading is not None:
+            structure, title = leading
     if structure.reject or (not title and not _has_structure(structure)):
         return None
     rest = text[:body_start] + " " + text[structure.start :]
@@ -177,6 +183,22 @@ def _bracketed(text: str, start: int) -> tuple[Structure, str, int | None] | Non
     title, year = _title(_latin_alias(latin[0] if latin else titles[0]))
     absolute = (int(episode.group(1)),)
     return Structure(start, end, absolute=absolute), title, year
+
+
+def _leading_number(text: str, start: int, *, anime: bool) -> tuple[Structure, str] | None:
+    """ "003. Show Name - Ep Name", "[Grp] 01 - Title [720p]": the episode comes first."""
+    pattern = p.LEADING_EPISODE_ANIME if anime else p.LEADING_EPISODE
+    match = pattern.match(text, start)
+    if match is None:
+        return None
+    rest = text[match.end() :]
+    cut = _EPISODE_TITLE.search(rest)
+    title, _year = _title(rest[: cut.start()] if cut else rest)
+    if not title:
+        return None
+    first, last = int(match.group("abs")), match.group("absend")
+    numbers = tuple(range(first, int(last) + 1)) if last and first < int(last) else (first,)
+    return Structure(match.end(), match.end(), absolute=numbers), title
 
 
 def _has_structure(s: Structure) -> bool:

@@ -17,6 +17,11 @@ def _c(pattern: str) -> re.Pattern[str]:
 
 # A leading "221208 " (YYMMDD) as Japanese TV rips put it: a date, not part of the title.
 LEADING_DATE = re.compile(r"^\d{6}\s+(?=\D)")
+# "003. Show Name - Ep Name", "03-Criminal.Minds": a zero-padded episode before the title.
+LEADING_EPISODE = re.compile(
+    r"(?P<abs>0\d{1,2})(?:-(?P<absend>0\d{1,2}))?(?:\.\s+|\s+-\s+|-)(?=[^\W\d_])"
+)
+LEADING_EPISODE_ANIME = re.compile(r"(?P<abs>\d{2,3})(?P<absend>)\s+(?:-\s+)?(?=[^\W\d_])")
 CAP_EPISODE = _c(r"\[Cap\.(?P<s>\d{1,2})(?P<e>\d{2})(?:_(?:\d{1,2})(?P<e2>\d{2}))?\]")
 EXTENSION = _c(
     r"\.(?:mkv|mp4|avi|m4v|wmv|mov|mpg|mpeg|ts|m2ts|flv|webm|divx|xvid|iso|img|nzb|torrent|"

@@ -268,27 +268,3 @@ def _part(text: str, start: int) -> Structure | None:
     words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
     number = words.get(token) or int(token)
     return Structure(match.start(), match.end(), season=1, episodes=(number,))
-
-
-def trailing_group(tail: str) -> str | None:
-    """The release group: "-GROUP" at the end, else a final "[Group]" or "(... x265 Group)"."""
-    tail = p.GROUP_SUFFIX.sub("", tail.rstrip(" ._")).rstrip(" ._")
-    match = p.GROUP_DASH.search(tail)
-    if match is not None and _is_group(match.group("group")):
-        return match.group("group")
-    match = p.GROUP_IN_PARENS.search(tail)
-    if match is not None and p.TITLE_STOP.search(match.group("inner")):
-        if _is_group(match.group("group")):
-            return match.group("group")
-    match = p.GROUP_BRACKET_END.search(tail)
-    if match is not None and _is_group(match.group("group").strip()):
-        return match.group("group").strip()
-    return None
-
-
-def _is_group(group: str) -> bool:
-    if not group or p.GROUP_NOT.match(group) or p.TITLE_STOP.fullmatch(group):
-        return False
-    if p.RESOLUTION.search(group):
-        return False
-    return not re.fullmatch(r"[\d.]+|.*\.\w{1,2}|mp4|mkv|avi|\d+(?:\.\d+)?[mg]b", group, re.I)
