@@ -69,6 +69,7 @@ _SUBTITLES = re.compile(
     r"|(?:(?<![a-z])[a-z]{3}\.)+subs?(?![a-z]))",
     re.IGNORECASE,
 )
+_MULTI_WORDS = ("pl", "lek", "dub", "bg", "german", "ml")
 _SITE = re.compile(r"\[[^\]]*\.[a-z]{2,4}\]|www\.\S+", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -76,7 +77,22 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 def detect_languages(tail: str) -> tuple[str, ...]:
     """Languages mentioned after the title, in order of first mention, without duplicates."""
     found: list[str] = []
-    text = _SUBTITLES.sub(" ", _SITE.sub(" ", tail))
+    lower = tail.lower()
+    text = _SITE.sub(" ", tail) if "[" in tail or "www." in lower else tail
+    if "sub" in lower:
+        text = _SUBTITLES.sub(" ", text)
+    if any(word in lower for word in _MULTI_WORDS):
+        _multi(text, found)
+    for token in _SPLIT.split(text.lower()):
+        lang = _TOKENS.get(token.lstrip("0123456789x"))
+        if lang is not None:
+            _add(found, lang)
+    if not tail.isascii() and _CJK.search(tail):
+        _add(found, "chinese")
+    return tuple(found)
+
+
+def _multi(text: str, found: list[str]) -> None:
     for match in _MULTI.finditer(text):
         if match.group("pl"):
             _add(found, "polish")
@@ -88,13 +104,6 @@ def detect_languages(tail: str) -> tuple[str, ...]:
         elif match.group("ml"):
             _add(found, "original")
             _add(found, "english")
-    for token in _SPLIT.split(text.lower()):
-        lang = _TOKENS.get(token.lstrip("0123456789x"))
-        if lang is not None:
-            _add(found, lang)
-    if _CJK.search(tail):
-        _add(found, "chinese")
-    return tuple(found)
 
 
 def _add(found: list[str], lang: str) -> None:

@@ -43,6 +43,7 @@ _TAG_WORD = re.compile(
 )
 _NOT_PATH = re.compile(r"\s/|/\s|[\[(【][^\])】]*/")
 _EPISODE_TITLE = re.compile(r"\s-\s|[\[(]")
+_TITLE_DOT = re.compile(r"(?<=[^\s.])\.(?=[^\s.])|(?<=\s)\.|\.(?=\s)")
 _COMPLETE = re.compile(r"(?<![a-z])Complete(?![a-z])", re.IGNORECASE)
 
 
@@ -51,7 +52,9 @@ def parse(name: str) -> ParsedRelease | None:
     if not isinstance(name, str):
         return None
     text = name.translate(_INVISIBLE)[:MAX_NAME]
-    text = unicodedata.normalize("NFKC", text).strip()
+    if not text.isascii():  # NFKC leaves ASCII as it is
+        text = unicodedata.normalize("NFKC", text)
+    text = text.strip()
     if _is_path(text):
         return _parse_path(text)
     return _parse_name(text)
@@ -116,11 +119,15 @@ def _parse_name(text: str) -> ParsedRelease | None:
     extension = _extension(text)
     if extension:
         text = text[: p.EXTENSION.search(text).start()]  # type: ignore[union-attr]
-    text = p.LEADING_DATE.sub("", _strip_sites(text)).strip(" -_.")
-    if not text or p.CRAP.search(text) or p.HASH_ONLY.match(text):
+    text = _strip_sites(text)
+    if text[:1].isdigit():
+        text = p.LEADING_DATE.sub("", text)
+    text = text.strip(" -_.")
+    if not text or _is_crap(text) or p.HASH_ONLY.match(text):
         return None
     group, body_start = _leading_group(text)
-    text = text[:body_start] + _STAR_TAG.sub("", text[body_start:])
+    if "★" in text:
+        text = text[:body_start] + _STAR_TAG.sub("", text[body_start:])
     bracketed = _bracketed(text, body_start) if text[body_start : body_start + 1] in "[【" else None
     if bracketed is not None:
         structure, title, title_year = bracketed
@@ -209,13 +216,24 @@ def _no_evidence(rest: str, *years: int | None) -> bool:
     """A name with no episode, no year and no quality marker is not a release name."""
     if any(years) or p.TITLE_STOP.search(rest) or p.RESOLUTION.search(rest):
         return False
-    return not any(pattern.search(rest) for _name, pattern in p.SOURCES)
+    return p.first_keyed(p.SOURCES_KEYED, rest, rest.lower()) is None
+
+
+def _is_crap(text: str) -> bool:
+    lower = text.lower()
+    if not any(word in lower for word in ("yenc", "_unpack", "never parse", "password")):
+        return False
+    return p.CRAP.search(text) is not None
 
 
 def _strip_sites(text: str) -> str:
-    text = p.WEBSITE_PREFIX.sub("", text, count=1)
-    text = p.TRAILING_TAG.sub("", text)
-    return p.WEBSITE_SUFFIX.sub("", text)
+    # Cheap tests first: each pattern needs a bracket, "www." or " - " to match at all.
+    if text.lstrip()[:1] == "[" or " -" in text or "www." in text.lower():
+        text = p.WEBSITE_PREFIX.sub("", text, count=1)
+    if text.rstrip().endswith("]"):
+        text = p.TRAILING_TAG.sub("", text)
+        text = p.WEBSITE_SUFFIX.sub("", text)
+    return text
 
 
 def _leading_group(text: str) -> tuple[str | None, int]:
@@ -241,8 +259,9 @@ def _title(raw: str) -> tuple[str, int | None]:
     if cut is not None and cut.start() > 0:
         raw = raw[: cut.start()]
     title = _latin_alias(raw).replace("_", " ")
-    title = re.sub(r"(?<=[^\s.])\.(?=[^\s.])|(?<=\s)\.|\.(?=\s)", " ", title)
-    title = re.sub(r"\s+", " ", title).strip(" -.([{|,/")
+    if "." in title:
+        title = _TITLE_DOT.sub(" ", title)
+    title = " ".join(title.split()).strip(" -.([{|,/")
     title = _ALT_TITLE.sub("", title) or title
     match = _TITLE_YEAR.match(title)
     if match and len(match.group("title")) > 0:

@@ -124,6 +124,9 @@ BRDISK = _c(
     + E
 )
 RAWHD = _c(B + r"(?:RawHD|Raw" + SEP + r"HD|MPEG[-_. ]?2)" + E)
+# Each family member carries the lower-case words one of which it cannot match without: a
+# substring test costs ~50 ns, a regex search ~1 µs, so most searches are never run.
+Keyed = tuple[str, tuple[str, ...], re.Pattern[str]]
 SOURCES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("webrip", _c(B + r"(?:WEB[-_. ]?Rip|WEBMux|WEB[-_. ]?Cap|Web[-_. ]?DLRip|HDRip)" + E)),
     (
@@ -225,3 +228,69 @@ TITLE_STOP = _c(
     r"DIRECTOR'?S|THEATRICAL|REMASTERED|DUBBED|SUBBED|MULTi|VOSTFR|TRUEFRENCH|FRENCH|GERMAN|"
     r"iTALiAN|SPANISH|Complete|CAM|HDCAM|TS|TC|TELESYNC|AAC|AC3|DTS|DDP?5|NF|AMZN)(?![a-z0-9])"
 )
+
+
+def _keyed(
+    members: tuple[tuple[str, re.Pattern[str]], ...], keys: tuple[str, ...]
+) -> tuple[Keyed, ...]:
+    return tuple(
+        (name, tuple(k.split()), pattern) for (name, pattern), k in zip(members, keys, strict=True)
+    )
+
+
+SOURCES_KEYED = _keyed(
+    SOURCES,
+    (
+        "web hdrip",
+        "mux bd blu",
+        "web amazon itunes netflix amzn dsnp atvp hmax pcok",
+        "blu hd bd br uhd",
+        "cam",
+        "ts telesync pdvd predvd",
+        "tc telecine",
+        "dvd ntsc pal scr",
+        "tv dsr dvb sat dth ppv",
+    ),
+)
+CODECS_KEYED = _keyed(CODECS, ("265 hevc", "264 avc", "xvid", "divx", "av1", "vp9", "mpeg", "vc"))
+EDITIONS_KEYED = _keyed(
+    EDITIONS,
+    (
+        "definitive",
+        "director dc",
+        "extended",
+        "theatrical",
+        "unrated",
+        "uncut",
+        "remaster",
+        "collector",
+        "criterion",
+        "special",
+        "ultimate",
+        "limited",
+        "imax",
+        "fan",
+        "alternat",
+        "deluxe",
+        "festival",
+        "uncensored",
+        "restored",
+    ),
+)
+
+
+def first_keyed(members: tuple[Keyed, ...], text: str, lower: str) -> str | None:
+    """The first member (in priority order) whose words occur in `lower` and pattern in `text`."""
+    for name, keys, pattern in members:
+        if any(key in lower for key in keys) and pattern.search(text):
+            return name
+    return None
+
+
+def all_keyed(members: tuple[Keyed, ...], text: str, lower: str) -> list[str]:
+    """Every member found in `text`, in priority order."""
+    return [
+        name
+        for name, keys, pattern in members
+        if any(key in lower for key in keys) and pattern.search(text)
+    ]

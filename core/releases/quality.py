@@ -41,10 +41,7 @@ def detect_quality(text: str, extension: str | None) -> Quality:
 
 
 def _source(text: str) -> str:
-    for name, pattern in p.SOURCES:
-        if pattern.search(text):
-            return name
-    return "unknown"
+    return p.first_keyed(p.SOURCES_KEYED, text, text.lower()) or "unknown"
 
 
 def _resolution(text: str) -> int | None:
@@ -64,21 +61,19 @@ def _resolution(text: str) -> int | None:
 
 
 def _modifier(text: str, source: str, resolution: int | None) -> str | None:
-    if p.REMUX.search(text):
+    lower = text.lower()
+    if "remux" in lower and p.REMUX.search(text):
         # Sonarr has no remux below 1080p: a 480i/720p remux is graded as plain Blu-ray.
         return "remux" if resolution is None or resolution >= 1080 else None
-    if p.BRDISK.search(text):
+    if any(w in lower for w in ("bd", "br", "iso", "blu")) and p.BRDISK.search(text):
         return "brdisk"
-    if source in ("tv", "unknown") and p.RAWHD.search(text):
+    if source in ("tv", "unknown") and ("raw" in lower or "mpeg" in lower) and p.RAWHD.search(text):
         return "rawhd"
     return None
 
 
 def _codec(text: str) -> str | None:
-    for name, pattern in p.CODECS:
-        if pattern.search(text):
-            return name
-    return None
+    return p.first_keyed(p.CODECS_KEYED, text, text.lower())
 
 
 def _infer(
@@ -92,7 +87,7 @@ def _infer(
     """Fill the gaps the way Sonarr's quality parser does, so quality names agree."""
     if modifier == "rawhd":
         return "tv", 1080
-    if modifier == "remux" or p.REMUX.search(text):
+    if modifier == "remux" or ("remux" in text.lower() and p.REMUX.search(text)):
         return "bluray", resolution or 1080
     if resolution is not None:
         return (source if source != "unknown" else "tv"), resolution
@@ -126,6 +121,14 @@ def _from_extension_or_codec(codec: str | None, extension: str | None) -> tuple[
 
 
 def _revision(text: str) -> tuple[bool, bool, int]:
+    lower = text.lower()
+    if (
+        "proper" not in lower
+        and "rerip" not in lower
+        and "repack" not in lower
+        and "v" not in lower
+    ):
+        return False, False, 1
     proper = p.PROPER.search(text) is not None
     repack = p.REPACK.search(text) is not None
     match = p.VERSION.search(text)
@@ -136,7 +139,7 @@ def _revision(text: str) -> tuple[bool, bool, int]:
 
 def edition_of(text: str) -> str | None:
     """Edition names in guessit's words, comma-separated ("Director's Cut, Remastered")."""
-    found = [name for name, pattern in p.EDITIONS if pattern.search(text)]
+    found = p.all_keyed(p.EDITIONS_KEYED, text, text.lower())
     if "Director's Definitive Cut" in found:
         found.remove("Director's Cut")
     return ", ".join(found) or None
