@@ -10,10 +10,10 @@ from __future__ import annotations
 import pytest
 
 GROUP_FLOORS = [
-    ("guessit-episodes", 89),
-    ("guessit-movies", 84),
+    ("guessit-episodes", 91),
+    ("guessit-movies", 86),
     ("guessit-streaming_services", 96),
-    ("guessit-various", 85),
+    ("guessit-various", 86),
     ("sonarr-AbsoluteEpisodeNumberParserFixture", 90),
     ("sonarr-AnimeMetadataParserFixture", 98),
     ("sonarr-AnimeVersionFixture", 98),
@@ -27,7 +27,7 @@ GROUP_FLOORS = [
     ("sonarr-ParserFixture", 78),
     ("sonarr-PathParserFixture", 87),
     ("sonarr-QualityParserFixture", 96),
-    ("sonarr-ReleaseGroupParserFixture", 86),
+    ("sonarr-ReleaseGroupParserFixture", 87),
     ("sonarr-SeasonParserFixture", 92),
     ("sonarr-SingleEpisodeParserFixture", 92),
     ("sonarr-SubGroupParserFixture", 98),
@@ -39,22 +39,22 @@ FIELD_FLOORS = [
     ("air_date", 81),
     ("codec", 94),
     ("edition", 81),
-    ("episodes", 89),
+    ("episodes", 90),
     ("full_season", 95),
-    ("kind", 91),
+    ("kind", 92),
     ("languages", 88),
     ("modifier", 96),
     ("parsed", 96),
     ("proper", 95),
-    ("release_group", 82),
+    ("release_group", 86),
     ("resolution", 95),
     ("season", 92),
     ("source", 95),
-    ("title", 83),
+    ("title", 85),
     ("version", 96),
     ("year", 89),
 ]
-OVERALL_FLOOR = 92.0
+OVERALL_FLOOR = 92.5
 
 
 @pytest.mark.parametrize(("group", "floor"), GROUP_FLOORS, ids=[g for g, _ in GROUP_FLOORS])
