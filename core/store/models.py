@@ -142,6 +142,10 @@ class Grab(Model):
     state = fields.CharField(max_length=16, default="grabbed")
     raw_status = fields.CharField(max_length=32, null=True)
     progress = fields.FloatField(default=0.0)
+    kind = fields.CharField(max_length=16, null=True)  # MediaKind of the request, for naming
+    last_progress_at = fields.DatetimeField(null=True)  # when progress last moved (stall clock)
+    content_path = fields.CharField(max_length=4096, null=True)  # the client's, once complete
+    failure = fields.CharField(max_length=255, null=True)  # message key of why it failed
     request: fields.ForeignKeyNullableRelation[MediaRequest] = fields.ForeignKeyField(
         "models.MediaRequest", related_name="grabs", null=True, on_delete=fields.SET_NULL
     )
@@ -180,3 +184,64 @@ class CacheEntry(Model):
 
     class Meta:
         table = "cache_entry"
+
+
+class ImportJob(Model):
+    """One file of a completed grab on its way into the library: a journal that makes an
+    interrupted import resumable (temp name, verify, rename, record)."""
+
+    id = fields.IntField(primary_key=True)
+    grab: fields.ForeignKeyRelation[Grab] = fields.ForeignKeyField(
+        "models.Grab", related_name="imports", on_delete=fields.CASCADE
+    )
+    source = fields.CharField(max_length=4096)
+    target = fields.CharField(max_length=4096)
+    size = fields.BigIntField(db_default=0, default=0)
+    mode = fields.CharField(max_length=16, db_default="hardlink", default="hardlink")
+    state = fields.CharField(max_length=16, db_default="pending", default="pending")
+    error = fields.CharField(max_length=255, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "import_job"
+        unique_together = (("grab", "source"),)
+
+
+class Subscription(Model):
+    """Who hears about what: a person following a title, or a household channel."""
+
+    id = fields.IntField(primary_key=True)
+    person: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="subscriptions", null=True, on_delete=fields.CASCADE
+    )
+    chat = fields.CharField(max_length=128)  # "console", "telegram:<chat id>", "discord:<id>"
+    scope = fields.CharField(max_length=16)  # "title" or "household"
+    media_key = fields.CharField(max_length=128, null=True)  # "tmdb:438631" for a title
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "subscription"
+
+
+class Notice(Model):
+    """One event told to one recipient. The dedupe key makes each delivery happen at most once."""
+
+    id = fields.IntField(primary_key=True)
+    dedupe_key = fields.CharField(max_length=255, unique=True)
+    event = fields.CharField(max_length=32)
+    title = fields.CharField(max_length=1024)
+    chat = fields.CharField(max_length=128)
+    person: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="notices", null=True, on_delete=fields.SET_NULL
+    )
+    grab: fields.ForeignKeyNullableRelation[Grab] = fields.ForeignKeyField(
+        "models.Grab", related_name="notices", null=True, on_delete=fields.SET_NULL
+    )
+    params: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    attempts = fields.IntField(db_default=0, default=0)
+    delivered_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "notice"

@@ -15,7 +15,7 @@ from core.store.database import DB_FILE, Store, resolve_data_dir
 from core.store.models import Identity, Integration, MediaRequest, Person, Setting
 from tests.store.conftest import columns, exists, mode, query
 
-MIGRATIONS = ["0001_initial", "0002_cache_and_priority"]
+MIGRATIONS = ["0001_initial", "0002_cache_and_priority", "0003_lifecycle"]
 
 
 def applied(db: Path) -> list[str]:
@@ -63,6 +63,9 @@ async def test_migrations_apply_from_empty_without_backup(data_dir: Path) -> Non
     assert applied(db) == MIGRATIONS
     assert "priority" in columns(db, "integration")
     assert {"key", "value", "expires_at"} <= columns(db, "cache_entry")
+    assert {"last_progress_at", "content_path", "failure", "kind"} <= columns(db, "grab")
+    assert {"source", "target", "state"} <= columns(db, "import_job")
+    assert {"dedupe_key", "delivered_at"} <= columns(db, "notice")
     assert not (data_dir / "backups").exists()
 
 
