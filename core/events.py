@@ -1,0 +1,80 @@
+"""Typed lifecycle events and the in-process bus that carries them from services to listeners.
+
+Events are facts in the past tense. They carry ids and plain values, never model instances, so a
+listener can run after the emitting transaction and look the rows up itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    grab_id: int
+    title: str
+    request_id: int | None = None
+    person_id: int | None = None
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class GrabSent(Event):
+    client: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadStalled(Event):
+    minutes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadCompleted(Event):
+    content_path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportCompleted(Event):
+    paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadFailed(Event):
+    reason: str = ""  # a message key, e.g. "failure.stalled"
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFailed(Event):
+    reason: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+Handler = Callable[[Event], Awaitable[None]]
+
+
+class EventBus:
+    """Publish awaits every handler of the event's type (and of its bases); one failing handler
+    is logged and does not stop the others or the publisher."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[type[Event], list[Handler]] = {}
+
+    def subscribe(self, kind: type[Event], handler: Handler) -> None:
+        self._handlers.setdefault(kind, []).append(handler)
+
+    async def publish(self, event: Event) -> None:
+        handlers = [h for kind in type(event).__mro__ for h in self._handlers.get(kind, [])]
+        results = await asyncio.gather(*(h(event) for h in handlers), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                log.error("a listener of %s failed: %r", event.name, result)
