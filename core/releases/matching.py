@@ -53,20 +53,46 @@ def normalize_title(title: str) -> str:
     return _NOT_ALNUM.sub("", text)
 
 
-def title_matches(parsed: ParsedRelease, wanted: Wanted) -> bool:
+@dataclass(frozen=True, slots=True)
+class WantedTitles:
+    """The wanted title and aliases normalised, and without a trailing year or country."""
+
+    exact: frozenset[str]
+    bare: frozenset[str]
+
+
+@lru_cache(maxsize=256)
+def wanted_titles(wanted: Wanted) -> WantedTitles:
+    """Worked out once per search rather than once per release."""
+    exact = frozenset(normalize_title(t) for t in (wanted.title, *wanted.aliases))
+    return WantedTitles(exact, frozenset(_TRAILING_COUNTRY.sub("", c) for c in exact))
+
+
+def title_matches(
+    parsed: ParsedRelease, wanted: Wanted, titles: WantedTitles | None = None
+) -> bool:
     """The release title equals the wanted title or an alias, ignoring a year in either."""
+    titles = wanted_titles(wanted) if titles is None else titles
     got = normalize_title(parsed.title)
-    candidates = {normalize_title(t) for t in (wanted.title, *wanted.aliases)}
-    if got in candidates:
+    if got in titles.exact:
         return True
-    bare = _TRAILING_COUNTRY.sub("", _TRAILING_COUNTRY.sub("", got))
-    return any(_TRAILING_COUNTRY.sub("", c) == bare != "" for c in candidates)
+    bare = _bare_title(got)
+    return bare != "" and bare in titles.bare
 
 
-def match(parsed: ParsedRelease, wanted: Wanted) -> list[Rejection]:
-    """Every reason the parsed release is not what `wanted` describes (empty: it fits)."""
+@lru_cache(maxsize=4096)
+def _bare_title(normalized: str) -> str:
+    return _TRAILING_COUNTRY.sub("", _TRAILING_COUNTRY.sub("", normalized))
+
+
+def match(
+    parsed: ParsedRelease, wanted: Wanted, titles: WantedTitles | None = None
+) -> list[Rejection]:
+    """Every reason the parsed release is not what `wanted` describes (empty: it fits).
+
+    `titles` is `wanted_titles(wanted)`, for callers that match many releases."""
     rejections: list[Rejection] = []
-    if not title_matches(parsed, wanted):
+    if not title_matches(parsed, wanted, titles):
         rejections.append(Rejection("wrong_title", {"title": parsed.title}))
     if wanted.kind in _LENIENT:
         return rejections

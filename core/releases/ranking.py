@@ -6,9 +6,11 @@ import hashlib
 import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
 
 from core.domain import MediaKind, ParsedRelease, Protocol, Release
-from core.releases.matching import Rejection, Wanted, is_episodic, match
+from core.releases.matching import Rejection, Wanted, is_episodic, match, wanted_titles
 from core.releases.parsing import parse
 from core.releases.profiles import DEFAULT_PROFILE, DEFAULT_RUNTIME, QualityProfile
 from core.releases.quality import quality_name
@@ -48,22 +50,7 @@ def evaluate(
     blocklist: Collection[str] = (),
 ) -> Verdict:
     """Judge one release against what is wanted (None: a free-text search)."""
-    parsed = parse(release.title)
-    quality = quality_name(parsed) if parsed is not None else "unknown"
-    kind = _kind(parsed, wanted)
-    rejections: list[Rejection] = []
-    if parsed is None:
-        rejections.append(Rejection("unparsable", {"title": release.title}))
-    elif wanted is not None:
-        rejections.extend(match(parsed, wanted))
-    rank = profile.rank_of(quality)
-    if kind in _SIZED_KINDS and parsed is not None and rank is None:
-        rejections.append(Rejection("quality_not_allowed", {"quality": quality}))
-    rejections.extend(_size(release, parsed, wanted, kind, profile))
-    rejections.extend(_availability(release, blocklist))
-    score = 0.0 if rank is None else 100.0 * (1 - rank / max(len(profile.allowed), 1))
-    distance = _size_distance(release, parsed, wanted, kind, profile)
-    return Verdict(release, parsed, quality, score, tuple(rejections), distance)
+    return _Judge(wanted, profile, blocklist).verdict(release)
 
 
 def rank(
@@ -73,79 +60,139 @@ def rank(
     blocklist: Collection[str] = (),
 ) -> list[Verdict]:
     """Accepted first; then profile quality, freeleech, seeders, and size closest to typical."""
-    blocked = frozenset(blocklist)
-    verdicts = [evaluate(release, wanted, profile, blocked) for release in releases]
-    return sorted(verdicts, key=_sort_key)
+    judge = _Judge(wanted, profile, frozenset(blocklist))
+    keyed = [judge.keyed(release) for release in releases]
+    keyed.sort(key=itemgetter(0))  # stable, and never compares two verdicts
+    return [verdict for _, verdict in keyed]
 
 
-def _sort_key(verdict: Verdict) -> tuple[bool, float, bool, int, float]:
-    release = verdict.release
-    return (
-        not verdict.accepted,
-        -verdict.score,
-        not release.freeleech,
-        -(release.seeders or 0),
-        verdict.size_distance,
-    )
+SortKey = tuple[bool, float, bool, int, float]
 
 
-def _kind(parsed: ParsedRelease | None, wanted: Wanted | None) -> MediaKind | None:
-    if wanted is not None:
-        return wanted.kind
-    if parsed is None:
-        return None
+@dataclass(frozen=True, slots=True)
+class _Bounds:
+    """One kind's size sanity in MB per minute, and the runtime to expect when none is known."""
+
+    low: float
+    high: float
+    typical: float
+    runtime: int
+    per_episode: bool
+
+
+class _Judge:
+    """What is the same for every release of one search, worked out once."""
+
+    def __init__(
+        self, wanted: Wanted | None, profile: QualityProfile, blocklist: Collection[str]
+    ) -> None:
+        self.wanted = wanted
+        self.blocklist = blocklist
+        self.titles = wanted_titles(wanted) if wanted is not None else None
+        self.ranks = _ranks(profile.allowed)
+        self.slots = max(len(profile.allowed), 1)
+        self.profile = profile
+        self.runtime = wanted.runtime if wanted is not None else None
+        self.bounds: dict[MediaKind, _Bounds] = {}
+
+    def keyed(self, release: Release) -> tuple[SortKey, Verdict]:
+        verdict = self.verdict(release)
+        key = (
+            bool(verdict.rejections),
+            -verdict.score,
+            release.download_volume_factor != 0.0,  # not freeleech
+            -(release.seeders or 0),
+            verdict.size_distance,
+        )
+        return key, verdict
+
+    def verdict(self, release: Release) -> Verdict:
+        parsed = parse(release.title)
+        if parsed is None:
+            return self._unparsable(release)
+        quality = quality_name(parsed)
+        kind = self.wanted.kind if self.wanted is not None else _free_text_kind(parsed)
+        rejections = match(parsed, self.wanted, self.titles) if self.wanted is not None else []
+        rank = self.ranks.get(quality)
+        distance = math.inf
+        if kind in _SIZED_KINDS:
+            if rank is None:
+                rejections.append(Rejection("quality_not_allowed", {"quality": quality}))
+            if release.size is not None:
+                distance = self._size(release, parsed, self._bounds(kind), rejections)
+        self._availability(release, rejections)
+        score = 0.0 if rank is None else 100.0 * (1 - rank / self.slots)
+        return Verdict(release, parsed, quality, score, tuple(rejections), distance)
+
+    def _unparsable(self, release: Release) -> Verdict:
+        rejections = [Rejection("unparsable", {"title": release.title})]
+        self._availability(release, rejections)
+        return Verdict(release, None, "unknown", self._score("unknown"), tuple(rejections))
+
+    def _score(self, quality: str) -> float:
+        rank = self.ranks.get(quality)
+        return 0.0 if rank is None else 100.0 * (1 - rank / self.slots)
+
+    def _size(
+        self, release: Release, parsed: ParsedRelease, bounds: _Bounds, out: list[Rejection]
+    ) -> float:
+        """Appends a size rejection; returns |log(size / typical size)|, inf for a zero size."""
+        size = release.size or 0
+        minutes = _minutes(parsed, bounds)
+        per_minute = size / _MB / minutes
+        if per_minute < bounds.low:
+            out.append(_size_rejection("too_small", size, per_minute, bounds.low))
+        # A season pack holds an unknown number of episodes, so only its lower bound is checked.
+        elif per_minute > bounds.high and not parsed.full_season:
+            out.append(_size_rejection("too_large", size, per_minute, bounds.high))
+        return abs(math.log(size / (bounds.typical * minutes * _MB))) if size else math.inf
+
+    def _bounds(self, kind: MediaKind) -> _Bounds:
+        bounds = self.bounds.get(kind)
+        if bounds is None:
+            bounds = self.bounds[kind] = _bounds(self.profile, kind, self.runtime)
+        return bounds
+
+    def _availability(self, release: Release, out: list[Rejection]) -> None:
+        if self.blocklist:  # the key costs a hash: only worked out when there is a list
+            key = release_key(release)
+            if key in self.blocklist:
+                out.append(Rejection("blocklisted", {"key": key}))
+        if release.seeders == 0 and release.protocol is Protocol.TORRENT:
+            out.append(Rejection("no_seeders", {"seeders": 0}))
+
+
+def _free_text_kind(parsed: ParsedRelease) -> MediaKind:
     return MediaKind.SERIES if is_episodic(parsed) else MediaKind.MOVIE
 
 
-def _availability(release: Release, blocklist: Collection[str]) -> list[Rejection]:
-    rejections = []
-    if release_key(release) in blocklist:
-        rejections.append(Rejection("blocklisted", {"key": release_key(release)}))
-    if release.protocol is Protocol.TORRENT and release.seeders == 0:
-        rejections.append(Rejection("no_seeders", {"seeders": 0}))
-    return rejections
+@lru_cache(maxsize=64)
+def _ranks(allowed: tuple[str, ...]) -> dict[str, int]:
+    """Quality name -> index in `allowed` (the first, as `tuple.index` would say)."""
+    ranks: dict[str, int] = {}
+    for index, quality in enumerate(allowed):
+        ranks.setdefault(quality, index)
+    return ranks
 
 
-def _minutes(parsed: ParsedRelease, wanted: Wanted | None, kind: MediaKind) -> float:
+def _bounds(profile: QualityProfile, kind: MediaKind, runtime: int | None) -> _Bounds:
+    return _Bounds(
+        profile.min_mb_per_minute[kind],
+        profile.max_mb_per_minute[kind],
+        profile.typical_mb_per_minute[kind],
+        runtime or DEFAULT_RUNTIME[kind],
+        kind is MediaKind.SERIES,
+    )
+
+
+def _minutes(parsed: ParsedRelease, bounds: _Bounds) -> float:
     """Runtime the release should hold: episodes times the episode runtime for series."""
-    runtime = (wanted.runtime if wanted is not None else None) or DEFAULT_RUNTIME[kind]
-    if kind is MediaKind.SERIES:
+    if bounds.per_episode:
         count = len(parsed.episodes) or len(parsed.absolute_episodes) or 1
-        return float(runtime * count)
-    return float(runtime)
+        return float(bounds.runtime * count)
+    return float(bounds.runtime)
 
 
-def _size(
-    release: Release,
-    parsed: ParsedRelease | None,
-    wanted: Wanted | None,
-    kind: MediaKind | None,
-    profile: QualityProfile,
-) -> list[Rejection]:
-    if release.size is None or parsed is None or kind not in _SIZED_KINDS:
-        return []
-    assert kind is not None
-    minutes = _minutes(parsed, wanted, kind)
-    per_minute = release.size / _MB / minutes
-    low, high = profile.min_mb_per_minute[kind], profile.max_mb_per_minute[kind]
-    params = {"size": release.size, "mb_per_minute": round(per_minute, 1)}
-    if per_minute < low:
-        return [Rejection("too_small", {**params, "min_mb_per_minute": low})]
-    # A season pack holds an unknown number of episodes, so only its lower bound is checked.
-    if per_minute > high and not parsed.full_season:
-        return [Rejection("too_large", {**params, "max_mb_per_minute": high})]
-    return []
-
-
-def _size_distance(
-    release: Release,
-    parsed: ParsedRelease | None,
-    wanted: Wanted | None,
-    kind: MediaKind | None,
-    profile: QualityProfile,
-) -> float:
-    if not release.size or parsed is None or kind not in _SIZED_KINDS:
-        return math.inf
-    assert kind is not None
-    typical = profile.typical_mb_per_minute[kind] * _minutes(parsed, wanted, kind) * _MB
-    return abs(math.log(release.size / typical))
+def _size_rejection(code: str, size: int, per_minute: float, bound: float) -> Rejection:
+    limit = "min_mb_per_minute" if code == "too_small" else "max_mb_per_minute"
+    return Rejection(code, {"size": size, "mb_per_minute": round(per_minute, 1), limit: bound})
