@@ -13,6 +13,10 @@ from core.redact import redact
 MAX_ITEMS = 1000
 MAX_CATEGORIES = 20
 _ENCLOSURE_TYPES = {Protocol.TORRENT: "bittorrent", Protocol.USENET: "nzb"}
+_CLEAN_NAMES = frozenset(
+    "category seeders peers leechers grabs size infohash magneturl downloadvolumefactor "
+    "uploadvolumefactor imdb imdbid tmdb tmdbid tvdbid thetvdb".split()
+)
 
 
 @dataclass(slots=True)
@@ -20,9 +24,10 @@ class _Item:
     """One `<item>` as the wire has it, before any judgement."""
 
     text: dict[str, str] = field(default_factory=dict)
-    attrs: dict[str, list[str]] = field(default_factory=dict)
+    attrs: dict[str, str] = field(default_factory=dict)  # the first value of each name
     enclosures: list[tuple[str, str, str]] = field(default_factory=list)  # url, type, length
-    categories: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # category attrs, then <category>
+    category_texts: list[str] = field(default_factory=list)
     permalink: bool = False
 
 
@@ -87,44 +92,45 @@ def parse_item(element: Element, context: FeedContext) -> Release | None:
         info_hash=info_hash,
         info_url=info_url,
         size=_size(item, chosen),
-        seeders=values.count(_attr(item, "seeders")) if torrent else None,
+        seeders=values.count(item.attrs.get("seeders")) if torrent else None,
         peers=_peers(item) if torrent else None,
-        grabs=values.count(_attr(item, "grabs") or item.text.get("grabs")),
+        grabs=values.count(item.attrs.get("grabs") or item.text.get("grabs")),
         categories=_categories(item),
         published=values.published(item.text.get("pubDate")),
         download_volume_factor=_factor(item, "downloadvolumefactor"),
         upload_volume_factor=_factor(item, "uploadvolumefactor"),
-        imdb_id=values.imdb_id(_attr(item, "imdbid") or _attr(item, "imdb")),
-        tmdb_id=values.small_id(_attr(item, "tmdbid") or _attr(item, "tmdb")),
-        tvdb_id=values.small_id(_attr(item, "tvdbid") or _attr(item, "thetvdb")),
+        imdb_id=values.imdb_id(item.attrs.get("imdbid") or item.attrs.get("imdb")),
+        tmdb_id=values.small_id(item.attrs.get("tmdbid") or item.attrs.get("tmdb")),
+        tvdb_id=values.small_id(item.attrs.get("tvdbid") or item.attrs.get("thetvdb")),
     )
 
 
 def _read(element: Element) -> _Item:
     """One pass over the children; torznab: and newznab: attrs (any namespace) are merged."""
     item = _Item()
+    text, attrs = item.text, item.attrs
     for child in element:
         tag = child.tag
         if not isinstance(tag, str):
             continue
-        if tag.endswith("}attr"):
-            name = (child.get("name") or "").strip().lower()
-            item.attrs.setdefault(name, []).append(child.get("value") or "")
+        if tag[-5:] == "}attr":
+            name = child.get("name") or ""
+            if name not in _CLEAN_NAMES:  # the usual spelling skips the string work
+                name = name.strip().lower()
+            if name == "category":
+                item.categories.append(child.get("value") or "")
+            elif name not in attrs:
+                attrs[name] = child.get("value") or ""
         elif tag == "enclosure":
             encl = (child.get("url") or "", (child.get("type") or "").lower(), child.get("length"))
             item.enclosures.append((encl[0], encl[1], encl[2] or ""))
         elif tag == "category":
-            item.categories.append(child.text or "")
-        elif tag not in item.text:
-            item.text[tag] = child.text or ""
+            item.category_texts.append(child.text or "")
+        elif tag not in text:
+            text[tag] = child.text or ""
             if tag == "guid":
                 item.permalink = (child.get("isPermaLink") or "").strip().lower() == "true"
     return item
-
-
-def _attr(item: _Item, name: str) -> str | None:
-    found = item.attrs.get(name)
-    return found[0] if found else None
 
 
 def _enclosure(item: _Item, protocol: Protocol) -> tuple[str, str, str] | None:
@@ -139,7 +145,7 @@ def _enclosure(item: _Item, protocol: Protocol) -> tuple[str, str, str] | None:
 
 def _magnet(item: _Item, chosen: tuple[str, str, str] | None) -> str | None:
     link = chosen[0] if chosen else item.text.get("link")
-    return values.magnet(_attr(item, "magneturl")) or values.magnet(link)
+    return values.magnet(item.attrs.get("magneturl")) or values.magnet(link)
 
 
 def _protocol(
@@ -150,13 +156,13 @@ def _protocol(
         return Protocol.TORRENT
     if "nzb" in kind:
         return Protocol.USENET
-    if magnet or values.info_hash(_attr(item, "infohash")):
+    if magnet or values.info_hash(item.attrs.get("infohash")):
         return Protocol.TORRENT
     return default
 
 
 def _info_hash(item: _Item, magnet: str | None) -> str | None:
-    found = values.info_hash(_attr(item, "infohash"))
+    found = values.info_hash(item.attrs.get("infohash"))
     if found is None and magnet is not None:
         found = values.magnet_hash(magnet)
     return found
@@ -178,7 +184,7 @@ def _guid(item: _Item, base: str) -> str | None:
 
 def _size(item: _Item, chosen: tuple[str, str, str] | None) -> int | None:
     # The size attr first: an enclosure's length is often the .torrent file's own size.
-    for raw in (_attr(item, "size"), item.text.get("size"), chosen[2] if chosen else None):
+    for raw in (item.attrs.get("size"), item.text.get("size"), chosen[2] if chosen else None):
         found = values.size(raw)
         if found is not None:
             return found
@@ -186,17 +192,20 @@ def _size(item: _Item, chosen: tuple[str, str, str] | None) -> int | None:
 
 
 def _peers(item: _Item) -> int | None:
-    peers = values.count(_attr(item, "peers"))
+    peers = values.count(item.attrs.get("peers"))
     if peers is not None:
         return peers
-    seeders, leechers = values.count(_attr(item, "seeders")), values.count(_attr(item, "leechers"))
+    seeders, leechers = (
+        values.count(item.attrs.get("seeders")),
+        values.count(item.attrs.get("leechers")),
+    )
     # Torznab defines peers as seeders + leechers; some feeds send only the parts.
     return seeders + leechers if seeders is not None and leechers is not None else None
 
 
 def _categories(item: _Item) -> tuple[int, ...]:
     found: dict[int, None] = {}
-    for raw in (*item.attrs.get("category", ()), *item.categories):
+    for raw in (*item.categories, *item.category_texts):
         value = values.number(raw, 999_999)
         if value is not None and len(found) < MAX_CATEGORIES:
             found[value] = None
@@ -204,7 +213,7 @@ def _categories(item: _Item) -> tuple[int, ...]:
 
 
 def _factor(item: _Item, name: str) -> float:
-    value = values.factor(_attr(item, name))
+    value = values.factor(item.attrs.get(name))
     return 1.0 if value is None else value
 
 

@@ -24,6 +24,7 @@ _RFC822 = re.compile(
     r"(?:[A-Za-z]{3}, )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)"
 )
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_ZONES: dict[str, timezone] = {}
 _DIGITS = re.compile(r"(?:tt)?0*([0-9]{1,10})", re.IGNORECASE)
 
 
@@ -38,6 +39,9 @@ def title(raw: str | None) -> str | None:
 
 def number(raw: str | None, ceiling: int) -> int | None:
     """A non-negative integer up to `ceiling`; floats are accepted, NaN/inf/negatives are not."""
+    if raw is not None and raw.isdigit() and raw.isascii() and len(raw) <= 32:  # the usual
+        value = int(raw)
+        return value if value <= ceiling else None
     text = (raw or "").strip()
     if not text or len(text) > 32:
         return None
@@ -131,14 +135,25 @@ def _rfc822_fast(text: str) -> datetime | None:
     if match is None or month is None:
         return None
     day, _, year, hour, minute, second, sign, zh, zm = match.groups()
-    offset = timedelta(hours=int(zh), minutes=int(zm)) * (-1 if sign == "-" else 1)
     try:
         return datetime(
             int(year), month, int(day), int(hour), int(minute), int(second),
-            tzinfo=timezone(offset),
+            tzinfo=_zone(sign, zh, zm),
         )  # fmt: skip
     except ValueError:
         return None
+
+
+def _zone(sign: str, hours: str, minutes: str) -> timezone:
+    """Feeds use a handful of offsets: build each once (timezone() is a good part of the cost)."""
+    key = sign + hours + minutes
+    zone = _ZONES.get(key)
+    if zone is None:
+        offset = timedelta(hours=int(hours), minutes=int(minutes)) * (-1 if sign == "-" else 1)
+        zone = timezone(offset)
+        if len(_ZONES) < 64:
+            _ZONES[key] = zone
+    return zone
 
 
 def _iso_date(text: str) -> datetime | None:
