@@ -40,8 +40,8 @@ def title(raw: str | None) -> str | None:
 def number(raw: str | None, ceiling: int) -> int | None:
     """A non-negative integer up to `ceiling`; floats are accepted, NaN/inf/negatives are not."""
     if raw is not None and raw.isdigit() and raw.isascii() and len(raw) <= 32:  # the usual
-        value = int(raw)
-        return value if value <= ceiling else None
+        whole = int(raw)
+        return whole if whole <= ceiling else None
     text = (raw or "").strip()
     if not text or len(text) > 32:
         return None
