@@ -10,7 +10,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import NoReturn
 
-from bot.cli import integrations, searching, system
+from bot.cli import integrations, library, searching, system
 from bot.cli.output import Output
 from bot.i18n import pick_language
 from core import errors
@@ -99,6 +99,13 @@ def build_parser() -> Parser:
     releases.add_argument("--season", type=int)
     releases.add_argument("--episode", type=int)
     releases.add_argument("--all", action="store_true", help="show rejected releases too")
+
+    lib = sub.add_parser("library", help="where finished downloads go")
+    lactions = lib.add_subparsers(dest="action", required=True, parser_class=Parser)
+    lset = _leaf(lactions, "set", library.set_root, help="set the library folder of a kind")
+    lset.add_argument("kind", choices=kinds)
+    lset.add_argument("path")
+    _leaf(lactions, "list", library.list_roots, help="list the library folders")
 
     grab = _leaf(sub, "grab", searching.grab, help="send a found release to a client")
     grab.add_argument("ref")
