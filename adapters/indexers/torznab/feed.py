@@ -13,6 +13,12 @@ from core.redact import redact
 MAX_ITEMS = 1000
 MAX_CATEGORIES = 20
 _ENCLOSURE_TYPES = {Protocol.TORRENT: "bittorrent", Protocol.USENET: "nzb"}
+_ATTR_TAGS = frozenset(
+    {
+        "{http://torznab.com/schemas/2015/feed}attr",
+        "{http://www.newznab.com/DTD/2010/feeds/attributes/}attr",
+    }
+)
 _CLEAN_NAMES = frozenset(
     "category seeders peers leechers grabs size infohash magneturl downloadvolumefactor "
     "uploadvolumefactor imdb imdbid tmdb tmdbid tvdbid thetvdb".split()
@@ -111,22 +117,21 @@ def _read(element: Element) -> _Item:
     text, attrs = item.text, item.attrs
     for child in element:
         tag = child.tag
-        if not isinstance(tag, str):
-            continue
-        if tag[-5:] == "}attr":
-            name = child.get("name") or ""
+        if tag in _ATTR_TAGS or (isinstance(tag, str) and tag[-5:] == "}attr"):
+            attrib = child.attrib
+            name = attrib.get("name") or ""
             if name not in _CLEAN_NAMES:  # the usual spelling skips the string work
                 name = name.strip().lower()
             if name == "category":
-                item.categories.append(child.get("value") or "")
+                item.categories.append(attrib.get("value") or "")
             elif name not in attrs:
-                attrs[name] = child.get("value") or ""
+                attrs[name] = attrib.get("value") or ""
         elif tag == "enclosure":
             encl = (child.get("url") or "", (child.get("type") or "").lower(), child.get("length"))
             item.enclosures.append((encl[0], encl[1], encl[2] or ""))
         elif tag == "category":
             item.category_texts.append(child.text or "")
-        elif tag not in text:
+        elif tag not in text and isinstance(tag, str):  # comments and PIs have no str tag
             text[tag] = child.text or ""
             if tag == "guid":
                 item.permalink = (child.get("isPermaLink") or "").strip().lower() == "true"
@@ -135,12 +140,13 @@ def _read(element: Element) -> _Item:
 
 def _enclosure(item: _Item, protocol: Protocol) -> tuple[str, str, str] | None:
     """The enclosure of the indexer's own protocol when there are several, else the first."""
-    usable = [e for e in item.enclosures if e[0].strip()]
-    wanted = _ENCLOSURE_TYPES[protocol]
-    for enclosure in usable:
-        if wanted in enclosure[1]:
-            return enclosure
-    return usable[0] if usable else None
+    wanted, first = _ENCLOSURE_TYPES[protocol], None
+    for enclosure in item.enclosures:
+        if enclosure[0].strip():  # a blank URL is no enclosure
+            if wanted in enclosure[1]:
+                return enclosure
+            first = first or enclosure
+    return first
 
 
 def _magnet(item: _Item, chosen: tuple[str, str, str] | None) -> str | None:

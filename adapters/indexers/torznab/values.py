@@ -33,7 +33,9 @@ def title(raw: str | None) -> str | None:
     text = (raw or "")[: MAX_TITLE * 4]
     if "&" in text:
         text = html.unescape(text)
-    text = _CONTROL.sub(" ", text).strip()
+    if not text.isprintable():  # printable text has no control characters: skip the regex
+        text = _CONTROL.sub(" ", text)
+    text = text.strip()
     return text[:MAX_TITLE].rstrip() or None
 
 
