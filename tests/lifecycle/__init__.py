@@ -1,0 +1,1 @@
+"""Tests of the download lifecycle: the state machine and the monitor."""
