@@ -37,7 +37,12 @@ _TITLE_YEAR = re.compile(r"^(?P<title>.+?)[\s(\[]+(?P<year>(?:19|20)\d{2})[)\]]?
 _ALT_TITLE = re.compile(r"(?<=\S)\s*\((?=[^)]*[a-z])(?![^)]*(?:19|20)\d\d)[^()]*\)$", re.IGNORECASE)
 _STAR_TAG = re.compile(r"★[^★\[【]*★?")
 _BRACKET = re.compile(r"[\[【]([^\]】\[【]*)[\]】]")
-_BRACKET_EPISODE = re.compile(r"^第?(\d{1,4})(?:话|話|集|END|完|v\d)?$", re.IGNORECASE)
+_BRACKET_EPISODE = re.compile(
+    r"^第?(\d{1,4})(?:-(\d{1,4}))?(?:话|話|集|\s?END|\s?Fin|完|v\d)?$", re.IGNORECASE
+)
+_BRACKET_YEAR = re.compile(r"^(?:19|20)\d\d$")
+# "Title S02" in an anime title: Sonarr writes the season without its leading zero.
+_TITLE_SEASON = re.compile(r"(?<![a-z0-9])S0(\d)$", re.IGNORECASE)
 _TAG_WORD = re.compile(
     r"^(?:\d{4}|END|MP4|MKV|GB|BIG5|CH[ST]|JAP|[^\w]*)$|月新番|字幕|繁|简|簡", re.I
 )
@@ -45,6 +50,8 @@ _NOT_PATH = re.compile(r"\s/|/\s|[\[(【][^\])】]*/")
 _EPISODE_TITLE = re.compile(r"\s-\s|[\[(]")
 _TITLE_DOT = re.compile(r"(?<=[^\s.])\.(?=[^\s.])|(?<=\s)\.|\.(?=\s)")
 _COMPLETE = re.compile(r"(?<![a-z])Complete(?![a-z])", re.IGNORECASE)
+# "50E50S.denorD.mkv": obfuscators reverse the name; "10E10S", "p0801" read backwards.
+_REVERSED = re.compile(r"(?:^|[-._ ])(?:p027|p0801|\d{2,3}E\d{2}S|\d{2}E-\d{2}S)[-._ ]")
 
 
 def parse(name: str) -> ParsedRelease | None:
@@ -57,7 +64,16 @@ def parse(name: str) -> ParsedRelease | None:
     text = text.strip()
     if _is_path(text):
         return _parse_path(text)
-    return _parse_name(text)
+    return _parse_name(_unreverse(text))
+
+
+def _unreverse(text: str) -> str:
+    """Undo a reversed name (Sonarr's rule); the extension stays where it is."""
+    if "E" not in text or not _REVERSED.search(text):
+        return text
+    extension = p.EXTENSION.search(text)
+    cut = extension.start() if extension else len(text)
+    return text[:cut][::-1] + text[cut:]
 
 
 def _is_path(text: str) -> bool:
@@ -72,7 +88,7 @@ def _parse_path(text: str) -> ParsedRelease | None:
     if not parts:
         return None
     extension = _extension(parts[-1])
-    parsed = _parse_name(parts[-1])
+    parsed = _parse_name(_unreverse(parts[-1]))
     season_dir: int | None = None
     for folder in reversed(parts[:-1]):
         found = _SEASON_DIR.match(folder)
@@ -176,7 +192,7 @@ def _bracketed(text: str, start: int) -> tuple[Structure, str, int | None] | Non
     for match in _BRACKET.finditer(text, start):
         inner = match.group(1).strip()
         number = _BRACKET_EPISODE.match(inner)
-        if number is not None:
+        if number is not None and not _BRACKET_YEAR.match(inner):
             if episode is None:
                 episode, end = number, match.end()
             continue
@@ -188,7 +204,8 @@ def _bracketed(text: str, start: int) -> tuple[Structure, str, int | None] | Non
         return None
     latin = [t for t in titles if _LATIN.search(t)]
     title, year = _title(_latin_alias(latin[0] if latin else titles[0]))
-    absolute = (int(episode.group(1)),)
+    first, last = int(episode.group(1)), episode.group(2)
+    absolute = tuple(range(first, int(last) + 1)) if last and first < int(last) else (first,)
     return Structure(start, end, absolute=absolute), title, year
 
 
@@ -263,6 +280,8 @@ def _title(raw: str) -> tuple[str, int | None]:
         title = _TITLE_DOT.sub(" ", title)
     title = " ".join(title.split()).strip(" -.([{|,/")
     title = _ALT_TITLE.sub("", title) or title
+    if title[-3:-1] in ("S0", "s0"):
+        title = _TITLE_SEASON.sub(r"S\1", title)
     match = _TITLE_YEAR.match(title)
     if match and len(match.group("title")) > 0:
         return match.group("title").strip(" -.([{"), int(match.group("year"))

@@ -29,10 +29,13 @@ EXTENSION = _c(
 )
 WEBSITE_PREFIX = _c(
     r"^\s*(?:\[\s*\.?(?:www\.)?[a-z0-9-]+\.(?:com|net|org|info|to|tv|me|ru|in|xyz|cc|co|nl)\.?\s*\]"
-    r"|www\.[a-z0-9-]+\.[a-z]{2,4}\b"
-    r"|[a-z0-9-]+\.(?:com|net|org|info|to|tv|me|xyz|cc|nl)(?=\s+-\s))\s*[-_. ]*(?:-\s*)?"
+    r"|www\.[a-z0-9-]+\.[a-z]{2,4}(?:\.[a-z]{2})?\b"
+    r"|[a-z0-9-]+\.(?:com|net|org|info|to|tv|me|xyz|cc|nl|ca|co)(?:\.[a-z]{2})?(?=\s+-\s))"
+    r"\s*[-_. ]*(?:-\s*)?"
 )
-WEBSITE_SUFFIX = _c(r"\s*\[(?:www\.)?[a-z0-9-]+\.(?:com|net|org|info|to|tv|me|ru|cc)\]\s*$")
+WEBSITE_SUFFIX = _c(
+    r"\s*\[(?:www\.[a-z0-9-]+(?:\.[a-z0-9-]+)*|[a-z0-9-]+\.(?:com|net|org|info|to|tv|me|ru|cc|io))\]\s*$"
+)
 TRAILING_TAG = _c(r"\s*\[(?:eztv|rartv|rarbg|ettv|vtv|publichd|TGx|ion10|eztv\.re)\]\s*$")
 SUBGROUP = re.compile(r"[\s_.]*[\[【(](?P<group>[^\]】)]+)[\]】)]\s*")
 HASH_ONLY = _c(r"^[a-f0-9]{24,40}$|^[a-z0-9]{20,}$")
