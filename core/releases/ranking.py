@@ -5,12 +5,19 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
 
 from core.domain import MediaKind, ParsedRelease, Protocol, Release
-from core.releases.matching import Rejection, Wanted, is_episodic, match, wanted_titles
+from core.releases.matching import (
+    Rejection,
+    Wanted,
+    WantedTitles,
+    is_episodic,
+    match,
+    wanted_titles,
+)
 from core.releases.parsing import parse
 from core.releases.profiles import DEFAULT_PROFILE, DEFAULT_RUNTIME, QualityProfile
 from core.releases.quality import quality_name
@@ -50,7 +57,7 @@ def evaluate(
     blocklist: Collection[str] = (),
 ) -> Verdict:
     """Judge one release against what is wanted (None: a free-text search)."""
-    return _Judge(wanted, profile, blocklist).verdict(release)
+    return _Judge.of(wanted, profile, blocklist).verdict(release)
 
 
 def rank(
@@ -60,7 +67,7 @@ def rank(
     blocklist: Collection[str] = (),
 ) -> list[Verdict]:
     """Accepted first; then profile quality, freeleech, seeders, and size closest to typical."""
-    judge = _Judge(wanted, profile, frozenset(blocklist))
+    judge = _Judge.of(wanted, profile, frozenset(blocklist))
     keyed = [judge.keyed(release) for release in releases]
     keyed.sort(key=itemgetter(0))  # stable, and never compares two verdicts
     return [verdict for _, verdict in keyed]
@@ -80,20 +87,25 @@ class _Bounds:
     per_episode: bool
 
 
+@dataclass(frozen=True, slots=True)
 class _Judge:
     """What is the same for every release of one search, worked out once."""
 
-    def __init__(
-        self, wanted: Wanted | None, profile: QualityProfile, blocklist: Collection[str]
-    ) -> None:
-        self.wanted = wanted
-        self.blocklist = blocklist
-        self.titles = wanted_titles(wanted) if wanted is not None else None
-        self.ranks = _ranks(profile.allowed)
-        self.slots = max(len(profile.allowed), 1)
-        self.profile = profile
-        self.runtime = wanted.runtime if wanted is not None else None
-        self.bounds: dict[MediaKind, _Bounds] = {}
+    wanted: Wanted | None
+    profile: QualityProfile
+    blocklist: Collection[str]
+    titles: WantedTitles | None
+    ranks: dict[str, int]  # quality name -> index in profile.allowed
+    slots: int
+    bounds: dict[MediaKind, _Bounds] = field(default_factory=dict)  # filled when first needed
+
+    @classmethod
+    def of(
+        cls, wanted: Wanted | None, profile: QualityProfile, blocklist: Collection[str]
+    ) -> _Judge:
+        titles = wanted_titles(wanted) if wanted is not None else None
+        slots = max(len(profile.allowed), 1)
+        return cls(wanted, profile, blocklist, titles, _ranks(profile.allowed), slots)
 
     def keyed(self, release: Release) -> tuple[SortKey, Verdict]:
         verdict = self.verdict(release)
@@ -150,7 +162,8 @@ class _Judge:
     def _bounds(self, kind: MediaKind) -> _Bounds:
         bounds = self.bounds.get(kind)
         if bounds is None:
-            bounds = self.bounds[kind] = _bounds(self.profile, kind, self.runtime)
+            runtime = self.wanted.runtime if self.wanted is not None else None
+            bounds = self.bounds[kind] = _bounds(self.profile, kind, runtime)
         return bounds
 
     def _availability(self, release: Release, out: list[Rejection]) -> None:
