@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from typing import Protocol as _Protocol
 
 from core.domain import (
@@ -77,3 +79,12 @@ class Cache(_Protocol):
     async def get(self, key: str) -> str | None: ...
 
     async def set(self, key: str, value: str, ttl: float) -> None: ...
+
+
+class Notifier(_Protocol):
+    """A frontend that tells people things. `chat` is the notice's chat ("console",
+    "telegram:<id>"); raises `errors.Unreachable` while the frontend cannot deliver."""
+
+    name: str
+
+    async def send(self, chat: str, text_key: str, params: Mapping[str, Any]) -> None: ...

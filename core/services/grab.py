@@ -8,9 +8,11 @@ from dataclasses import dataclass, replace
 
 from core import errors
 from core.domain import DownloadRequest, Protocol, Release
+from core.events import EventBus, GrabSent
 from core.metainfo import magnet_hash, torrent_hash
 from core.ports import DownloadClient, Indexer
 from core.releases import release_key
+from core.services.diskspace import DiskSpace
 from core.store.models import Grab, MediaRequest
 
 log = logging.getLogger(__name__)
@@ -30,10 +32,19 @@ class GrabService:
         clients: Mapping[str, DownloadClient],
         indexers: Mapping[str, Indexer],
         settings: Mapping[str, ClientSettings] | None = None,
+        *,
+        bus: EventBus | None = None,
+        space: DiskSpace | None = None,
     ) -> None:
         self._clients = dict(clients)
         self._indexers = dict(indexers)
         self._settings = dict(settings or {})
+        self._bus = bus  # GrabSent goes out on it when given
+        self._space = space  # the free-space check runs when given
+
+    def client(self, name: str) -> DownloadClient | None:
+        """The configured client of that name, for services that act on a grab later."""
+        return self._clients.get(name)
 
     async def grab(
         self,
@@ -41,7 +52,9 @@ class GrabService:
         *,
         client: str | None = None,
         request: MediaRequest | None = None,
+        kind: str | None = None,
     ) -> Grab:
+        """`kind` (a MediaKind value) defaults to the request's; it picks the library root."""
         key = release_key(release)
         existing = await Grab.get_or_none(release_key=key)
         if existing is not None:
@@ -53,6 +66,9 @@ class GrabService:
             )
         name, target = self._pick_client(release, client)
         settings = self._settings.get(name, ClientSettings())
+        kind = kind or (request.kind if request is not None else None)
+        if self._space is not None:
+            await self._space.check(release.size, client=target, client_name=name, kind=kind)
         download = await self._request(release, settings)
         if download.info_hash and await Grab.exists(client_id=download.info_hash):
             # the same torrent reached us through another indexer or guid
@@ -74,9 +90,23 @@ class GrabService:
             category=settings.category,
             save_path=settings.save_path,
             request=request,
+            kind=kind,
         )
         log.info("grabbed %s with %s as %s", release.title, name, client_id)
+        await self._announce(grab, request)
         return grab
+
+    async def _announce(self, grab: Grab, request: MediaRequest | None) -> None:
+        if self._bus is None:
+            return
+        event = GrabSent(
+            grab_id=grab.id,
+            title=grab.title,
+            request_id=request.id if request is not None else None,
+            person_id=request.person_id if request is not None else None,  # type: ignore[attr-defined]
+            client=grab.client,
+        )
+        await self._bus.publish(event)
 
     async def _send(self, client: DownloadClient, download: DownloadRequest) -> str:
         """Add, treating "already there" as success when it is this very torrent: a retried add
