@@ -32,7 +32,7 @@ _INVISIBLE = dict.fromkeys(
     " ",
 )
 _SEASON_DIR = re.compile(r"^(?:Season|Saison|Staffel|Series|S)[-_. ]?(\d{1,2})$", re.IGNORECASE)
-_TITLE_YEAR = re.compile(r"^(?P<title>.+?)[\s(\[]+(?P<year>(?:19|20)\d{2})[)\]]?$")
+_TITLE_YEAR = re.compile(r"^(?P<title>.+?)[-\s(\[]+(?P<year>(?:19|20)\d{2})[)\]]?$")
 # "Le Prestige (The Prestige)": a trailing parenthesised alternative title.
 _ALT_TITLE = re.compile(r"(?<=\S)\s*\((?=[^)]*[a-z])(?![^)]*(?:19|20)\d\d)[^()]*\)$", re.IGNORECASE)
 _STAR_TAG = re.compile(r"★[^★\[【]*★?")
@@ -136,7 +136,8 @@ def _parse_name(text: str) -> ParsedRelease | None:
     if extension:
         text = text[: p.EXTENSION.search(text).start()]  # type: ignore[union-attr]
     text = _strip_sites(text)
-    if text[:1].isdigit():
+    dated = text[:1].isdigit() and p.LEADING_DATE.match(text) is not None
+    if dated:
         text = p.LEADING_DATE.sub("", text)
     text = text.strip(" -_.")
     if not text or _is_crap(text) or p.HASH_ONLY.match(text):
@@ -154,6 +155,9 @@ def _parse_name(text: str) -> ParsedRelease | None:
         leading = _leading_number(text, body_start, anime=group is not None)
         if leading is not None:
             structure, title = leading
+    if dated and structure.absolute and structure.season is None:
+        # "221208 Show ep34": a dated Japanese TV rip numbers episodes of one season
+        structure = replace(structure, season=1, episodes=structure.absolute, absolute=())
     if structure.reject or (not title and not _has_structure(structure)):
         return None
     rest = text[:body_start] + " " + text[structure.start :]
@@ -226,7 +230,7 @@ def _leading_number(text: str, start: int, *, anime: bool) -> tuple[Structure, s
 
 
 def _has_structure(s: Structure) -> bool:
-    return bool(s.episodes or s.absolute or s.air_date or s.full_season)
+    return bool(s.episodes or s.absolute or s.air_date or s.full_season or s.special)
 
 
 def _no_evidence(rest: str, *years: int | None) -> bool:
@@ -264,7 +268,12 @@ def _leading_group(text: str) -> tuple[str | None, int]:
     end = match.end()
     while (extra := p.SUBGROUP.match(text, end)) is not None and extra.end() < len(text) - 2:
         inner = extra.group("group")
-        if not (p.TITLE_STOP.search(inner) or p.RESOLUTION.search(inner) or len(inner) <= 4):
+        if not (
+            p.TITLE_STOP.search(inner)
+            or p.RESOLUTION.search(inner)
+            or len(inner) <= 4
+            or inner.isdigit()
+        ):
             break
         end = extra.end()
     return group, end

@@ -44,8 +44,8 @@ NUMBERED_EXTRA = _c(r"\(part[-_. ]?\d+\)\s*$")
 
 # --- structure: what tells an episode from a movie. First match wins. ---------------------
 SEASON_EPISODE = _c(
-    r"(?<![a-rt-z0-9])S(?P<season>\d{1,4})" + SEP + r"?(?P<eps>(?:" + SEP + r"?E\d{1,4}(?!\d))"
-    r"(?:(?:" + SEP + r"{0,3}[-~&+]?" + SEP + r"{0,3}(?:S\d{1,4}" + SEP + r"?)?E\d{1,4}(?!\d))"
+    r"(?<![a-rt-z0-9])S(?P<season>\d{1,4})" + SEP + r"?(?P<eps>(?:" + SEP + r"?EP?\d{1,5}(?!\d))"
+    r"(?:(?:" + SEP + r"{0,3}[-~&+]?" + SEP + r"{0,3}(?:S\d{1,4}" + SEP + r"?)?EP?\d{1,5}(?!\d))"
     r"|(?:[-~+&]\d{1,4}(?![\da-z])))*)"
     r"(?:" + SEP + r"?v(?P<version>\d))?"
 )
@@ -65,7 +65,17 @@ DAILY = _c(
     r"(?!\d)|" + B + r"(?P<m3>0[1-9]|1[0-2])[-_. ](?P<d3>0[1-9]|[12]\d|3[01])[-_. ]"
     r"(?P<y3>(?:19|20)\d{2})"
     r"(?!\d)|" + B + r"(?P<y4>(?:19|20)\d{2})(?P<m4>0[1-9]|1[0-2])(?P<d4>0[1-9]|[12]\d|3[01])(?!\d)"
+    # "2012.16.02": year, day, month, told apart only when the day cannot be a month
+    r"|" + B + r"(?P<y5>(?:19|20)\d{2})[-_. ](?P<d5>1[3-9]|2\d|3[01])[-_. ]"
+    r"(?P<m5>0[1-9]|1[0-2])(?!\d)"
+    # "Show.140722.720p": YYMMDD between separators
+    r"|(?<=[-_.])(?P<y6>[1-9]\d)(?P<m6>0[1-9]|1[0-2])(?P<d6>0[1-9]|[12]\d|3[01])(?=[-_.])"
+    # "Show 5th Mar 2025"
+    r"|" + B + r"(?P<d7>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)[-_. ]"
+    r"(?P<m7>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[-_. ](?P<y7>(?:19|20)\d{2})"
+    r"(?!\d)"
 )
+MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 SEASON_PACK = _c(
     B
     + r"(?:S(?P<s1>\d{1,2}|(?:19|20)\d\d)(?:"
@@ -90,6 +100,8 @@ EPISODE_WORD = _c(
     + r"?(?P<abs>\d{1,4})(?:[-~](?:Ep)?(?P<absend>\d{1,4}))?"
     r"(?:v(?P<version>\d))?(?![\dp])"
 )
+# Turkish soaps: "Title 69. Bölüm (29.10.2023)", "60.Bolum", "01 BLM": episode then "Bölüm".
+EPISODE_BEFORE_WORD = _c(r"(?<![\w.])(?P<abs>\d{1,4})(?:\.\s?|\s)?(?:Bölüm|Bolum|BLM)(?![^\W\d_])")
 BRACKET_NUMBER = _c(r"[\[(](?P<abs>\d{1,4})(?:[-~](?P<absend>\d{1,4}))?[\])]")
 PLAIN_NUMBER = _c(
     r"(?<![a-z0-9])(?<!\d\.)(?P<abs>\d{1,4})(?:\s?[-~]\s?(?P<absend>\d{1,4}))?(?:v(?P<version>\d))?"

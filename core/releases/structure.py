@@ -17,7 +17,10 @@ _EPISODE_AFTER_PACK = re.compile(
     r"(?P<eps>\d{1,5}(?:[-_. ]{0,3}-[-_. ]{0,3}(?:Ep|E)?\d{1,5})?)",
     re.IGNORECASE,
 )
+_ABS_BEFORE = re.compile(r"\s-\s+(\d{2,4})(\.5)?\s*(?:-\s*|\(\s*)?$")
 _MAX_RANGE = 400  # "01-119" anime batches are real; "1-9999" is not
+_DAILY_FORMS = ("", "2", "3", "4", "5", "6", "7")
+_COUNTER_BEFORE = re.compile(r"[-_. ]E\d{1,4}[-_. ]$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,7 @@ class Structure:
     full_season: bool = False
     year: int | None = None
     reject: bool = False
+    special: bool = False  # "Title - 12.5": an episode between numbered ones
 
 
 def find_structure(text: str, start: int, *, anime: bool) -> Structure:
@@ -44,6 +48,7 @@ def find_structure(text: str, start: int, *, anime: bool) -> Structure:
             _cross_episode(text, start),
             _daily(text, start),
             _season_episode_words(text, start),
+            _episode_before_word(text, start),
         )
         if f
     ]
@@ -117,10 +122,11 @@ def _season_episode(text: str, start: int) -> Structure | None:
 def _absolute_before(text: str, start: int, se_start: int) -> tuple[int, tuple[int, ...]] | None:
     """ "[Grp] Title - 05 - S01E05": an absolute number just before the season/episode."""
     window = text[start:se_start]
-    match = re.search(r"\s-\s+(\d{2,4})\s*(?:-\s*|\(\s*)?$", window)
+    match = _ABS_BEFORE.search(window)
     if match is None or 1900 <= int(match.group(1)) <= 2099:
         return None
-    return start + match.start(), (int(match.group(1)),)
+    # "Title - 05.5 - S00E01": a special between episodes, numbered by its season/episode only
+    return start + match.start(), (() if match.group(2) else (int(match.group(1)),))
 
 
 def _opt(value: str | None) -> int | None:
@@ -147,13 +153,30 @@ def _daily(text: str, start: int) -> Structure | None:
     match = p.DAILY.search(text, start)
     if match is None:
         return None
-    y, m, d = (next(g for i in ("", "2", "3", "4") if (g := match.group(k + i))) for k in "ymd")
+    suffix = next(i for i in _DAILY_FORMS if match.group("y" + i))
+    y, m, d = (match.group(k + suffix) for k in "ymd")
+    month = int(m) if m.isdigit() else p.MONTHS.index(m[:3].lower()) + 1
     try:
-        aired = date(int(y), int(m), int(d))
+        aired = date(int(y) + (2000 if len(y) == 2 else 0), month, int(d))
     except ValueError:
         return None
+    # "Show E76 2024 08 08": an episode counter before the date is not part of the title
+    counter = _COUNTER_BEFORE.search(text, start, match.start())
+    if counter is not None and suffix == "6":
+        return None  # "Show.E56.190121.720p-NEXT": Korean TV, the episode counts, not the date
+    begin = counter.start() if counter is not None and counter.start() > start else match.start()
     # Sonarr's rule: no daily show aired before 1951; such a date is a title or a mistake.
-    return Structure(match.start(), match.end(), air_date=aired, reject=aired.year < 1951)
+    return Structure(begin, match.end(), air_date=aired, reject=aired.year < 1951)
+
+
+def _episode_before_word(text: str, start: int) -> Structure | None:
+    lower = text.lower()
+    if "bolum" not in lower and "blm" not in lower and "bölüm" not in lower:
+        return None
+    match = p.EPISODE_BEFORE_WORD.search(text, start)
+    if match is None or match.start() <= start:
+        return None
+    return Structure(match.start(), match.end(), absolute=(int(match.group("abs")),))
 
 
 def _anime_dash(text: str, start: int) -> Structure | None:
@@ -164,7 +187,7 @@ def _anime_dash(text: str, start: int) -> Structure | None:
     if 1900 <= first <= 2099 and match.group("abs").startswith(("19", "20")):
         return None
     if match.group("half"):  # "12.5": a special between episodes, not an absolute number
-        return Structure(match.start(), match.end())
+        return Structure(match.start(), match.end(), special=True)
     chain = [int(n) for n in _NUMBER.findall(match.group("chain"))]
     numbers = _numbers(first, chain[0]) if len(chain) == 1 else (first, *chain)
     return Structure(match.start(), match.end(), absolute=numbers)
