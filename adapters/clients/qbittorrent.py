@@ -1,4 +1,4 @@
-"""qBittorrent download client over WebAPI v2: cookie login, add, list, pause/resume, delete."""
+"""qBittorrent download client over WebAPI v2: cookie login, add, list, incremental sync, delete."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from core import errors
@@ -22,6 +23,7 @@ LOGIN_BACKOFF = 60.0  # after a refused login, answer AuthFailed without asking 
 ADD_POLL_FIRST = 0.05  # the daemon lists a new torrent a moment after accepting it
 ADD_POLL_MAX = 0.5
 ADD_POLL_TIMEOUT = 10.0  # a URL add is fetched asynchronously by the daemon
+LISTING_MAX_BYTES = 64 * 1024 * 1024  # a full listing of 5,000 torrents is about 8 MiB
 _HASH = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
 
 _PLAIN_STATES: Mapping[str, ClientStatus] = {
@@ -72,6 +74,66 @@ def _api_version(text: str) -> tuple[int, ...]:
         ) from None
 
 
+@dataclass(frozen=True, slots=True)
+class SyncStats:
+    """What one `sync/maindata` answer carried: a full listing or only changes."""
+
+    full: bool
+    changed: int  # torrents whose fields came in this answer
+    removed: int
+    total: int  # torrents in the view afterwards
+
+
+class _SyncView:
+    """The merged `sync/maindata` of one login session; wire dicts stay here."""
+
+    def __init__(self) -> None:
+        self.session = -1  # the client's login count the rid belongs to
+        self.rid = 0
+        self.rows: dict[str, dict[str, Any]] = {}
+        self.server: dict[str, Any] = {}
+        self.mapped: dict[str, Download] = {}
+        self.dirty: set[str] = set()  # rows changed since they were last mapped
+
+    def reset(self, session: int) -> None:
+        self.session, self.rid = session, 0
+
+    def apply(self, data: Mapping[str, Any], session: int, service: str) -> SyncStats:
+        torrents = _sync_part(data, "torrents", dict, service)
+        removed = _sync_part(data, "torrents_removed", list, service)
+        full = data.get("full_update") is True
+        if full:
+            self.rows, self.server, self.mapped = {}, {}, {}
+            self.dirty = set()
+        for key, fields in torrents.items():
+            info_hash = _sync_hash(key, service)
+            if not isinstance(fields, dict):
+                raise errors.BadResponse(f"{service}: unreadable sync row", service=service)
+            self.rows.setdefault(info_hash, {"hash": info_hash}).update(fields, hash=info_hash)
+            self.dirty.add(info_hash)
+        for key in removed:
+            info_hash = _sync_hash(key, service)
+            self.rows.pop(info_hash, None)
+            self.mapped.pop(info_hash, None)
+            self.dirty.discard(info_hash)
+        self.server.update(_sync_part(data, "server_state", dict, service))
+        self.session, self.rid = session, int(data["rid"])
+        return SyncStats(full, len(torrents), len(removed), len(self.rows))
+
+
+def _sync_part(data: Mapping[str, Any], key: str, kind: type, service: str) -> Any:
+    value = data.get(key, kind())
+    if not isinstance(value, kind):
+        raise errors.BadResponse(f"{service}: unreadable sync field {key!r}", service=service)
+    return value
+
+
+def _sync_hash(key: Any, service: str) -> str:
+    if not isinstance(key, str) or not _HASH.fullmatch(key):
+        raise errors.BadResponse(f"{service}: sync data names no torrent hash", service=service)
+    return key.lower()
+
+
 class QBittorrentClient:
     """A `DownloadClient` for qBittorrent 4.x (WebAPI 2.8+) and 5.x (stop/start names)."""
 
@@ -98,6 +160,9 @@ class QBittorrentClient:
         self._webapi: tuple[int, ...] | None = None
         self._categories: set[str] = set()
         self._unknown_states: set[str] = set()
+        self._view = _SyncView()
+        self._sync_lock = asyncio.Lock()
+        self.last_sync: SyncStats | None = None  # what the latest sync carried
 
     # --- the port ---------------------------------------------------------------------------
 
@@ -123,8 +188,10 @@ class QBittorrentClient:
         if ids is not None and not ids:
             return []
         params = {"hashes": _hashes_param(ids)} if ids else None
-        rows = _json_list(await self._call("GET", "torrents/info", params=params), self.name)
-        return [self._download(row) for row in rows]
+        response = await self._call(
+            "GET", "torrents/info", params=params, max_bytes=LISTING_MAX_BYTES
+        )
+        return [self._download(row) for row in _json_list(response, self.name)]
 
     async def files(self, id: str) -> list[DownloadFile]:
         """Files of one torrent; NotFound for a hash the client does not hold."""
@@ -147,10 +214,22 @@ class QBittorrentClient:
 
     async def free_space(self) -> int | None:
         """Free bytes on the default save path's disk, as the daemon sees it."""
-        data = (await self._call("GET", "sync/maindata")).json()
-        state = data.get("server_state") if isinstance(data, dict) else None
-        value = state.get("free_space_on_disk") if isinstance(state, dict) else None
+        async with self._sync_lock:
+            await self._sync()
+        value = self._view.server.get("free_space_on_disk")
         return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    async def snapshot(self) -> list[Download]:
+        """Every torrent, like `downloads()`, but over `sync/maindata`: after the first call the
+        daemon sends only what changed, and only changed torrents are mapped again."""
+        async with self._sync_lock:
+            stats = await self._sync()
+            view = self._view
+            for info_hash in list(view.dirty):
+                view.mapped[info_hash] = self._download(view.rows[info_hash])
+                view.dirty.discard(info_hash)
+            self.last_sync = stats
+            return list(view.mapped.values())
 
     async def aclose(self) -> None:
         """Close the HttpService: the composition root builds one per client."""
@@ -218,6 +297,34 @@ class QBittorrentClient:
     async def _act(self, action: str, ids: list[str]) -> None:
         if ids:
             await self._call("POST", f"torrents/{action}", data={"hashes": _hashes_param(ids)})
+
+    # --- incremental sync -------------------------------------------------------------------
+
+    async def _sync(self) -> SyncStats:
+        """Bring the merged view up to date. The daemon keeps `rid` per login session, so a new
+        session (or its own `full_update`) starts the view again from scratch."""
+        view = self._view
+        if view.session != self._logins:
+            view.reset(self._logins)
+        data = await self._maindata(view.rid)
+        if not data.get("full_update") and view.session != self._logins:
+            view.reset(self._logins)  # re-logged in mid-call: that diff is against another base
+            data = await self._maindata(0)
+        try:
+            return view.apply(data, self._logins, self.name)
+        except errors.BadResponse:
+            view.reset(-1)  # half-merged: the next call starts from a full listing
+            raise
+
+    async def _maindata(self, rid: int) -> dict[str, Any]:
+        params = {"rid": str(rid)}
+        response = await self._call(
+            "GET", "sync/maindata", params=params, max_bytes=LISTING_MAX_BYTES
+        )
+        data = response.json()
+        if not isinstance(data, dict) or not isinstance(data.get("rid"), int):
+            raise errors.BadResponse(f"{self.name}: unreadable sync data", service=self.name)
+        return data
 
     # --- adding -----------------------------------------------------------------------------
 
