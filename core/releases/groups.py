@@ -20,6 +20,7 @@ _TECH = re.compile(
     r"audio|\w*subs?|\w*x26[45]|preair|proof\w*|upscaled|dual)",
     re.IGNORECASE,
 )
+_TAIL_WORDS = frozenset({"r", "x", "bit", "vision", "subs"})
 _NOT_GROUP = re.compile(r"[\d.]+|.*\.\w{1,2}|mp4|mkv|avi|\d+(?:\.\d+)?[mg]b", re.IGNORECASE)
 
 
@@ -32,7 +33,7 @@ def trailing_group(tail: str) -> str | None:
     tail = p.GROUP_SUFFIX.sub("", tail).rstrip(" ._")
     match = p.GROUP_DASH.search(tail)
     if match is not None and _is_group(match.group("group")):
-        return _dotted_pair(tail) or match.group("group")
+        return _dotted_pair(tail) or _drop_tech_head(match.group("group"))
     match = p.GROUP_IN_PARENS.search(tail)
     if match is not None and p.TITLE_STOP.search(match.group("inner")):
         if _is_group(match.group("group")):
@@ -41,6 +42,14 @@ def trailing_group(tail: str) -> str | None:
     if match is not None and _is_group(match.group("group").strip()):
         return match.group("group").strip()
     return _after_tech(tail)
+
+
+def _drop_tech_head(group: str) -> str:
+    """ "DL-BLUEBERRY", "R-KZ", "Bit-ZR": the part before the dash belongs to the tail."""
+    head, _, rest = group.partition("-")
+    if rest and (_TECH.fullmatch(head) or head.lower() in _TAIL_WORDS):
+        return rest
+    return group
 
 
 def _dotted_pair(tail: str) -> str | None:

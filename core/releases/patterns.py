@@ -34,7 +34,8 @@ WEBSITE_PREFIX = _c(
     r"\s*[-_. ]*(?:-\s*)?"
 )
 WEBSITE_SUFFIX = _c(
-    r"\s*\[(?:www\.[a-z0-9-]+(?:\.[a-z0-9-]+)*|[a-z0-9-]+\.(?:com|net|org|info|to|tv|me|ru|cc|io))\]\s*$"
+    r"[\s.]*\[(?:www\.[a-z0-9-]+(?:\.[a-z0-9-]+)*"
+    r"|[a-z0-9-]+\.(?:com|net|org|info|to|tv|me|ru|cc|io)(?:\.[a-z]{2})?)\]\s*$"
 )
 TRAILING_TAG = _c(r"\s*\[(?:eztv|rartv|rarbg|ettv|vtv|publichd|TGx|ion10|eztv\.re)\]\s*$")
 SUBGROUP = re.compile(r"[\s_.]*[\[【(](?P<group>[^\]】)]+)[\]】)]\s*")
