@@ -294,7 +294,18 @@ def _title(raw: str) -> tuple[str, int | None]:
     match = _TITLE_YEAR.match(title)
     if match and len(match.group("title")) > 0:
         return match.group("title").strip(" -.([{"), int(match.group("year"))
+    if "(" in title or "[" in title:
+        title = _unclosed(title)
     return title, None
+
+
+def _unclosed(title: str) -> str:
+    """ "Mise à Sac (Alain Cavalier, 1967)": a bracket the title part leaves open is not title."""
+    for opener, closer in (("(", ")"), ("[", "]")):
+        cut = title.rfind(opener)
+        if cut > 0 and closer not in title[cut:]:
+            title = title[:cut].rstrip(" -.,")
+    return title
 
 
 _ALIAS_SPLIT = re.compile(r"\s*/\s*|(?<=[^\x00-\x7f])[_/]|[_/](?=[^\x00-\x7f])|\s_\s")

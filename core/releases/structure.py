@@ -17,7 +17,11 @@ _EPISODE_AFTER_PACK = re.compile(
     r"(?P<eps>\d{1,5}(?:[-_. ]{0,3}-[-_. ]{0,3}(?:Ep|E)?\d{1,5})?)",
     re.IGNORECASE,
 )
-_ABS_BEFORE = re.compile(r"\s-\s+(\d{2,4})(\.5)?\s*(?:-\s*|\(\s*)?$")
+# "Title - 05 - S01E05", "Title 313-315 s16e03-05": absolute numbers before season/episode.
+_ABS_BEFORE = re.compile(
+    r"(?:\s-\s+|[\s._](?=\d{2,4}-\d{2,4}[\s._]*$))(\d{2,4})(?:-(\d{2,4}))?(\.5)?"
+    r"\s*(?:-\s*|\(\s*)?$"
+)
 _MAX_RANGE = 400  # "01-119" anime batches are real; "1-9999" is not
 _DAILY_FORMS = ("", "2", "3", "4", "5", "6", "7")
 _COUNTER_BEFORE = re.compile(r"[-_. ]E\d{1,4}[-_. ]$", re.IGNORECASE)
@@ -105,10 +109,7 @@ def _season_episode(text: str, start: int) -> Structure | None:
     if match is None or match.start() < start:
         return None
     end = match.end()
-    absolute: tuple[int, ...] = ()
-    after = p.ABS_AFTER_SE.match(text, end)
-    if after is not None and not 1900 <= int(after.group("abs")) <= 2099:
-        absolute = _numbers(int(after.group("abs")), _opt(after.group("absend")))
+    absolute = _absolute_after(text, match)
     before = _absolute_before(text, start, match.start())
     return Structure(
         start=before[0] if before else match.start(),
@@ -126,7 +127,9 @@ def _absolute_before(text: str, start: int, se_start: int) -> tuple[int, tuple[i
     if match is None or 1900 <= int(match.group(1)) <= 2099:
         return None
     # "Title - 05.5 - S00E01": a special between episodes, numbered by its season/episode only
-    return start + match.start(), (() if match.group(2) else (int(match.group(1)),))
+    if match.group(3):
+        return start + match.start(), ()
+    return start + match.start(), _numbers(int(match.group(1)), _opt(match.group(2)))
 
 
 def _opt(value: str | None) -> int | None:
@@ -138,7 +141,18 @@ def _cross_episode(text: str, start: int) -> Structure | None:
     if match is None:
         return None
     episodes = _episode_list(match.group("eps"))
-    return Structure(match.start(), match.end(), int(match.group("season")), episodes)
+    season = int(match.group("season"))
+    # "1x03 - 274" is an episode title; only a range ("16x03-05 313-315") reads as absolute
+    absolute = _absolute_after(text, match)
+    return Structure(match.start(), match.end(), season, episodes, absolute[1:] and absolute)
+
+
+def _absolute_after(text: str, match: re.Match[str]) -> tuple[int, ...]:
+    """ "S16E03-05 - 313-315", "16x03-05 313-315": absolute numbers after season/episode."""
+    after = p.ABS_AFTER_SE.match(text, match.end())
+    if after is None or 1900 <= int(after.group("abs")) <= 2099:
+        return ()
+    return _numbers(int(after.group("abs")), _opt(after.group("absend")))
 
 
 def _season_episode_words(text: str, start: int) -> Structure | None:
