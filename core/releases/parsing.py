@@ -230,7 +230,7 @@ def _leading_number(text: str, start: int, *, anime: bool) -> tuple[Structure, s
 
 
 def _has_structure(s: Structure) -> bool:
-    return bool(s.episodes or s.absolute or s.air_date or s.full_season or s.special)
+    return bool(s.episodes or s.absolute or s.air_date or s.full_season or s.special or s.part)
 
 
 def _no_evidence(rest: str, *years: int | None) -> bool:

@@ -115,7 +115,18 @@ THREE_DIGIT = _c(
     r"(?<![a-z0-9])(?P<season>[1-9]|1\d)(?P<episode>\d{2})(?![\dpi]|x\d)"
     r"(?:[._ ](?P=season)(?P<episode2>\d{2})(?![\dpi]))?"
 )
-PART = _c(B + r"(?:Part|Pt)" + SEP + r"?(?P<part>\d{1,2}|one|two|three|four|five|six)" + E)
+PART = _c(
+    B
+    + r"(?:Part|Pt)"
+    + SEP
+    + r"?(?P<part>\d{1,2}|one|two|three|four|five|six|(?-i:[IVX]{1,4}))"
+    + E
+)
+# "Dexter Saison VII", "Saison sept": a season named by a Roman numeral or a word.
+SEASON_NAMED = _c(
+    B + r"(?:Season|Saison|Staffel|Temporada)" + SEP + r"(?P<n>(?-i:[IVX]{1,5})|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|un|deux|trois|quatre|cinq|sept|huit|neuf|dix)" + E
+)
 YEAR = _c(r"(?<![0-9])(?P<year>(?:19[0-9]|20[0-9])\d)(?![0-9]|p\b|i\b)")
 ABS_AFTER_SE = _c(SEP + r"*(?:\(|-\s*)?(?P<abs>\d{3,4})(?:-(?P<absend>\d{3,4}))?" + E)
 

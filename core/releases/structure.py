@@ -22,6 +22,14 @@ _ABS_BEFORE = re.compile(
     r"(?:\s-\s+|[\s._](?=\d{2,4}-\d{2,4}[\s._]*$))(\d{2,4})(?:-(\d{2,4}))?(\.5)?"
     r"\s*(?:-\s*|\(\s*)?$"
 )
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+_WORDS = {
+    **dict.fromkeys(("one", "un"), 1), **dict.fromkeys(("two", "deux"), 2),
+    **dict.fromkeys(("three", "trois"), 3), **dict.fromkeys(("four", "quatre"), 4),
+    **dict.fromkeys(("five", "cinq"), 5), "six": 6, **dict.fromkeys(("seven", "sept"), 7),
+    **dict.fromkeys(("eight", "huit"), 8), **dict.fromkeys(("nine", "neuf"), 9),
+    **dict.fromkeys(("ten", "dix"), 10),
+}  # fmt: skip
 _MAX_RANGE = 400  # "01-119" anime batches are real; "1-9999" is not
 _DAILY_FORMS = ("", "2", "3", "4", "5", "6", "7")
 _COUNTER_BEFORE = re.compile(r"[-_. ]E\d{1,4}[-_. ]$", re.IGNORECASE)
@@ -40,6 +48,7 @@ class Structure:
     full_season: bool = False
     year: int | None = None
     reject: bool = False
+    part: int | None = None  # "Part III" of a film
     special: bool = False  # "Title - 12.5": an episode between numbered ones
 
 
@@ -61,6 +70,7 @@ def find_structure(text: str, start: int, *, anime: bool) -> Structure:
     finders: tuple[Callable[[str, int], Structure | None], ...] = (
         _anime_dash,
         _season_pack,
+        _season_named,
         _episode_word,
     )
     tail: tuple[Callable[[str, int], Structure | None], ...] = (
@@ -301,7 +311,22 @@ def _part(text: str, start: int) -> Structure | None:
     match = p.PART.search(text, start)
     if match is None or match.start() <= start:
         return None
-    token = match.group("part").lower()
-    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-    number = words.get(token) or int(token)
+    token = match.group("part")
+    if token[0] in "IVX":  # "The Godfather Part III": a film in a series, not an episode
+        return Structure(match.start(), match.end(), part=_roman(token))
+    number = _WORDS.get(token.lower()) or int(token)
     return Structure(match.start(), match.end(), season=1, episodes=(number,))
+
+
+def _season_named(text: str, start: int) -> Structure | None:
+    match = p.SEASON_NAMED.search(text, start)
+    if match is None or match.start() <= start:
+        return None
+    token = match.group("n")
+    season = _roman(token) if token[0] in "IVX" else _WORDS[token.lower()]
+    return Structure(match.start(), match.end(), season=season, full_season=True)
+
+
+def _roman(token: str) -> int:
+    values = [_ROMAN[ch] for ch in token]
+    return sum(-v if v < nxt else v for v, nxt in zip(values, [*values[1:], 0], strict=True))
