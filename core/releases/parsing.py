@@ -31,6 +31,8 @@ _INVISIBLE = dict.fromkeys(
     ],
     " ",
 )
+# "E13 - Title.mkv", "Ep. 02 - Title", "E05-06 - Title" at the start of a file in a season folder
+_LEADING_MARKER = re.compile(r"^(?:E|Ep\.?\s?|Episode\s)(\d{1,3}(?:-E?\d{1,3})?)(?![\dp])", re.I)
 _SEASON_DIR = re.compile(r"^(?:Season|Saison|Staffel|Series|S)[-_. ]?(\d{1,2})$", re.IGNORECASE)
 _TITLE_YEAR = re.compile(r"^(?P<title>.+?)[-\s(\[]+(?P<year>(?:19|20)\d{2})[)\]]?$")
 # "Le Prestige (The Prestige)": a trailing parenthesised alternative title.
@@ -88,20 +90,34 @@ def _parse_path(text: str) -> ParsedRelease | None:
     if not parts:
         return None
     extension = _extension(parts[-1])
-    parsed = _parse_name(_unreverse(parts[-1]))
-    season_dir: int | None = None
-    for folder in reversed(parts[:-1]):
-        found = _SEASON_DIR.match(folder)
-        if found:
-            season_dir = int(found.group(1))
+    folders = parts[:-1]
+    season_dir = next((int(m.group(1)) for f in folders if (m := _SEASON_DIR.match(f))), None)
+    name = _unreverse(parts[-1])
+    if season_dir is not None:
+        name = _LEADING_MARKER.sub(lambda m: f"S{season_dir:02d}E{m.group(1)}", name, count=1)
+    parsed = _parse_name(name)
+    for folder in reversed(folders):
+        if _SEASON_DIR.match(folder):
             continue
         if parsed is not None and parsed.title and parsed.year is not None:
             break
         parent = _parse_name(folder + (f".{extension}" if extension else ""))
         parsed = _merge(parsed, parent)
-    if parsed is not None and parsed.season is None and season_dir is not None:
-        parsed = replace(parsed, season=season_dir)
-    return parsed
+        if parent is None and parsed is not None and not parsed.title:
+            # "Show Name/Season 2/E05 - Episode Title.mkv": the show folder names the show
+            parsed = replace(parsed, title=_title(folder)[0])
+    return _in_season(parsed, season_dir)
+
+
+def _in_season(parsed: ParsedRelease | None, season: int | None) -> ParsedRelease | None:
+    """A season folder numbers what the file name leaves without a season."""
+    if parsed is None or season is None or parsed.season is not None:
+        return parsed
+    if parsed.absolute_episodes and not parsed.episodes and parsed.release_group is None:
+        # "Season 2/01. Title - Episode 1.mkv": within a season folder, an episode of it
+        numbers = parsed.absolute_episodes
+        return replace(parsed, season=season, episodes=numbers, absolute_episodes=())
+    return replace(parsed, season=season)
 
 
 def _merge(child: ParsedRelease | None, parent: ParsedRelease | None) -> ParsedRelease | None:
