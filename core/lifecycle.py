@@ -39,6 +39,8 @@ _WAITING = frozenset({ClientStatus.QUEUED, ClientStatus.CHECKING})
 STALLED_REASON = "failure.stalled"
 ERROR_REASON = "failure.client_error"
 PROGRESS_EPSILON = 1e-6  # float noise in a client's progress is not movement
+STALL_AFTER = 10 * 60.0  # defaults; a household may tune both
+FAIL_AFTER = 30 * 60.0
 
 
 class Change(StrEnum):
@@ -54,8 +56,8 @@ class Change(StrEnum):
 class Limits:
     """Seconds without progress before a grab is stalled, and before a stalled grab fails."""
 
-    stall_after: float = 10 * 60.0
-    fail_after: float = 30 * 60.0
+    stall_after: float = STALL_AFTER
+    fail_after: float = FAIL_AFTER
 
 
 @dataclass(frozen=True, slots=True)

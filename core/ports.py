@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, runtime_checkable
 from typing import Protocol as _Protocol
 
 from core.domain import (
@@ -88,3 +88,11 @@ class Notifier(_Protocol):
     name: str
 
     async def send(self, chat: str, text_key: str, params: Mapping[str, Any]) -> None: ...
+
+
+@runtime_checkable
+class IncrementalListing(_Protocol):
+    """A download client that lists everything cheaply: after the first call it fetches only
+    what changed (qBittorrent's `sync/maindata`). Same rows as `downloads()` with no ids."""
+
+    async def snapshot(self) -> list[Download]: ...

@@ -1,18 +1,13 @@
-"""The queue: Outpost's grabs joined with what each client reports of them now."""
+"""The queue: Outpost's grabs as the monitor last recorded them; it never calls the clients."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core import errors
-from core.domain import Download
 from core.ports import DownloadClient
 from core.store.models import Grab
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,62 +15,54 @@ class QueueItem:
     ref: str
     name: str
     client: str
-    status: str  # the client's normalised status, "removed" if gone, "unknown" if unreachable
+    status: str  # the client's own word at the last poll ("stalledDL"); "unknown" before one
     progress: float
     size: int | None
     eta: int | None = None
+    state: str = "grabbed"  # what Outpost decided: grabbed, downloading, ... imported
+    failure: str | None = None  # message key when state is "failed"
 
 
 @dataclass(frozen=True, slots=True)
 class QueueView:
     items: list[QueueItem]
-    failures: dict[str, errors.OutpostError]  # client name -> why it could not be asked
+    failures: dict[str, errors.OutpostError] = field(default_factory=dict)  # clients down
 
 
 class QueueService:
-    def __init__(self, clients: Mapping[str, DownloadClient]) -> None:
-        self._clients = dict(clients)
+    """Reads the store. `clients` is accepted for the composition root and never called;
+    `health` (the monitor's, when it runs in this process) names clients that are down."""
+
+    def __init__(
+        self,
+        clients: Mapping[str, DownloadClient] | None = None,
+        *,
+        health: Mapping[str, bool] | None = None,
+    ) -> None:
+        self._clients = dict(clients or {})
+        self._health = health
 
     async def view(self) -> QueueView:
         grabs = await Grab.all().order_by("id")
-        by_client: dict[str, list[Grab]] = {}
-        for grab in grabs:
-            by_client.setdefault(grab.client, []).append(grab)
-        names = [n for n in by_client if n in self._clients]
-        answers = await asyncio.gather(*(self._ask(n, by_client[n]) for n in names))
-        seen = dict(zip(names, answers, strict=True))
-        items: list[QueueItem] = []
-        failures: dict[str, errors.OutpostError] = {}
-        for grab in grabs:
-            answer = seen.get(grab.client)
-            if isinstance(answer, errors.OutpostError):
-                failures[grab.client] = answer
-                answer = None
-            items.append(_item(grab, answer))
-        return QueueView(items, failures)
+        return QueueView([_item(grab) for grab in grabs], self._down())
 
-    async def _ask(self, name: str, grabs: list[Grab]) -> dict[str, Download] | errors.OutpostError:
-        try:
-            found = await self._clients[name].downloads([g.client_id for g in grabs])
-        except errors.OutpostError as err:
-            log.warning("client %s failed: %s", name, err)
-            return err
-        return {d.id: d for d in found}
+    def _down(self) -> dict[str, errors.OutpostError]:
+        health = dict(self._health or {})
+        return {
+            name: errors.Unreachable(f"download client {name} is down", service=name)
+            for name, up in health.items()
+            if not up
+        }
 
 
-def _item(grab: Grab, downloads: dict[str, Download] | None) -> QueueItem:
-    ref = f"g{grab.id}"
-    if downloads is None:
-        return QueueItem(ref, grab.title, grab.client, "unknown", grab.progress, grab.size)
-    download = downloads.get(grab.client_id)
-    if download is None:
-        return QueueItem(ref, grab.title, grab.client, "removed", grab.progress, grab.size)
+def _item(grab: Grab) -> QueueItem:
     return QueueItem(
-        ref,
-        download.name or grab.title,
-        grab.client,
-        download.status.value,
-        download.progress,
-        download.size or grab.size,
-        download.eta,
+        ref=f"g{grab.id}",
+        name=grab.title,
+        client=grab.client,
+        status=grab.raw_status or "unknown",
+        progress=grab.progress,
+        size=grab.size,
+        state=grab.state,
+        failure=grab.failure,
     )
