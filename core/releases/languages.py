@@ -11,7 +11,7 @@ _TOKENS: dict[str, str] = {}
 _TABLE = {
     "english": "english eng ingles inglés ing en",
     "french": "french truefrench vff vfq vf vf2 vfi fra fre fr",
-    "german": "german ger deu deutsch swissgerman",
+    "german": "german ger deu deutsch swissgerman videomann",
     "spanish": "spanish spa esp español espanol castellano",
     "spanish_latino": "latino",
     "italian": "italian ita",
@@ -66,11 +66,16 @@ _MULTI = re.compile(
 # Languages named as subtitles, not audio: "Ger.Eng.Sub", "SUB ITA ENG", "Sub Ukr/Eng".
 _SUBTITLES = re.compile(
     r"(?:(?<![a-z])(?:e?subs?|subtitles?|multisub)(?:[-_./ |]+(?:\d?x?[a-z]{2,3})(?![a-z]))+"
-    r"|(?:(?<![a-z])[a-z]{3}\.)+subs?(?![a-z]))",
+    r"|(?:(?<![a-z])[a-z]{2,3}[.-])+subs?(?![a-z]))",
     re.IGNORECASE,
 )
 _MULTI_WORDS = ("pl", "lek", "dub", "bg", "german", "ml")
-_SITE = re.compile(r"\[[^\]]*\.[a-z]{2,4}\]|www\.\S+", re.IGNORECASE)
+_SITE = re.compile(
+    r"\[[^\]]*\.(?:com|net|org|info|to|tv|me|ru|cc|io|nl|de|fr|es|it)\]|www\.\S+", re.IGNORECASE
+)
+# "[ENG+RU+PT]": a plus-joined list names languages by their two-letter codes too.
+_PLUS_LIST = re.compile(r"(?<![a-z])[a-z]{2,3}(?:\+[a-z]{2,3})+(?![a-z])", re.IGNORECASE)
+_ISO_PAIRS = {"pt": "portuguese", "de": "german", "it": "italian", "es": "spanish", "fr": "french"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -83,6 +88,8 @@ def detect_languages(tail: str) -> tuple[str, ...]:
         text = _SUBTITLES.sub(" ", text)
     if any(word in lower for word in _MULTI_WORDS):
         _multi(text, found)
+    if "+" in text:
+        _plus_lists(text, found)
     for token in _SPLIT.split(text.lower()):
         lang = _TOKENS.get(token.lstrip("0123456789x"))
         if lang is not None:
@@ -90,6 +97,14 @@ def detect_languages(tail: str) -> tuple[str, ...]:
     if not tail.isascii() and _CJK.search(tail):
         _add(found, "chinese")
     return tuple(found)
+
+
+def _plus_lists(text: str, found: list[str]) -> None:
+    for match in _PLUS_LIST.finditer(text):
+        for code in match.group(0).lower().split("+"):
+            lang = _TOKENS.get(code) or _ISO_PAIRS.get(code)
+            if lang is not None:
+                _add(found, lang)
 
 
 def _multi(text: str, found: list[str]) -> None:
