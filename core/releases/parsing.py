@@ -178,8 +178,9 @@ def _parse_name(text: str) -> ParsedRelease | None:
         return None
     rest = text[:body_start] + " " + text[structure.start :]
     quality = detect_quality(" " + rest + " ", extension)
+    edition = edition_of(text)
     if structure.season is None and not _has_structure(structure):
-        if _no_evidence(rest, title_year, structure.year):
+        if edition is None and _no_evidence(rest, title_year, structure.year):
             return None
         if _COMPLETE.search(rest) and quality.source == "tv" and structure.year is not None:
             return None
@@ -199,7 +200,7 @@ def _parse_name(text: str) -> ParsedRelease | None:
         repack=quality.repack,
         version=quality.version,
         release_group=group or trailing_group(text[structure.end :]),
-        edition=edition_of(text),
+        edition=edition,
         languages=detect_languages(" " + rest + " "),
     )
 

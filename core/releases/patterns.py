@@ -240,7 +240,8 @@ GROUP_NOT = _c(
 # Tokens that end a title even before the year ("Suicide Squad EXTENDED (2016)"); words
 # that also occur in real titles (French, Complete, Limited) are left out on purpose.
 TITLE_CUT = _c(
-    r"(?<![a-z0-9])(?:EXTENDED|UNRATED|THEATRICAL|REMASTERED|DIRECTOR'?S|PROPER|REPACK|RERIP|"
+    r"(?<![a-z0-9])(?:EXTENDED|UNRATED|THEATRICAL|REMASTERED|DIRECTOR(?:'?S|(?=[-_. ]Cut))|"
+    r"PROPER|REPACK|RERIP|"
     r"iNTERNAL|READ[-_. ]?NFO|NFOFiX|CONVERT|STV|BD(?:Rip)?Mux|BR(?:Rip)?Mux|DVDRip|BDRip|BRRip|"
     r"HDTV|WEB[-_. ]?DL|WEBRip|BluRay|(?:480|576|720|1080|2160)[pi]|[xh]26[45]|XviD|DivX|"
     r"MULTi|VOSTFR|TRUEFRENCH|IMAX|HDR|3D|PAL|NTSC|DOKU|SWiSSGERMAN|(?-i:DC)|Criterion|Collector'?s?|"
