@@ -122,12 +122,12 @@ class Importer:
         """Finish every import a crash interrupted; returns how many grabs it finished."""
         # Jobs are journaled in the transaction that marks the grab "importing", and the grab
         # leaves that state only with them, so these are exactly the interrupted imports.
-        ids = await Grab.filter(state="importing").order_by("id").values_list("id", flat=True)
+        interrupted = await Grab.filter(state="importing").order_by("id")
         finished = 0
-        for grab_id in ids:
-            outcome = await self.import_grab(int(str(grab_id)))
+        for grab in interrupted:
+            outcome = await self.import_grab(grab.id)
             finished += outcome.ok
-            log.info("resumed the import of grab %s: %s", grab_id, outcome.failure or "done")
+            log.info("resumed the import of grab %s: %s", grab.id, outcome.failure or "done")
         return finished
 
     async def _run(self, grab: Grab) -> ImportOutcome:
