@@ -106,14 +106,16 @@ def _parse_path(text: str) -> ParsedRelease | None:
         if parent is None and parsed is not None and not parsed.title:
             # "Show Name/Season 2/E05 - Episode Title.mkv": the show folder names the show
             parsed = replace(parsed, title=_title(folder)[0])
-    return _in_season(parsed, season_dir)
+    return _in_season(parsed, season_dir, anime=name.startswith(("[", "【")))
 
 
-def _in_season(parsed: ParsedRelease | None, season: int | None) -> ParsedRelease | None:
+def _in_season(
+    parsed: ParsedRelease | None, season: int | None, *, anime: bool
+) -> ParsedRelease | None:
     """A season folder numbers what the file name leaves without a season."""
     if parsed is None or season is None or parsed.season is not None:
         return parsed
-    if parsed.absolute_episodes and not parsed.episodes and parsed.release_group is None:
+    if parsed.absolute_episodes and not parsed.episodes and not anime:
         # "Season 2/01. Title - Episode 1.mkv": within a season folder, an episode of it
         numbers = parsed.absolute_episodes
         return replace(parsed, season=season, episodes=numbers, absolute_episodes=())
