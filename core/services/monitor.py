@@ -76,9 +76,13 @@ class Monitor:
         return {name: self._health.get(name, ClientHealth()).up for name in self._clients}
 
     async def run(self) -> None:
-        """Poll until cancelled."""
+        """Poll until cancelled. A failing round is logged and the next one comes anyway: the
+        service must outlive a locked database or a bug in one row."""
         while True:
-            await self.poll_once()
+            try:
+                await self.poll_once()
+            except Exception:
+                log.exception("a monitor poll failed")
             await asyncio.sleep(self._interval)
 
     async def poll_once(self) -> None:

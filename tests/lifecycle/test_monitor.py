@@ -3,15 +3,16 @@ a client that goes down and comes back, and a queue that reads the store only.""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
 from adapters.clients.qbittorrent import QBittorrentClient
-from core.domain import ClientStatus, DownloadRequest
+from core.domain import ClientStatus, Download, DownloadRequest
 from core.events import DownloadCompleted, DownloadFailed, DownloadStalled, EventBus
 from core.ports import DownloadClient
 from core.services.monitor import Monitor
@@ -82,7 +83,20 @@ async def test_data_in_place_completes_once_across_restarts(
     assert (await state_of(grab)).state == "completed"
 
 
+class PlainListing:
+    """The adapter through the plain port only, so the monitor falls back to `downloads()`."""
+
+    def __init__(self, client: QBittorrentClient) -> None:
+        self.name = client.name
+        self._client = client
+
+    async def downloads(self, ids: list[str] | None = None) -> list[Download]:
+        return await self._client.downloads(ids)
+
+
+@pytest.mark.parametrize("listing", ["snapshot", "downloads"])
 async def test_completion_while_outpost_was_down_fires_on_the_next_start(
+    listing: str,
     store: object,
     qbt: QBittorrentClient,
     bus: EventBus,
@@ -100,9 +114,11 @@ async def test_completion_while_outpost_was_down_fires_on_the_next_start(
     )
     assert recorder.events == []  # nobody polled: the row still says grabbed
     assert (await state_of(grab)).state == "grabbed"
-    await monitor({"qbt": qbt}, bus, clock).poll_once()
-    await monitor({"qbt": qbt}, bus, clock).poll_once()
+    client = qbt if listing == "snapshot" else PlainListing(qbt)
+    await monitor({"qbt": client}, bus, clock).poll_once()  # type: ignore[dict-item]
+    await monitor({"qbt": client}, bus, clock).poll_once()  # type: ignore[dict-item]
     assert recorder.names() == ["DownloadCompleted"]
+    assert (await state_of(grab)).content_path == str(tmp_path / torrent.name)
 
 
 @pytest.mark.parametrize("kind", ["magnet-without-peers", "paused-torrent"])
@@ -268,3 +284,27 @@ async def test_the_queue_names_clients_the_monitor_saw_down(store: object) -> No
 
 def _lines(caplog: pytest.LogCaptureFixture, text: str) -> int:
     return sum(text in record.getMessage() for record in caplog.records)
+
+
+async def test_run_polls_until_cancelled_and_survives_a_down_client(
+    store: object, bus: EventBus, clock: Clock
+) -> None:
+    closed = client_at(f"http://127.0.0.1:{free_port()}")
+    mon = Monitor({"qbt": closed}, bus, interval=0.01, clock=clock)
+    task = asyncio.create_task(mon.run())
+    try:
+        await eventually(_async(lambda: mon.health), lambda h: h == {"qbt": False})
+        assert not task.done()
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await closed.aclose()
+    assert mon.health == {"qbt": False}
+
+
+def _async(func: Callable[[], dict[str, bool]]) -> Callable[[], Awaitable[dict[str, bool]]]:
+    async def probe() -> dict[str, bool]:
+        return func()
+
+    return probe
