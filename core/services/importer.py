@@ -117,6 +117,8 @@ class Importer:
                 return await self._run(grab)
             except FileRefused as err:
                 return await self._fail(grab, err.key, err.params)
+            except OSError as err:  # anything fileops did not foresee: a clear result all the same
+                return await self._fail(grab, "failure.io", {"error": err.strerror or str(err)})
 
     async def resume(self) -> int:
         """Finish every import a crash interrupted; returns how many grabs it finished."""
@@ -136,7 +138,7 @@ class Importer:
         for job, step in zip(jobs, steps, strict=True):
             await self._place(job, step, root)
         async with in_transaction():
-            await ImportJob.filter(grab_id=grab.id).update(state="done", error=None)
+            await ImportJob.filter(id__in=[job.id for job in jobs]).update(state="done", error=None)
             grab.state, grab.failure = "imported", None
             await grab.save(update_fields=["state", "failure", "updated_at"])
         self._checkpoint("imported")
@@ -151,6 +153,8 @@ class Importer:
         root = await self._root(kind)
         content = _content(grab.content_path)
         chosen = select(await fileops.scan(content), content, kind)
+        if not chosen:
+            raise FileRefused(f"nothing to import in {content}", key="failure.no_files")
         journal = {job.source: job for job in await ImportJob.filter(grab_id=grab.id)}
         template = naming.template_for(kind, await _setting(f"naming.{kind.value}"))
         targets = _targets(chosen, content, root, kind, grab.title, template)
@@ -194,7 +198,7 @@ class Importer:
         present = await fileops.lstat(step.target)
         if present is None:
             await fileops.make_dirs(step.target.parent, root)
-            mode = await self._put(step, temp, job.mode)
+            mode = await self._put(step, temp, step.mode)
             if mode != job.mode:
                 job.mode = mode
                 await job.save(update_fields=["mode", "updated_at"])

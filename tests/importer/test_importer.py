@@ -274,3 +274,16 @@ async def test_a_failed_import_can_be_retried(
     assert (await importer(bus, library).import_grab(grab.id)).ok
     assert recorder.names() == ["ImportFailed", "ImportCompleted"]
     assert await ImportJob.filter(grab_id=grab.id).count() == 1
+
+
+async def test_a_symlinked_content_path_is_not_followed(
+    store: Store, bus: EventBus, recorder: Recorder, downloads: Path, library: Path
+) -> None:
+    real = movie(downloads)
+    link = downloads / "link-to-movie"
+    link.symlink_to(real)
+    grab = await make_grab(link, MOVIE)
+    outcome = await importer(bus, library).import_grab(grab.id)
+    assert outcome.failure == "failure.no_files"
+    assert files_under(library) == []
+    assert recorder.names() == ["ImportFailed"]
