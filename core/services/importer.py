@@ -51,8 +51,6 @@ EXTRAS = frozenset(
         "trailers",
         "shorts",
         "bonus",
-        "samples",
-        "sample",
     }
 )
 SAMPLE_MAX = 200 << 20  # a "sample" bigger than this is the feature with an unlucky name
