@@ -11,13 +11,15 @@ from bot.i18n import catalogue, languages, pick_language, placeholders, t
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY_IN_CODE = re.compile(r"""key\s*=\s*"((?:error|rejection)\.[a-z_.]+)\"""")
+FAILURE_IN_CODE = re.compile(r""""(failure\.[a-z_]+)\"""")
 
 
 def code_keys() -> set[str]:
     found: set[str] = set()
     for folder in ("core", "adapters", "bot"):
         for path in (ROOT / folder).rglob("*.py"):
-            found |= set(KEY_IN_CODE.findall(path.read_text("utf-8")))
+            text = path.read_text("utf-8")
+            found |= set(KEY_IN_CODE.findall(text)) | set(FAILURE_IN_CODE.findall(text))
     return found
 
 
