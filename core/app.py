@@ -7,12 +7,19 @@ from pathlib import Path
 from typing import Any
 
 from core import errors
+from core.events import EventBus
 from core.http import TMDB_POLICY, HttpPolicy, HttpService
 from core.ports import DownloadClient, Indexer, MetadataProvider
 from core.registry import AdapterSpec, spec_for
+from core.runtime import Runtime, Timing
 from core.secrets import SecretBox
+from core.services.diskspace import DiskSpace
+from core.services.failover import FailoverService
 from core.services.grab import ClientSettings, GrabService
+from core.services.importer import Importer
 from core.services.metadata import MetadataSearch
+from core.services.monitor import Monitor
+from core.services.notify import LogNotifier, NotificationService, Translate
 from core.services.queue import QueueService
 from core.services.search import ReleaseSearch
 from core.store.cache import StoreCache
@@ -36,9 +43,18 @@ def indexer_policy(options: dict[str, Any]) -> HttpPolicy:
 class Outpost:
     """One running Outpost: `async with Outpost(data_dir) as app:`."""
 
-    def __init__(self, data_dir: Path, *, database_url: str | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        database_url: str | None = None,
+        translate: Translate | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.store = Store(data_dir, database_url)
+        self.bus = EventBus()
+        # the console frontend: notices go to the log, worded by `translate`
+        self.notices = NotificationService(self.bus, {"console": LogNotifier(translate=translate)})
         self._box: SecretBox | None = None
         self._https: list[HttpService] = []
         self._adapters: dict[str, Any] = {}
@@ -55,6 +71,7 @@ class Outpost:
     async def open(self) -> None:
         await self.store.open()
         self._box = SecretBox.load(self.data_dir)
+        self.notices.subscribe()
 
     async def aclose(self) -> None:
         for adapter in self._adapters.values():
@@ -87,7 +104,7 @@ class Outpost:
         return MetadataSearch(await self.providers())
 
     async def queue(self) -> QueueService:
-        return QueueService(await self.clients())
+        return QueueService()
 
     async def grabber(self) -> GrabService:
         settings = {
@@ -97,7 +114,23 @@ class Outpost:
             )
             for row in await list_integrations(IntegrationCategory.CLIENT)
         }
-        return GrabService(await self.clients(), await self.indexers(), settings)
+        return GrabService(
+            await self.clients(), await self.indexers(), settings, bus=self.bus, space=DiskSpace()
+        )
+
+    async def runtime(self, timing: Timing) -> Runtime:
+        """The background service: monitor, importer, failover, notice retries."""
+        monitor = Monitor(
+            await self.clients(),
+            self.bus,
+            interval=timing.interval,
+            stall_after=timing.stall_after,
+            fail_after=timing.fail_after,
+        )
+        failover = FailoverService(self.bus, await self.grabber(), await self.release_search())
+        runtime = Runtime(monitor, Importer(self.bus), failover, self.notices, timing)
+        runtime.attach(self.bus)
+        return runtime
 
     async def _build_all(self, category: IntegrationCategory) -> dict[str, Any]:
         built: dict[str, Any] = {}

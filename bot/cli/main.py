@@ -12,13 +12,15 @@ from typing import NoReturn
 
 from bot.cli import integrations, library, searching, system
 from bot.cli.output import Output
-from bot.i18n import pick_language
+from bot.i18n import pick_language, t
 from core import errors
 from core.domain import MediaKind
 from core.redact import configure_logging
+from core.runtime import Timing
 
 log = logging.getLogger("outpost")
 Command = Callable[..., Awaitable[int]]
+DEFAULT_TIMING = Timing()
 
 
 class Parser(argparse.ArgumentParser):
@@ -114,7 +116,30 @@ def build_parser() -> Parser:
     parse = _leaf(sub, "parse", None, help="show what Outpost reads in release names")
     parse.add_argument("titles", nargs="+", metavar="TITLE")
     _leaf(sub, "doctor", system.doctor, help="test every configured service")
-    _leaf(sub, "run", system.run, help="run the service")
+    run = _leaf(sub, "run", system.run, help="run the service")
+    run.add_argument(
+        "--poll-interval",
+        type=float,
+        default=DEFAULT_TIMING.interval,
+        metavar="S",
+        help="seconds between polls of the download clients",
+    )
+    run.add_argument(
+        "--stall-after",
+        type=float,
+        default=DEFAULT_TIMING.stall_after,
+        metavar="S",
+        help="seconds without progress before a download counts as stalled",
+    )
+    run.add_argument(
+        "--fail-after",
+        type=float,
+        default=DEFAULT_TIMING.fail_after,
+        metavar="S",
+        help="seconds without progress before a download is failed and replaced",
+    )
+    hist = _leaf(sub, "history", system.history, help="what Outpost told whom")
+    hist.add_argument("--limit", type=int, default=50)
     secrets_ = sub.add_parser("secrets", help="manage the encryption of stored secrets")
     sec_actions = secrets_.add_subparsers(dest="action", required=True, parser_class=Parser)
     _leaf(sec_actions, "rotate", system.rotate, help="re-encrypt every secret with the newest key")
@@ -125,7 +150,10 @@ async def _run(command: Command, args: argparse.Namespace, out: Output) -> int:
     from core.app import Outpost  # the store is imported only for commands that need it
     from core.store.database import resolve_data_dir
 
-    async with Outpost(resolve_data_dir(args.data_dir)) as app:
+    def translate(key: str, **params: object) -> str:
+        return t(key, out.lang, **params)
+
+    async with Outpost(resolve_data_dir(args.data_dir), translate=translate) as app:
         return await command(app, args, out)
 
 

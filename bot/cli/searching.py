@@ -11,6 +11,7 @@ from core.app import Outpost
 from core.domain import MediaKind, ParsedRelease, SearchQuery
 from core.releases import Rejection, Verdict, Wanted, parse
 from core.services.found import recall, remember
+from core.services.requests import console_person, record_request
 from core.store.models import BlocklistEntry
 
 ALL_KINDS = list(MediaKind)
@@ -90,7 +91,14 @@ async def search_releases(app: Outpost, args: argparse.Namespace, out: Output) -
     )
     blocklist = {b.release_key for b in await BlocklistEntry.all()}
     outcome = await (await app.release_search()).search(query, wanted, blocklist=blocklist)
-    refs = await remember(outcome.verdicts)
+    asked = {
+        "kind": kind.value if kind else None,
+        "title": title,
+        "year": year,
+        "season": args.season,
+        "episode": args.episode,
+    }
+    refs = await remember(outcome.verdicts, asked)
     rows = [release_row(ref, v, out) for ref, v in zip(refs, outcome.verdicts, strict=True)]
     errors_ = [
         {"indexer": f.indexer, "error": out.t(f.error.key, **f.error.params)}
@@ -134,8 +142,18 @@ def _print_releases(rows: list[dict[str, Any]], out: Output, *, show_all: bool) 
 
 
 async def grab(app: Outpost, args: argparse.Namespace, out: Output) -> int:
-    release = await recall(args.ref)
-    row = await (await app.grabber()).grab(release, client=args.client)
+    release, asked = await recall(args.ref)
+    grabber = await app.grabber()
+    if not asked.get("kind"):  # a free-text search: read the kind from the release name
+        parsed = parse(release.title)
+        episodic = parsed is not None and (parsed.season is not None or parsed.episodes)
+        asked = {**asked, "kind": (MediaKind.SERIES if episodic else MediaKind.MOVIE).value}
+    request = await record_request(await console_person(), asked)
+    try:
+        row = await grabber.grab(release, client=args.client, request=request)
+    except BaseException:
+        await request.delete()
+        raise
     out.data({"ref": f"g{row.id}", "title": row.title, "client": row.client, "id": row.client_id})
     out.say("cli.grabbed", title=row.title, client=row.client)
     return 0
@@ -150,6 +168,7 @@ async def queue(app: Outpost, args: argparse.Namespace, out: Output) -> int:
                     "ref": i.ref,
                     "name": i.name,
                     "client": i.client,
+                    "state": i.state,
                     "status": i.status,
                     "progress": round(i.progress, 4),
                     "size": i.size,
@@ -167,10 +186,10 @@ async def queue(app: Outpost, args: argparse.Namespace, out: Output) -> int:
         out.say("cli.queue_empty")
         return 0
     rows = [
-        [i.ref, i.name, i.client, i.status, f"{i.progress:.0%}", human_size(i.size)]
+        [i.ref, i.name, i.client, i.state, i.status, f"{i.progress:.0%}", human_size(i.size)]
         for i in view.items
     ]
-    out.text(table(["REF", "NAME", "CLIENT", "STATUS", "DONE", "SIZE"], rows))
+    out.text(table(["REF", "NAME", "CLIENT", "STATE", "CLIENT SAYS", "DONE", "SIZE"], rows))
     return 0
 
 

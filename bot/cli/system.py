@@ -8,11 +8,13 @@ import logging
 import signal
 
 from bot.cli.integrations import health_json
-from bot.cli.output import Output
+from bot.cli.output import Output, table
 from core import errors
 from core.app import Outpost
+from core.runtime import Timing
 from core.secrets import ENV_KEY, SecretBox
 from core.services.health import Health, check
+from core.services.notify import history_json
 from core.store.integrations import list_integrations, rotate_secrets, unreadable_integrations
 from core.store.models import IntegrationCategory
 
@@ -98,9 +100,32 @@ async def run(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     unreadable = await unreadable_integrations(app.box)
     if unreadable:
         log.warning("these integrations need their secret again: %s", ", ".join(unreadable))
+    timing = Timing(
+        interval=args.poll_interval, stall_after=args.stall_after, fail_after=args.fail_after
+    )
+    runtime = await app.runtime(timing)
     log.info("Outpost is running with data in %s", app.data_dir)
     out.say("cli.running", data_dir=str(app.data_dir))
-    await stop.wait()
+    await runtime.serve(stop)
     log.info("Outpost stopped")
     out.say("cli.stopped")
+    return 0
+
+
+async def history(app: Outpost, args: argparse.Namespace, out: Output) -> int:
+    notices = await app.notices.history(args.limit)
+    out.data(history_json(notices))
+    if not notices:
+        out.say("cli.no_history")
+        return 0
+    rows = [
+        [
+            n.created_at.strftime("%Y-%m-%d %H:%M"),
+            out.t(f"history.{n.event}"),
+            n.title,
+            n.person.name if n.person is not None else "",
+        ]
+        for n in notices
+    ]
+    out.text(table(["WHEN", "WHAT", "TITLE", "FOR"], rows))
     return 0

@@ -37,15 +37,16 @@ def release_from_json(data: dict[str, Any]) -> Release:
     return Release(**values)
 
 
-async def remember(verdicts: list[Verdict]) -> list[str]:
-    """Store every verdict's release under a fresh ref; returns the refs in the same order."""
+async def remember(verdicts: list[Verdict], query: dict[str, Any] | None = None) -> list[str]:
+    """Store every verdict's release under a fresh ref, with what the search asked for (so a
+    grab becomes a request that a failover can search again); returns the refs in order."""
     rows = [
         FoundRelease(
             ref=new_ref(),
             release_key=release_key(v.release),
             title=v.release.title[:1024],
             indexer=v.release.indexer,
-            payload={"release": release_to_json(v.release)},
+            payload={"release": release_to_json(v.release), "query": query or {}},
         )
         for v in verdicts
     ]
@@ -54,8 +55,9 @@ async def remember(verdicts: list[Verdict]) -> list[str]:
     return [row.ref for row in rows]
 
 
-async def recall(ref: str) -> Release:
+async def recall(ref: str) -> tuple[Release, dict[str, Any]]:
+    """The release stored under `ref` and the query that found it."""
     row = await FoundRelease.get_or_none(ref=ref.strip().lower())
     if row is None:
         raise errors.NotFound(f"no release with ref {ref!r}", key="error.unknown_ref", ref=ref)
-    return release_from_json(row.payload["release"])
+    return release_from_json(row.payload["release"]), dict(row.payload.get("query") or {})
