@@ -73,7 +73,7 @@ def _unreverse(text: str) -> str:
     """Undo a reversed name (Sonarr's rule); the extension stays where it is."""
     if "E" not in text or not _REVERSED.search(text):
         return text
-    extension = p.EXTENSION.search(text)
+    extension = p.extension(text)
     cut = extension.start() if extension else len(text)
     return text[:cut][::-1] + text[cut:]
 
@@ -145,14 +145,15 @@ def _episodic(parsed: ParsedRelease) -> bool:
 
 
 def _extension(text: str) -> str | None:
-    match = p.EXTENSION.search(text)
+    match = p.extension(text)
     return match.group(0).strip().lstrip(".").lower() if match else None
 
 
 def _parse_name(text: str) -> ParsedRelease | None:
-    extension = _extension(text)
-    if extension:
-        text = text[: p.EXTENSION.search(text).start()]  # type: ignore[union-attr]
+    found = p.extension(text)
+    extension = found.group(0).strip().lstrip(".").lower() if found else None
+    if found is not None and extension:
+        text = text[: found.start()]
     text = _strip_sites(text)
     dated = text[:1].isdigit() and p.LEADING_DATE.match(text) is not None
     if dated:

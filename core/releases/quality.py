@@ -41,7 +41,10 @@ def detect_quality(text: str, extension: str | None) -> Quality:
 
 
 def _source(text: str) -> str:
-    return p.first_keyed(p.SOURCES_KEYED, text, text.lower()) or "unknown"
+    lower = text.lower()
+    if not p.SOURCE_KEYS.search(lower):
+        return "unknown"
+    return p.first_keyed(p.SOURCES_KEYED, text, lower) or "unknown"
 
 
 def _resolution(text: str) -> int | None:
@@ -139,7 +142,10 @@ def _revision(text: str) -> tuple[bool, bool, int]:
 
 def edition_of(text: str) -> str | None:
     """Edition names in guessit's words, comma-separated ("Director's Cut, Remastered")."""
-    found = p.all_keyed(p.EDITIONS_KEYED, text, text.lower())
+    lower = text.lower()
+    if not p.EDITION_KEYS.search(lower):  # most names: no member's key at all
+        return None
+    found = p.all_keyed(p.EDITIONS_KEYED, text, lower)
     if "Director's Definitive Cut" in found:
         found.remove("Director's Cut")
     return ", ".join(found) or None

@@ -174,7 +174,8 @@ def _season_episode_words(text: str, start: int) -> Structure | None:
 
 
 def _daily(text: str, start: int) -> Structure | None:
-    match = p.DAILY.search(text, start)
+    hint = p.DAILY_HINT.search(text, start)  # no DAILY match can start before it
+    match = p.DAILY.search(text, hint.start()) if hint is not None else None
     if match is None:
         return None
     suffix = next(i for i in _DAILY_FORMS if match.group("y" + i))
