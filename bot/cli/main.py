@@ -150,7 +150,7 @@ async def _run(command: Command, args: argparse.Namespace, out: Output) -> int:
     from core.app import Outpost  # the store is imported only for commands that need it
     from core.store.database import resolve_data_dir
 
-    def translate(key: str, **params: object) -> str:
+    def translate(key: str, /, **params: object) -> str:
         return t(key, out.lang, **params)
 
     async with Outpost(resolve_data_dir(args.data_dir), translate=translate) as app:

@@ -58,10 +58,10 @@ class Output:
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
 
-    def t(self, key: str, **params: Any) -> str:
+    def t(self, key: str, /, **params: Any) -> str:
         return t(key, self.lang, **params)
 
-    def say(self, key: str, **params: Any) -> None:
+    def say(self, key: str, /, **params: Any) -> None:
         """A sentence for people; in JSON mode it goes to stderr so stdout stays parseable."""
         print(clean(self.t(key, **params)), file=self.stderr if self.json_mode else self.stdout)
 
@@ -74,5 +74,5 @@ class Output:
             json.dump(document, self.stdout, ensure_ascii=False, indent=2, default=str)
             self.stdout.write("\n")
 
-    def error(self, key: str, **params: Any) -> None:
+    def error(self, key: str, /, **params: Any) -> None:
         print(clean(self.t("cli.error_prefix") + self.t(key, **params)), file=self.stderr)
