@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import logging
 import signal
+from pathlib import Path
+from typing import Any
 
 from bot.cli.integrations import health_json
 from bot.cli.output import Output, table
@@ -13,10 +15,11 @@ from core import errors
 from core.app import Outpost
 from core.runtime import Timing
 from core.secrets import ENV_KEY, SecretBox
+from core.services.diskspace import same_filesystem
 from core.services.health import Health, check
 from core.services.notify import history_json
 from core.store.integrations import list_integrations, rotate_secrets, unreadable_integrations
-from core.store.models import IntegrationCategory
+from core.store.models import Integration, IntegrationCategory, Setting
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ async def doctor(app: Outpost, args: argparse.Namespace, out: Output) -> int:
         for c in (IntegrationCategory.INDEXER, IntegrationCategory.CLIENT)
         if not any(r.category == c for r in rows)
     ]
+    links = await hardlink_report(rows)
     out.data(
         {
             "checks": [
@@ -51,15 +55,44 @@ async def doctor(app: Outpost, args: argparse.Namespace, out: Output) -> int:
                 for h in results
             ],
             "missing": missing,
+            "hardlinks": links,
         }
     )
     for health in results:
         _say_health(health, out)
     for category in missing:
         out.say(f"doctor.no_{category}")
+    for link in links:
+        key = "doctor.hardlinks" if link["possible"] else "doctor.no_hardlinks"
+        out.say(key, client=link["client"], downloads=link["downloads"], library=link["library"])
     healthy = all(h.ok for h in results) and not missing
     out.say("doctor.all_good" if healthy else "doctor.some_problems")
     return 0 if healthy else 1
+
+
+async def hardlink_report(rows: list[Integration]) -> list[dict[str, Any]]:
+    """For each client save path and library root: can imports hardlink, or must they copy?"""
+    roots = {
+        s.key: (s.value or {}).get("path") for s in await Setting.filter(key__startswith="library.")
+    }
+    report = []
+    for row in rows:
+        save_path = (
+            row.options.get("save_path") if row.category == IntegrationCategory.CLIENT else None
+        )
+        for key, root in sorted(roots.items()):
+            if save_path and root:
+                possible = await asyncio.to_thread(same_filesystem, Path(save_path), Path(root))
+                report.append(
+                    {
+                        "client": row.name,
+                        "downloads": save_path,
+                        "library": root,
+                        "kind": key.removeprefix("library."),
+                        "possible": possible,
+                    }
+                )
+    return report
 
 
 def _say_health(health: Health, out: Output) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -121,3 +122,33 @@ def test_run_starts_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     assert process.returncode == 0, err
     assert "stopped" in out and "Traceback" not in err
     assert (tmp_path / "data" / "secret.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_doctor_says_whether_imports_can_hardlink(outpost: Outpost, tmp_path: Path) -> None:
+    added = outpost(
+        "client",
+        "add",
+        "qbit",
+        "--kind",
+        "qbittorrent",
+        "--url",
+        "http://127.0.0.1:9",
+        "--save-path",
+        str(tmp_path / "downloads"),
+        "--no-test",
+    )
+    libraries = [outpost("library", "set", "movie", str(tmp_path / "movies"))]
+    shm = Path("/dev/shm")
+    other_fs = shm.is_dir() and shm.stat().st_dev != tmp_path.stat().st_dev
+    if other_fs:
+        libraries.append(outpost("library", "set", "music", str(shm / tmp_path.name)))
+    assert [r.code for r in [added, *libraries]] == [0] * (1 + len(libraries))
+    doctor = outpost("doctor", "--json")
+    links = {link["kind"]: link["possible"] for link in doctor.json()["hardlinks"]}
+    assert links["movie"] is True
+    if other_fs:
+        assert links["music"] is False
+    human = outpost("doctor").out
+    assert "hardlinks" in human and str(tmp_path / "movies") in human
+    if other_fs:
+        shutil.rmtree(shm / tmp_path.name)
