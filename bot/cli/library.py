@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 from pathlib import Path
 
 from bot.cli.output import Output, table
-from core import errors
+from core import errors, naming
 from core.app import Outpost
 from core.domain import MediaKind
+from core.services.importer import ImportMode
 from core.store.models import Setting
+
+TOKEN = re.compile(r"\{([^{}:]*)(?::[^{}]*)?\}")
 
 
 def setting_key(kind: MediaKind) -> str:
@@ -43,4 +47,32 @@ async def list_roots(app: Outpost, args: argparse.Namespace, out: Output) -> int
     out.text(table(["KIND", "PATH"], [[k, v or "-"] for k, v in roots.items()]))
     if not any(roots.values()):
         out.say("cli.no_library")
+    return 0
+
+
+async def set_naming(app: Outpost, args: argparse.Namespace, out: Output) -> int:
+    """A file-naming template for a kind; only the template tokens are ever substituted."""
+    kind = MediaKind(args.kind)
+    unknown = sorted(set(TOKEN.findall(args.template)) - set(naming.TOKENS))
+    if unknown or not args.template.strip():
+        raise errors.UserError(
+            f"unknown tokens {unknown}",
+            key="error.bad_template",
+            tokens=", ".join(unknown) or "-",
+            known=", ".join(sorted(naming.TOKENS)),
+        )
+    await Setting.update_or_create(
+        {"value": {"template": args.template}}, key=f"naming.{kind.value}"
+    )
+    out.data({"kind": kind.value, "template": args.template})
+    out.say("cli.naming_set", kind=out.t(f"kind.{kind.value}"), template=args.template)
+    return 0
+
+
+async def set_mode(app: Outpost, args: argparse.Namespace, out: Output) -> int:
+    """hardlink-or-copy (default), hardlink-only (refuse rather than copy), or copy."""
+    mode = ImportMode(args.mode)
+    await Setting.update_or_create({"value": {"mode": mode.value}}, key="import.mode")
+    out.data({"mode": mode.value})
+    out.say(f"cli.mode_{mode.name.lower()}")
     return 0

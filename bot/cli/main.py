@@ -108,6 +108,11 @@ def build_parser() -> Parser:
     lset.add_argument("kind", choices=kinds)
     lset.add_argument("path")
     _leaf(lactions, "list", library.list_roots, help="list the library folders")
+    lname = _leaf(lactions, "naming", library.set_naming, help="set a kind's file-name template")
+    lname.add_argument("kind", choices=kinds)
+    lname.add_argument("template", help="e.g. '{title} ({year})/{title} ({year}).{ext}'")
+    lmode = _leaf(lactions, "mode", library.set_mode, help="hardlink, copy, or hardlink only")
+    lmode.add_argument("mode", choices=["hardlink-or-copy", "hardlink-only", "copy"])
 
     grab = _leaf(sub, "grab", searching.grab, help="send a found release to a client")
     grab.add_argument("ref")

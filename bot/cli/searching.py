@@ -135,7 +135,17 @@ def _print_releases(rows: list[dict[str, Any]], out: Output, *, show_all: bool) 
         )
     )
     hidden = len(rows) - len(shown)
-    if hidden:
+    if not accepted:
+        counts: dict[str, int] = {}
+        for row in rows:
+            for code in {x["code"] for x in row["rejections"]}:
+                counts[code] = counts.get(code, 0) + 1
+        reasons = [
+            out.t(f"notice.count.{c}", count=n)
+            for c, n in sorted(counts.items(), key=lambda i: -i[1])
+        ]
+        out.say("cli.only_rejected", reasons=", ".join(reasons))
+    elif hidden:
         out.say("cli.hidden_releases", count=hidden)
     if accepted:
         out.say("cli.grab_hint", ref=accepted[0]["ref"])

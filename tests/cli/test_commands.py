@@ -13,6 +13,7 @@ from pathlib import Path
 from tests.cli.conftest import ROOT, Outpost
 from tests.metadata.conftest import API_KEY, FakeTmdb
 from tests.support.localserver import LocalServer
+from tests.support.torznab_server import FeedItem, TorznabFeed
 
 
 def test_search_media_is_answered_and_cached_in_the_store(outpost: Outpost) -> None:
@@ -152,3 +153,35 @@ def test_doctor_says_whether_imports_can_hardlink(outpost: Outpost, tmp_path: Pa
     assert "hardlinks" in human and str(tmp_path / "movies") in human
     if other_fs:
         shutil.rmtree(shm / tmp_path.name)
+
+
+def test_a_search_with_only_rejected_releases_says_why(outpost: Outpost) -> None:
+    items = [
+        FeedItem("Sintel.2010.1080p.BluRay.x264-TINY", size=30_000_000, link="/a"),
+        FeedItem("Sintel.2010.720p.HDTV.x264-TINY2", size=20_000_000, link="/b"),
+    ]
+    with TorznabFeed(items, api_key="k-123456") as feed:
+        assert (
+            outpost(
+                "indexer",
+                "add",
+                "idx",
+                "--kind",
+                "torznab",
+                "--url",
+                feed.url,
+                "--api-key",
+                "k-123456",
+            ).code
+            == 0
+        )
+        run = outpost("search", "releases", "Sintel 2010", "--kind", "movie")
+    assert run.code == 0
+    assert "No release fits: 2 too small" in run.out
+
+
+def test_naming_templates_take_known_tokens_only(outpost: Outpost) -> None:
+    bad = outpost("library", "naming", "movie", "{title} {settings.api_key}")
+    assert bad.code == 1 and "settings" in bad.err and len(bad.err.strip().splitlines()) == 1
+    good = outpost("library", "naming", "movie", "{title} ({year})/{title}.{ext}", "--json")
+    assert good.code == 0 and good.json()["template"] == "{title} ({year})/{title}.{ext}"
