@@ -30,7 +30,8 @@ def trailing_group(tail: str) -> str | None:
     glued = _GLUED_TAG.search(tail)
     if glued is not None and _is_group(glued.group("group")):
         return glued.group("group") + glued.group("tag")
-    tail = p.GROUP_SUFFIX.sub("", tail).rstrip(" ._")
+    if _may_have_suffix(tail):
+        tail = p.GROUP_SUFFIX.sub("", tail).rstrip(" ._")
     match = p.GROUP_DASH.search(tail)
     if match is not None and _is_group(match.group("group")):
         return _dotted_pair(tail) or _drop_tech_head(match.group("group"))
@@ -42,6 +43,15 @@ def trailing_group(tail: str) -> str | None:
     if match is not None and _is_group(match.group("group").strip()):
         return match.group("group").strip()
     return _after_tech(tail)
+
+
+def _may_have_suffix(tail: str) -> bool:
+    """Whether GROUP_SUFFIX can match: its last unit ends the name, and all but "Rakuv..." and
+    "[tag]" are one suffix word after the last separator. (The regex tries every position.)"""
+    if tail.endswith("]") or "rakuv" in tail.lower():
+        return True
+    cut = max(tail.rfind("-"), tail.rfind("_"), tail.rfind("."), tail.rfind(" "))
+    return cut >= 0 and p.SUFFIX_WORD.fullmatch(tail, cut + 1) is not None
 
 
 def _drop_tech_head(group: str) -> str:

@@ -54,6 +54,8 @@ _TITLE_DOT = re.compile(r"(?<=[^\s.])\.(?=[^\s.])|(?<=\s)\.|\.(?=\s)")
 _COMPLETE = re.compile(r"(?<![a-z])Complete(?![a-z])", re.IGNORECASE)
 # "50E50S.denorD.mkv": obfuscators reverse the name; "10E10S", "p0801" read backwards.
 _REVERSED = re.compile(r"(?:^|[-._ ])(?:p027|p0801|\d{2,3}E\d{2}S|\d{2}E-\d{2}S)[-._ ]")
+# Part of every _REVERSED match, starting with a class that re scans for in C.
+_REVERSED_HINT = re.compile(r"[p\d](?:027|0801|E-?\d\dS)")
 
 
 def parse(name: str) -> ParsedRelease | None:
@@ -71,7 +73,7 @@ def parse(name: str) -> ParsedRelease | None:
 
 def _unreverse(text: str) -> str:
     """Undo a reversed name (Sonarr's rule); the extension stays where it is."""
-    if "E" not in text or not _REVERSED.search(text):
+    if "E" not in text or not _REVERSED_HINT.search(text) or not _REVERSED.search(text):
         return text
     extension = p.extension(text)
     cut = extension.start() if extension else len(text)

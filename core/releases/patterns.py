@@ -81,6 +81,12 @@ DAILY = _c(
 DAILY_HINT = _c(
     r"\d(?:\d{3}[-_. ]\d\d[-_. ]\d\d|\d[-_. ]\d\d[-_. ]\d{4}|\d{5}|\d?(?:st|nd|rd|th)[-_. ])"
 )
+# Cheap first steps of the structural patterns, each a class the re module scans for in C
+# (IGNORECASE would stop that: ſ is the one other letter it lets stand for "s").
+S_DIGIT = re.compile(r"[sSſ]\d")  # SEASON_EPISODE, SEASON_PACK's "S01"
+CROSS_HINT = re.compile(r"\d[xX]\d")  # CROSS_EPISODE starts one digit before at most
+WORDS_HINT = re.compile(r"\d[-_. ]{1,3}[eEaA]")  # SEASON_EPISODE_WORDS: "1 Episode", "1 afl"
+ANIME_DASH_HINT = re.compile(r"[\s_.]-[\s_.]")
 MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 SEASON_PACK = _c(
     B
@@ -136,12 +142,13 @@ YEAR = _c(r"(?<![0-9])(?P<year>(?:19[0-9]|20[0-9])\d)(?![0-9]|p\b|i\b)")
 ABS_AFTER_SE = _c(SEP + r"*(?:\(|-\s*)?(?P<abs>\d{3,4})(?:-(?P<absend>\d{3,4}))?" + E)
 
 # --- quality -------------------------------------------------------------------------------
+# The lookahead names every first character a match can have: most positions fail on it alone.
 RESOLUTION = _c(
-    r"(?<![a-z0-9])(?:(?P<r>360|480|540|576|720|1080|2160|4320)[pi]"
+    r"(?=[\dUF])(?:(?<![a-z0-9])(?:(?P<r>360|480|540|576|720|1080|2160|4320)[pi]"
     r"|(?:\d{3,4}[x*])(?P<rx>480|576|720|1080|2160)|(?P<uhd>4k|UHD|2160))(?![a-z0-9])"
     r"|(?P<r2>1080|720|2160)[pi]|(?<![a-z0-9])(?P<fhd>FHD)(?![a-z0-9])"
     r"|(?<![a-z0-9])(?P<bare>720|1080|2160)(?=[ ._](?:HDTV|AAC|Hi10p|[xh]26|BluRay|WEB|DTS|AC3))"
-    r"|(?<![a-z0-9])(?P<r1440>1440|960)p|(?<=BD|ay)(?P<r3>720|1080|2160)p"
+    r"|(?<![a-z0-9])(?P<r1440>1440|960)p|(?<=BD|ay)(?P<r3>720|1080|2160)p)"
 )
 REMUX = _c(B + r"(?:BD)?Remux" + E)
 BRDISK = _c(
@@ -231,10 +238,15 @@ GROUP_DASH = _c(r"(?:-|\s-\s*)(?P<group>[^\W_]+(?:-[^\W_]+)?)\s*$")
 GROUP_BRACKET_END = _c(r"[\[(](?P<group>[a-z0-9][a-z0-9 ._-]*?)[\])]\s*$")
 GROUP_IN_PARENS = _c(r"\((?P<inner>[^()]*?)\s(?:-\s)?(?P<group>[^\W_]+)\)\s*$")
 # Suffixes that reposting tools append after the real group ("-NTb-xpost", "-EVL-RP").
+_SUFFIX_WORDS = (
+    r"RP|xpost|postbot|AsRequested|AlternativeToRequested|Obfuscated|Scrambled|sample|"
+    r"proof|Pre|NZBgeek|WhiteRev|BUYMORE|GEROV|Z0iDS3N|Chamele0n|4P|4Planet|AlteZachen|"
+    r"RePACKPOST|\d|English|HebSubs"
+)
+# A suffix word alone: none holds a separator, so a final one is the name's last token.
+SUFFIX_WORD = _c(_SUFFIX_WORDS)
 GROUP_SUFFIX = _c(
-    r"(?:[-_. ](?:RP|xpost|postbot|AsRequested|AlternativeToRequested|Obfuscated|Scrambled|sample|"
-    r"proof|Pre|NZBgeek|Rakuv\w*|WhiteRev|BUYMORE|GEROV|Z0iDS3N|Chamele0n|4P|4Planet|AlteZachen|"
-    r"RePACKPOST|\d|English|HebSubs)"
+    r"(?:[-_. ](?:" + _SUFFIX_WORDS + r"|Rakuv\w*)"
     r"|\s*-?\[(?:eztv|ettv|rartv|rarbg|TGx|GloDLS|vtv|[a-z0-9-]+\.[a-z]{2,4}|[a-f0-9]{8}|v\d)\])+$"
 )
 GROUP_NOT = _c(

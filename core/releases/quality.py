@@ -14,7 +14,7 @@ _HDTV_TAG = re.compile(r"\[HDTV\]|HDTV-720p|HD[-_ .]TV|HR[ .]WS", re.IGNORECASE)
 _WEBDL_TAG = re.compile(r"\[WEB-?DL\]", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen __init__ costs four times as much
 class Quality:
     """What the quality part of a name says; `resolution` is already inferred as Sonarr does."""
 
@@ -29,19 +29,19 @@ class Quality:
 
 def detect_quality(text: str, extension: str | None) -> Quality:
     """Read every quality marker in `text` (the name without its extension)."""
-    source = _source(text)
+    lower = text.lower()
+    source = _source(text, lower)
     resolution = _resolution(text)
-    modifier = _modifier(text, source, resolution)
-    codec = _codec(text)
-    source, resolution = _infer(text, source, resolution, modifier, codec, extension)
+    modifier = _modifier(text, lower, source, resolution)
+    codec = p.first_keyed(p.CODECS_KEYED, text, lower)
+    source, resolution = _infer(text, lower, source, resolution, modifier, codec, extension)
     if modifier in ("remux", "brdisk"):
         source = "bluray"
-    proper, repack, version = _revision(text)
+    proper, repack, version = _revision(text, lower)
     return Quality(source, resolution, modifier, codec, proper, repack, version)
 
 
-def _source(text: str) -> str:
-    lower = text.lower()
+def _source(text: str, lower: str) -> str:
     if not p.SOURCE_KEYS.search(lower):
         return "unknown"
     return p.first_keyed(p.SOURCES_KEYED, text, lower) or "unknown"
@@ -63,24 +63,21 @@ def _resolution(text: str) -> int | None:
     return 2160 if value == 4320 else value
 
 
-def _modifier(text: str, source: str, resolution: int | None) -> str | None:
-    lower = text.lower()
+def _modifier(text: str, lower: str, source: str, resolution: int | None) -> str | None:
     if "remux" in lower and p.REMUX.search(text):
         # Sonarr has no remux below 1080p: a 480i/720p remux is graded as plain Blu-ray.
         return "remux" if resolution is None or resolution >= 1080 else None
-    if any(w in lower for w in ("bd", "br", "iso", "blu")) and p.BRDISK.search(text):
+    disc = "bd" in lower or "br" in lower or "iso" in lower or "blu" in lower
+    if disc and p.BRDISK.search(text):
         return "brdisk"
     if source in ("tv", "unknown") and ("raw" in lower or "mpeg" in lower) and p.RAWHD.search(text):
         return "rawhd"
     return None
 
 
-def _codec(text: str) -> str | None:
-    return p.first_keyed(p.CODECS_KEYED, text, text.lower())
-
-
 def _infer(
     text: str,
+    lower: str,
     source: str,
     resolution: int | None,
     modifier: str | None,
@@ -90,7 +87,7 @@ def _infer(
     """Fill the gaps the way Sonarr's quality parser does, so quality names agree."""
     if modifier == "rawhd":
         return "tv", 1080
-    if modifier == "remux" or ("remux" in text.lower() and p.REMUX.search(text)):
+    if modifier == "remux" or ("remux" in lower and p.REMUX.search(text)):
         return "bluray", resolution or 1080
     if resolution is not None:
         return (source if source != "unknown" else "tv"), resolution
@@ -123,8 +120,7 @@ def _from_extension_or_codec(codec: str | None, extension: str | None) -> tuple[
     return "unknown", None
 
 
-def _revision(text: str) -> tuple[bool, bool, int]:
-    lower = text.lower()
+def _revision(text: str, lower: str) -> tuple[bool, bool, int]:
     if (
         "proper" not in lower
         and "rerip" not in lower
@@ -132,9 +128,10 @@ def _revision(text: str) -> tuple[bool, bool, int]:
         and "v" not in lower
     ):
         return False, False, 1
-    proper = p.PROPER.search(text) is not None
-    repack = p.REPACK.search(text) is not None
-    match = p.VERSION.search(text)
+    # Each regex needs its own word; "rerip" may hide behind an ı that IGNORECASE reads as i.
+    proper = "proper" in lower and p.PROPER.search(text) is not None
+    repack = ("rep" in lower or "rer" in lower) and p.REPACK.search(text) is not None
+    match = p.VERSION.search(text) if "v" in lower else None
     if match is not None:
         return proper, repack, int(match.group("v"))
     return proper, repack, (2 if proper or repack else 1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,9 +34,9 @@ _DAILY_FORMS = ("", "2", "3", "4", "5", "6", "7")
 _COUNTER_BEFORE = re.compile(r"[-_. ]E\d{1,4}[-_. ]$", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen __init__ costs four times as much
 class Structure:
-    """Where the title ends and what the episode part of the name says."""
+    """Where the title ends and what the episode part of the name says (never mutated)."""
 
     start: int
     end: int
@@ -67,30 +66,41 @@ def find_structure(text: str, start: int, *, anime: bool) -> Structure:
     ]
     if first:
         return min(first, key=lambda found: found.start)
-    finders: tuple[Callable[[str, int], Structure | None], ...] = (
-        _anime_dash,
-        _season_pack,
-        _season_named,
-        _episode_word,
+    lower = p.folded(text)
+    found = (
+        _anime_dash(text, start)
+        or _season_pack(text, start, lower)
+        or _season_named(text, start, lower)
+        or _episode_word(text, start)
     )
-    tail: tuple[Callable[[str, int], Structure | None], ...] = (
-        (_bracket_number, _plain_number, _year)
-        if anime
-        else (_year, _three_digit, _part, _bracket_number, _short_number)
-    )
-    for finder in finders + tail:
-        found = finder(text, start)
-        if found is not None:
-            return _after_year(text, found) if found.year and not anime else found
+    if found is None:
+        found = _anime_tail(text, start) if anime else _tail(text, start, lower)
+    if found is not None:
+        return _after_year(text, found, lower) if found.year and not anime else found
     return Structure(start=_title_stop(text, start), end=_title_stop(text, start))
 
 
-def _after_year(text: str, year: Structure) -> Structure:
+def _tail(text: str, start: int, lower: str | None) -> Structure | None:
+    return (
+        _year(text, start)
+        or _three_digit(text, start)
+        or _part(text, start, lower)
+        or _bracket_number(text, start)
+        or _short_number(text, start)
+    )
+
+
+def _anime_tail(text: str, start: int) -> Structure | None:
+    return _bracket_number(text, start) or _plain_number(text, start) or _year(text, start)
+
+
+def _after_year(text: str, year: Structure, lower: str | None) -> Structure:
     """ "series.2009.416.hdtv", "Show 2012 Part 1": an episode right after the year."""
-    for finder in (_three_digit, _part):
-        found = finder(text, year.end)
-        if found is not None and found.start <= year.end + 1:
-            return Structure(year.start, found.end, found.season, found.episodes, year=year.year)
+    found = _three_digit(text, year.end)
+    if found is None or found.start > year.end + 1:
+        found = _part(text, year.end, lower)
+    if found is not None and found.start <= year.end + 1:
+        return Structure(year.start, found.end, found.season, found.episodes, year=year.year)
     return year
 
 
@@ -115,7 +125,8 @@ def _episode_list(spec: str) -> tuple[int, ...]:
 
 
 def _season_episode(text: str, start: int) -> Structure | None:
-    match = p.SEASON_EPISODE.search(text, start)
+    hint = p.S_DIGIT.search(text, start)
+    match = p.SEASON_EPISODE.search(text, hint.start()) if hint is not None else None
     if match is None or match.start() < start:
         return None
     end = match.end()
@@ -147,7 +158,8 @@ def _opt(value: str | None) -> int | None:
 
 
 def _cross_episode(text: str, start: int) -> Structure | None:
-    match = p.CROSS_EPISODE.search(text, start)
+    hint = p.CROSS_HINT.search(text, start)
+    match = p.CROSS_EPISODE.search(text, max(start, hint.start() - 1)) if hint else None
     if match is None:
         return None
     episodes = _episode_list(match.group("eps"))
@@ -166,6 +178,8 @@ def _absolute_after(text: str, match: re.Match[str]) -> tuple[int, ...]:
 
 
 def _season_episode_words(text: str, start: int) -> Structure | None:
+    if p.WORDS_HINT.search(text, start) is None:
+        return None
     match = p.SEASON_EPISODE_WORDS.search(text, start)
     if match is None:
         return None
@@ -205,7 +219,8 @@ def _episode_before_word(text: str, start: int) -> Structure | None:
 
 
 def _anime_dash(text: str, start: int) -> Structure | None:
-    match = p.ANIME_DASH.search(text, start)
+    hint = p.ANIME_DASH_HINT.search(text, start)
+    match = p.ANIME_DASH.search(text, hint.start()) if hint is not None else None
     if match is None:
         return None
     first = int(match.group("abs"))
@@ -218,7 +233,13 @@ def _anime_dash(text: str, start: int) -> Structure | None:
     return Structure(match.start(), match.end(), absolute=numbers)
 
 
-def _season_pack(text: str, start: int) -> Structure | None:
+_PACK_WORDS = ("season", "saison", "tem", "stagione", "staffel", "seizoen")
+
+
+def _season_pack(text: str, start: int, lower: str | None) -> Structure | None:
+    if lower is not None and not p.S_DIGIT.search(text, start):
+        if not any(word in lower for word in _PACK_WORDS):
+            return None
     match = p.SEASON_PACK.search(text, start)
     if match is None or match.start() <= start:
         return None
@@ -308,7 +329,9 @@ def _three_digit(text: str, start: int) -> Structure | None:
     return Structure(match.start(), match.end(), int(match.group("season")), tuple(episodes))
 
 
-def _part(text: str, start: int) -> Structure | None:
+def _part(text: str, start: int, lower: str | None) -> Structure | None:
+    if lower is not None and "pt" not in lower and "part" not in lower:
+        return None
     match = p.PART.search(text, start)
     if match is None or match.start() <= start:
         return None
@@ -319,7 +342,12 @@ def _part(text: str, start: int) -> Structure | None:
     return Structure(match.start(), match.end(), season=1, episodes=(number,))
 
 
-def _season_named(text: str, start: int) -> Structure | None:
+_NAMED_WORDS = ("season", "saison", "staffel", "temporada")
+
+
+def _season_named(text: str, start: int, lower: str | None) -> Structure | None:
+    if lower is not None and not any(word in lower for word in _NAMED_WORDS):
+        return None
     match = p.SEASON_NAMED.search(text, start)
     if match is None or match.start() <= start:
         return None
