@@ -70,6 +70,7 @@ _SUBTITLES = re.compile(
     re.IGNORECASE,
 )
 _MULTI_WORDS = ("pl", "lek", "dub", "bg", "german", "ml")
+_STRIP = "0123456789x"
 _SITE = re.compile(
     r"\[[^\]]*\.(?:com|net|org|info|to|tv|me|ru|cc|io|nl|de|fr|es|it)\]|www\.\S+", re.IGNORECASE
 )
@@ -90,8 +91,9 @@ def detect_languages(tail: str) -> tuple[str, ...]:
         _multi(text, found)
     if "+" in text:
         _plus_lists(text, found)
-    for token in _SPLIT.split(text.lower()):
-        lang = _TOKENS.get(token.lstrip("0123456789x"))
+    for token in _SPLIT.split(lower if text is tail else text.lower()):
+        # No key starts with a digit or "x": only such a token needs stripping first.
+        lang = _TOKENS.get(token) if token[:1] not in _STRIP else _TOKENS.get(token.lstrip(_STRIP))
         if lang is not None:
             _add(found, lang)
     if not tail.isascii() and _CJK.search(tail):

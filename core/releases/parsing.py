@@ -182,7 +182,8 @@ def _parse_name(text: str) -> ParsedRelease | None:
     if structure.reject or (not title and not _has_structure(structure)):
         return None
     rest = text[:body_start] + " " + text[structure.start :]
-    quality = detect_quality(" " + rest + " ", extension)
+    padded = " " + rest + " "
+    quality = detect_quality(padded, extension)
     edition = edition_of(text)
     if structure.season is None and not _has_structure(structure):
         if edition is None and _no_evidence(rest, title_year, structure.year):
@@ -206,7 +207,7 @@ def _parse_name(text: str) -> ParsedRelease | None:
         version=quality.version,
         release_group=group or trailing_group(text[structure.end :]),
         edition=edition,
-        languages=detect_languages(" " + rest + " "),
+        languages=detect_languages(padded),
     )
 
 
