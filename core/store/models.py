@@ -25,6 +25,8 @@ class IntegrationCategory(StrEnum):
 
 
 class RequestStatus(StrEnum):
+    # Adding a member changes the column's comment, and Tortoise then rebuilds the table on
+    # SQLite, which (foreign keys on) nulls every grab's request: add a column instead.
     WANTED = "wanted"
     GRABBED = "grabbed"
     IMPORTED = "imported"
@@ -99,6 +101,8 @@ class MediaRequest(Model):
     provider = fields.CharField(max_length=32, null=True)
     provider_id = fields.CharField(max_length=64, null=True)
     status = fields.CharEnumField(RequestStatus, max_length=16, default=RequestStatus.WANTED)
+    release_ref = fields.CharField(max_length=16, null=True)  # the release chosen, until grabbed
+    awaiting_approval = fields.BooleanField(default=False, db_default=False)  # a member's grab
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -245,3 +249,58 @@ class Notice(Model):
 
     class Meta:
         table = "notice"
+
+
+class ButtonToken(Model):
+    """What a chat button means, kept on the server: the button carries only the token.
+
+    Bound to the person and chat it was shown to, and expiring, so a forged, foreign or
+    stale tap finds nothing it may act on."""
+
+    token = fields.CharField(max_length=32, primary_key=True)
+    person: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="buttons", null=True, on_delete=fields.CASCADE
+    )
+    chat = fields.CharField(max_length=128)
+    action = fields.CharField(max_length=32)
+    payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    expires_at = fields.DatetimeField(db_index=True)
+    used_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "button_token"
+
+
+class ChatCard(Model):
+    """A message that shows a request's status and is edited in place as it moves on."""
+
+    id = fields.IntField(primary_key=True)
+    request: fields.ForeignKeyRelation[MediaRequest] = fields.ForeignKeyField(
+        "models.MediaRequest", related_name="cards", on_delete=fields.CASCADE
+    )
+    chat = fields.CharField(max_length=128)
+    message_id = fields.CharField(max_length=64)
+    text = fields.TextField(default="")  # what it shows now, so an unchanged edit is skipped
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "chat_card"
+        unique_together = (("request", "chat"),)
+
+
+class AccessRequest(Model):
+    """A stranger who wrote to the bot: refused once, and put before the admins."""
+
+    id = fields.IntField(primary_key=True)
+    platform = fields.CharField(max_length=16)
+    external_id = fields.CharField(max_length=64)
+    display_name = fields.CharField(max_length=255, default="")
+    chat = fields.CharField(max_length=128)
+    decision = fields.CharField(max_length=16, null=True)  # approved, declined
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "access_request"
+        unique_together = (("platform", "external_id"),)

@@ -15,7 +15,7 @@ from core.store.database import DB_FILE, Store, resolve_data_dir
 from core.store.models import Identity, Integration, MediaRequest, Person, Setting
 from tests.store.conftest import columns, exists, mode, query
 
-MIGRATIONS = ["0001_initial", "0002_cache_and_priority", "0003_lifecycle"]
+MIGRATIONS = ["0001_initial", "0002_cache_and_priority", "0003_lifecycle", "0004_chat"]
 
 
 def applied(db: Path) -> list[str]:
@@ -137,6 +137,32 @@ async def test_upgrade_from_0001_keeps_rows_and_writes_a_backup(data_dir: Path) 
     assert "priority" not in columns(backup, "integration")
     assert query(backup, "SELECT name, language FROM person") == [("ann", "de")]
     assert query(backup, "SELECT count(*) FROM identity") == [(2,)]
+
+
+async def test_upgrades_keep_every_reference_between_rows(data_dir: Path) -> None:
+    """A migration that rebuilds a table on SQLite (Tortoise does, e.g., when an enum gains a
+    member) silently nulls every foreign key pointing at it: every step must keep them."""
+    async with Store(data_dir, target="0003_lifecycle"):
+        db = get_connection("default")
+        await db.execute_query(
+            "INSERT INTO person (name, role, language, created_at) VALUES ('ann', 'member', 'en', "
+            "'2026-01-01')"
+        )
+        await db.execute_query(
+            "INSERT INTO media_request (person_id, kind, title, status, created_at, updated_at) "
+            "VALUES (1, 'movie', 'Dune', 'grabbed', '2026-01-01', '2026-01-01')"
+        )
+        await db.execute_query(
+            "INSERT INTO grab (release_key, title, indexer, client, client_id, protocol, state, "
+            "progress, request_id, created_at, updated_at) VALUES ('k', 'Dune', 'i', 'c', 'h', "
+            "'torrent', 'grabbed', 0, 1, '2026-01-01', '2026-01-01')"
+        )
+    async with Store(data_dir):
+        pass
+    db_file = data_dir / DB_FILE
+    assert applied(db_file) == MIGRATIONS
+    assert query(db_file, "SELECT request_id FROM grab") == [(1,)]
+    assert query(db_file, "SELECT person_id, awaiting_approval FROM media_request") == [(1, 0)]
 
 
 async def test_second_start_with_nothing_pending_writes_no_backup(data_dir: Path) -> None:
