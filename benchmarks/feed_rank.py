@@ -167,13 +167,19 @@ def main(rounds: int = 15) -> None:
     for _ in range(rounds):
         for name, fn in cases.items():
             samples[name].append(timed(fn))
-    report(feed, samples, rank is not None, len(ours()))
+    kept = ours()
+    report(feed, samples, rank is not None, len(kept), len({r.title for r in kept}))
 
 
-def report(feed: bytes, samples: dict[str, list[float]], ranked: bool, kept: int) -> None:
+def report(
+    feed: bytes, samples: dict[str, list[float]], ranked: bool, kept: int, distinct: int
+) -> None:
     medians = {name: statistics.median(values) for name, values in samples.items()}
     base = medians["(a) ElementTree.fromstring"]
-    print(f"feed: {ITEMS} items, {len(feed) / 1024:.0f} KiB; releases kept: {kept}")
+    print(
+        f"feed: {ITEMS} items, {len(feed) / 1024:.0f} KiB; releases kept: {kept}, "
+        f"distinct names: {distinct} (rank parses each distinct name once)"
+    )
     for name, value in medians.items():
         print(f"{name:30} median {value * 1000:8.2f} ms  ({value / ITEMS * 1e6:6.1f} µs/item)")
     print(f"ratio (b)/(a): {medians['(b) parse_feed -> Release'] / base:.2f}x")

@@ -98,6 +98,9 @@ class _Judge:
     ranks: dict[str, int]  # quality name -> index in profile.allowed
     slots: int
     bounds: dict[MediaKind, _Bounds] = field(default_factory=dict)  # filled when first needed
+    # One search sees the same name on several indexers (sizes and hashes differ, so they are
+    # not merged): parse each distinct name once.
+    parsed: dict[str, ParsedRelease | None] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -119,7 +122,11 @@ class _Judge:
         return key, verdict
 
     def verdict(self, release: Release) -> Verdict:
-        parsed = parse(release.title)
+        known = self.parsed
+        if release.title in known:
+            parsed = known[release.title]
+        else:
+            parsed = known[release.title] = parse(release.title)
         if parsed is None:
             return self._unparsable(release)
         quality = quality_name(parsed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from core.domain import MediaKind, Protocol, Release
 from core.releases import DEFAULT_PROFILE, QualityProfile, Wanted, rank, release_key
 
@@ -90,3 +92,26 @@ def test_free_text_ranking_uses_quality_and_size_only() -> None:
 def test_default_profile_excludes_cam_and_unknown() -> None:
     assert "cam" not in DEFAULT_PROFILE.allowed and "unknown" not in DEFAULT_PROFILE.allowed
     assert DEFAULT_PROFILE.allowed[0] == "bluray-2160p-remux"
+
+
+def test_one_search_parses_each_distinct_name_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.releases.ranking as ranking
+
+    seen: list[str] = []
+    real = ranking.parse
+
+    def counting(name: str) -> object:
+        seen.append(name)
+        return real(name)
+
+    monkeypatch.setattr(ranking, "parse", counting)
+    title = "Movie.Title.2019.1080p.BluRay.x264-GRP"
+    releases = [
+        _release(title, "a", size=8 * 1024**3),
+        _release(title, "b", size=9 * 1024**3),
+        _release("Movie.Title.2019.720p.WEB-DL.H264-OTHER", "c"),
+    ]
+    verdicts = rank(releases, Wanted(kind=MediaKind.MOVIE, title="Movie Title", year=2019))
+    assert sorted(seen) == sorted({r.title for r in releases})
+    same = [v for v in verdicts if v.release.title == title]
+    assert len(same) == 2 and same[0].parsed is same[1].parsed
