@@ -9,7 +9,7 @@ from typing import Any
 from core import errors
 from core.events import EventBus
 from core.http import TMDB_POLICY, HttpPolicy, HttpService
-from core.ports import DownloadClient, Indexer, MetadataProvider
+from core.ports import DownloadClient, Indexer, MetadataProvider, Notifier
 from core.registry import AdapterSpec, spec_for
 from core.runtime import Runtime, Timing
 from core.secrets import SecretBox
@@ -81,6 +81,11 @@ class Outpost:
         self._adapters.clear()
         self._https.clear()
         await self.store.close()
+
+    def add_notifier(self, notifier: Notifier) -> None:
+        """Deliver notices for chats of `notifier.name` ("telegram:<id>") through it."""
+        # the service copied its mapping at construction; frontends arrive after that
+        self.notices._notifiers[notifier.name] = notifier
 
     @property
     def box(self) -> SecretBox:
