@@ -54,4 +54,4 @@ def test_adapters_import_only_core_and_themselves(path: Path) -> None:
 
 
 def test_the_scan_sees_imports() -> None:
-    assert "core.http" in imports(ROOT / "adapters" / "clients" / "qbittorrent.py")
+    assert "core.http" in imports(ROOT / "adapters" / "clients" / "qbittorrent" / "client.py")

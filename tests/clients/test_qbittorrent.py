@@ -218,7 +218,7 @@ async def test_ids_that_are_not_hashes_are_refused(qbt: QBittorrentClient) -> No
 async def test_a_url_that_never_becomes_a_torrent_is_bad_response(
     qbt: QBittorrentClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("adapters.clients.qbittorrent.ADD_POLL_TIMEOUT", 1.0)
+    monkeypatch.setattr("adapters.clients.qbittorrent.client.ADD_POLL_TIMEOUT", 1.0)
     with LocalServer(lambda _: Response(404, "gone")) as server:
         request = DownloadRequest("gone", url=server.url + "/get/1", category="gone-outpost")
         with pytest.raises(errors.BadResponse) as caught:

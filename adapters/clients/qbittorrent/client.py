@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from adapters.clients.qbittorrent.states import map_state
+from adapters.clients.qbittorrent.sync import SyncStats, SyncView
+from adapters.clients.qbittorrent.wire import (
+    HASH,
+    check_source,
+    field,
+    file,
+    hash_of,
+    hashes_param,
+    int_or_none,
+    json_list,
+    str_or_none,
+)
 from core import errors
 from core.domain import ClientStatus, Download, DownloadFile, DownloadRequest, Protocol
 from core.http import HttpResponse, HttpService, raise_for_status
-from core.metainfo import magnet_hash, torrent_hash
 
 log = logging.getLogger(__name__)
 
@@ -24,45 +34,6 @@ ADD_POLL_FIRST = 0.05  # the daemon lists a new torrent a moment after accepting
 ADD_POLL_MAX = 0.5
 ADD_POLL_TIMEOUT = 10.0  # a URL add is fetched asynchronously by the daemon
 LISTING_MAX_BYTES = 64 * 1024 * 1024  # a full listing of 5,000 torrents is about 8 MiB
-_HASH = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
-
-_PLAIN_STATES: Mapping[str, ClientStatus] = {
-    "error": ClientStatus.ERROR,
-    "missingFiles": ClientStatus.ERROR,
-    "metaDL": ClientStatus.METADATA,
-    "forcedMetaDL": ClientStatus.METADATA,
-    "pausedDL": ClientStatus.PAUSED,
-    "stoppedDL": ClientStatus.PAUSED,
-    "stalledDL": ClientStatus.STALLED,
-    "downloading": ClientStatus.DOWNLOADING,
-    "forcedDL": ClientStatus.DOWNLOADING,
-    "allocating": ClientStatus.DOWNLOADING,
-    "queuedDL": ClientStatus.QUEUED,
-    "checkingDL": ClientStatus.CHECKING,
-    "checkingResumeData": ClientStatus.CHECKING,
-}
-# Upload-side states mean "finished"; with progress < 1 only deselected files are missing,
-# except that a recheck, a pause or a queue slot is what the person should see.
-_UP_STATES: Mapping[str, ClientStatus] = {
-    "uploading": ClientStatus.COMPLETED,
-    "stalledUP": ClientStatus.COMPLETED,
-    "forcedUP": ClientStatus.COMPLETED,
-    "queuedUP": ClientStatus.QUEUED,
-    "pausedUP": ClientStatus.PAUSED,
-    "stoppedUP": ClientStatus.PAUSED,
-    "checkingUP": ClientStatus.CHECKING,
-}
-
-
-def map_state(state: str, progress: float) -> ClientStatus:
-    """Normalise a qBittorrent state string; UNKNOWN for states this adapter has never seen."""
-    if state in _PLAIN_STATES:
-        return _PLAIN_STATES[state]
-    if state in _UP_STATES:
-        return ClientStatus.COMPLETED if progress >= 1.0 else _UP_STATES[state]
-    if state == "moving":
-        return ClientStatus.COMPLETED if progress >= 1.0 else ClientStatus.DOWNLOADING
-    return ClientStatus.UNKNOWN
 
 
 def _api_version(text: str) -> tuple[int, ...]:
@@ -72,66 +43,6 @@ def _api_version(text: str) -> tuple[int, ...]:
         raise errors.BadResponse(
             "qBittorrent sent an unreadable WebAPI version", key="error.bad_version"
         ) from None
-
-
-@dataclass(frozen=True, slots=True)
-class SyncStats:
-    """What one `sync/maindata` answer carried: a full listing or only changes."""
-
-    full: bool
-    changed: int  # torrents whose fields came in this answer
-    removed: int
-    total: int  # torrents in the view afterwards
-
-
-class _SyncView:
-    """The merged `sync/maindata` of one login session; wire dicts stay here."""
-
-    def __init__(self) -> None:
-        self.session = -1  # the client's login count the rid belongs to
-        self.rid = 0
-        self.rows: dict[str, dict[str, Any]] = {}
-        self.server: dict[str, Any] = {}
-        self.mapped: dict[str, Download] = {}
-        self.dirty: set[str] = set()  # rows changed since they were last mapped
-
-    def reset(self, session: int) -> None:
-        self.session, self.rid = session, 0
-
-    def apply(self, data: Mapping[str, Any], session: int, service: str) -> SyncStats:
-        torrents = _sync_part(data, "torrents", dict, service)
-        removed = _sync_part(data, "torrents_removed", list, service)
-        full = data.get("full_update") is True
-        if full:
-            self.rows, self.server, self.mapped = {}, {}, {}
-            self.dirty = set()
-        for key, fields in torrents.items():
-            info_hash = _sync_hash(key, service)
-            if not isinstance(fields, dict):
-                raise errors.BadResponse(f"{service}: unreadable sync row", service=service)
-            self.rows.setdefault(info_hash, {"hash": info_hash}).update(fields, hash=info_hash)
-            self.dirty.add(info_hash)
-        for key in removed:
-            info_hash = _sync_hash(key, service)
-            self.rows.pop(info_hash, None)
-            self.mapped.pop(info_hash, None)
-            self.dirty.discard(info_hash)
-        self.server.update(_sync_part(data, "server_state", dict, service))
-        self.session, self.rid = session, int(data["rid"])
-        return SyncStats(full, len(torrents), len(removed), len(self.rows))
-
-
-def _sync_part(data: Mapping[str, Any], key: str, kind: type, service: str) -> Any:
-    value = data.get(key, kind())
-    if not isinstance(value, kind):
-        raise errors.BadResponse(f"{service}: unreadable sync field {key!r}", service=service)
-    return value
-
-
-def _sync_hash(key: Any, service: str) -> str:
-    if not isinstance(key, str) or not _HASH.fullmatch(key):
-        raise errors.BadResponse(f"{service}: sync data names no torrent hash", service=service)
-    return key.lower()
 
 
 class QBittorrentClient:
@@ -160,7 +71,7 @@ class QBittorrentClient:
         self._webapi: tuple[int, ...] | None = None
         self._categories: set[str] = set()
         self._unknown_states: set[str] = set()
-        self._view = _SyncView()
+        self._view = SyncView()
         self._sync_lock = asyncio.Lock()
         self.last_sync: SyncStats | None = None  # what the latest sync carried
 
@@ -174,10 +85,10 @@ class QBittorrentClient:
 
     async def add(self, request: DownloadRequest) -> str:
         """Hand over a .torrent, URL or magnet; returns the lower-case info-hash."""
-        _check_source(request)
+        check_source(request)
         if request.category:
             await self._ensure_category(request.category)
-        known = request.info_hash or _hash_of(request)
+        known = request.info_hash or hash_of(request)
         before = None if known else await self._hashes(request.category)
         added = await self._post_add(request)
         if known or added:
@@ -187,19 +98,19 @@ class QBittorrentClient:
     async def downloads(self, ids: list[str] | None = None) -> list[Download]:
         if ids is not None and not ids:
             return []
-        params = {"hashes": _hashes_param(ids)} if ids else None
+        params = {"hashes": hashes_param(ids)} if ids else None
         response = await self._call(
             "GET", "torrents/info", params=params, max_bytes=LISTING_MAX_BYTES
         )
-        return [self._download(row) for row in _json_list(response, self.name)]
+        return [self._download(row) for row in json_list(response, self.name)]
 
     async def files(self, id: str) -> list[DownloadFile]:
         """Files of one torrent; NotFound for a hash the client does not hold."""
-        params = {"hash": _hashes_param([id])}
+        params = {"hash": hashes_param([id])}
         response = await self._call("GET", "torrents/files", params=params, expect=(404, 409))
         if response.status != 200:
             raise errors.NotFound(f"{self.name}: no torrent {id}", key="error.download_not_found")
-        return [_file(row, self.name) for row in _json_list(response, self.name)]
+        return [file(row, self.name) for row in json_list(response, self.name)]
 
     async def pause(self, ids: list[str]) -> None:
         await self._act("stop" if await self._modern() else "pause", ids)
@@ -209,7 +120,7 @@ class QBittorrentClient:
 
     async def remove(self, ids: list[str], *, delete_files: bool) -> None:
         if ids:
-            form = {"hashes": _hashes_param(ids), "deleteFiles": str(delete_files).lower()}
+            form = {"hashes": hashes_param(ids), "deleteFiles": str(delete_files).lower()}
             await self._call("POST", "torrents/delete", data=form)
 
     async def free_space(self) -> int | None:
@@ -296,7 +207,7 @@ class QBittorrentClient:
 
     async def _act(self, action: str, ids: list[str]) -> None:
         if ids:
-            await self._call("POST", f"torrents/{action}", data={"hashes": _hashes_param(ids)})
+            await self._call("POST", f"torrents/{action}", data={"hashes": hashes_param(ids)})
 
     # --- incremental sync -------------------------------------------------------------------
 
@@ -376,20 +287,20 @@ class QBittorrentClient:
                 raise errors.Conflict(f"{self.name}: add failed", key="error.duplicate_download")
         ids = report.get("added_torrent_ids")
         first = ids[0] if isinstance(ids, list) and ids else None
-        return first.lower() if isinstance(first, str) and _HASH.fullmatch(first) else None
+        return first.lower() if isinstance(first, str) and HASH.fullmatch(first) else None
 
     async def _hashes(
         self, category: str | None, params: Mapping[str, str] | None = None
     ) -> set[str]:
         if category:
             params = {"category": category}
-        rows = _json_list(await self._call("GET", "torrents/info", params=params), self.name)
+        rows = json_list(await self._call("GET", "torrents/info", params=params), self.name)
         return {row["hash"].lower() for row in rows if isinstance(row.get("hash"), str)}
 
     async def _await_listed(self, info_hash: str) -> str:
         """Wait until the daemon lists the torrent: it registers an add a moment after "Ok."."""
         info_hash = info_hash.lower()
-        params = {"hashes": _hashes_param([info_hash])}
+        params = {"hashes": hashes_param([info_hash])}
         await self._poll(lambda: self._hashes(None, params), lambda found: info_hash in found)
         return info_hash
 
@@ -419,80 +330,26 @@ class QBittorrentClient:
     # --- reading ----------------------------------------------------------------------------
 
     def _download(self, row: dict[str, Any]) -> Download:
-        state = _field(row, "state", str, self.name)
-        progress = float(_field(row, "progress", (int, float), self.name))
+        state = field(row, "state", str, self.name)
+        progress = float(field(row, "progress", (int, float), self.name))
         status = map_state(state, progress)
         if status is ClientStatus.UNKNOWN and state not in self._unknown_states:
             self._unknown_states.add(state)
             log.warning("%s: unknown torrent state %r", self.name, state[:40])
-        eta = _int_or_none(row.get("eta"))
-        seeds = _int_or_none(row.get("num_complete"))
+        eta = int_or_none(row.get("eta"))
+        seeds = int_or_none(row.get("num_complete"))
         return Download(
-            id=_field(row, "hash", str, self.name).lower(),
-            name=_field(row, "name", str, self.name),
+            id=field(row, "hash", str, self.name).lower(),
+            name=field(row, "name", str, self.name),
             client=self.name,
             status=status,
             raw_status=state,
             progress=progress,
-            size=int(_field(row, "size", int, self.name)),
-            category=_str_or_none(row.get("category")),
-            save_path=_str_or_none(row.get("save_path")),
-            content_path=_str_or_none(row.get("content_path")),
+            size=int(field(row, "size", int, self.name)),
+            category=str_or_none(row.get("category")),
+            save_path=str_or_none(row.get("save_path")),
+            content_path=str_or_none(row.get("content_path")),
             eta=eta if eta is not None and eta < ETA_INFINITE else None,
-            download_speed=_int_or_none(row.get("dlspeed")) or 0,
+            download_speed=int_or_none(row.get("dlspeed")) or 0,
             seeders=seeds,
         )
-
-
-def _check_source(request: DownloadRequest) -> None:
-    sources = [s for s in (request.url, request.magnet, request.torrent) if s is not None]
-    if len(sources) != 1:
-        raise errors.UserError("give exactly one of url, magnet or torrent", key="error.bad_input")
-
-
-def _hash_of(request: DownloadRequest) -> str | None:
-    if request.torrent is not None:
-        return torrent_hash(request.torrent)
-    return magnet_hash(request.magnet or request.url or "")
-
-
-def _hashes_param(ids: list[str]) -> str:
-    """`h1|h2`; refuses anything but hashes, so "all" or a "|" can never widen the call."""
-    for id in ids:
-        if not _HASH.fullmatch(id):
-            raise errors.NotFound(
-                f"not a torrent hash: {id[:80]!r}", key="error.download_not_found"
-            )
-    return "|".join(id.lower() for id in ids)
-
-
-def _json_list(response: HttpResponse, service: str) -> list[dict[str, Any]]:
-    data = response.json()
-    if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
-        raise errors.BadResponse(f"{service}: expected a list from {response.url}", service=service)
-    return data
-
-
-def _field(row: Mapping[str, Any], key: str, kind: type | tuple[type, ...], service: str) -> Any:
-    value = row.get(key)
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise errors.BadResponse(f"{service}: torrent field {key!r} missing", service=service)
-    return value
-
-
-def _file(row: Mapping[str, Any], service: str) -> DownloadFile:
-    return DownloadFile(
-        name=_field(row, "name", str, service),
-        size=int(_field(row, "size", int, service)),
-        progress=float(_field(row, "progress", (int, float), service)),
-    )
-
-
-def _str_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _int_or_none(value: Any) -> int | None:
-    """A non-negative int from the wire, else None (qBittorrent uses -1 for "unknown")."""
-    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    return int(value) if ok else None
