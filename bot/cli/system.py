@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from bot.cli.integrations import health_json
 from bot.cli.output import Output, table
-from core import errors
+from core import errors, redact
 from core.app import Outpost
 from core.runtime import Timing
 from core.secrets import ENV_KEY, SecretBox
@@ -125,7 +127,7 @@ async def rotate(app: Outpost, args: argparse.Namespace, out: Output) -> int:
 
 
 async def run(app: Outpost, args: argparse.Namespace, out: Output) -> int:
-    """Keep the service up until SIGTERM or SIGINT; frontends and the monitor join here later."""
+    """Keep the service up until SIGTERM or SIGINT, with the Telegram bot when a token is set."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -137,12 +139,38 @@ async def run(app: Outpost, args: argparse.Namespace, out: Output) -> int:
         interval=args.poll_interval, stall_after=args.stall_after, fail_after=args.fail_after
     )
     runtime = await app.runtime(timing)
+    frontends = await start_frontends(app)
     log.info("Outpost is running with data in %s", app.data_dir)
     out.say("cli.running", data_dir=str(app.data_dir))
-    await runtime.serve(stop)
+    try:
+        await runtime.serve(stop)
+    finally:
+        for frontend in reversed(frontends):
+            await frontend.stop()
     log.info("Outpost stopped")
     out.say("cli.stopped")
     return 0
+
+
+async def start_frontends(app: Outpost, env: Mapping[str, str] = os.environ) -> list[Any]:
+    """The chat frontends configured in the environment, started; a household without a
+    token never imports python-telegram-bot."""
+    token = env.get("OUTPOST_TELEGRAM_TOKEN")
+    if not token:
+        return []
+    redact.register(token)
+    from bot.conversation import Conversation
+    from bot.telegram import TelegramFrontend, webhook_from_env
+
+    telegram = TelegramFrontend(
+        app,
+        Conversation(app),
+        token=token,
+        base_url=env.get("OUTPOST_TELEGRAM_API_URL") or None,
+        webhook=webhook_from_env(env),
+    )
+    await telegram.start()
+    return [telegram]
 
 
 async def history(app: Outpost, args: argparse.Namespace, out: Output) -> int:

@@ -1,0 +1,129 @@
+"""The Telegram frontend as one service: `await start()` when Outpost runs, `await stop()`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken, TelegramError
+
+from bot.conversation import Conversation
+from bot.conversation.entry import COMMANDS
+from bot.i18n import catalogue, languages, t
+from bot.telegram.app import TelegramApp, build_application
+from bot.telegram.cards import CardKeeper
+from bot.telegram.handlers import Handlers
+from bot.telegram.notifier import TelegramNotifier, typed
+from bot.telegram.replies import Replier
+from bot.telegram.webhook import Webhook, start_webhook
+from core import errors
+from core.app import Outpost
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+
+
+class TelegramFrontend:
+    """Long polling by default, a webhook when `webhook` is given; notices go out through the
+    frontend's notifier and status cards are kept current while it runs."""
+
+    def __init__(
+        self,
+        app: Outpost,
+        conversation: Conversation,
+        *,
+        token: str,
+        base_url: str | None = None,
+        webhook: Webhook | None = None,
+        card_interval: float = 10.0,
+        coalesce: float = 2.0,
+        poll_timeout: int = 10,
+    ) -> None:
+        self.app = app
+        self.conversation = conversation
+        self._token = token
+        self._base_url = base_url
+        self._webhook = webhook
+        self._card_interval = card_interval
+        self._coalesce = coalesce
+        self._poll_timeout = poll_timeout
+        self.application: TelegramApp | None = None
+        self.cards: CardKeeper | None = None
+        self.notifier: TelegramNotifier | None = None
+        self.handlers: Handlers | None = None
+        self._refresher: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Connect (getMe), publish the command list, start receiving updates."""
+        application = self.application = build_application(self._token, self._base_url)
+        bot = application.bot
+        self.cards = CardKeeper(self.app, self.conversation, bot, interval=self._card_interval)
+        self.notifier = TelegramNotifier(bot, self.conversation, window=self._coalesce)
+        self.handlers = Handlers(self.conversation, Replier(bot, self.conversation, self.cards))
+        self.handlers.install(application)
+        await _connect(application)
+        await self._publish_commands()
+        await application.start()
+        await self._receive(application)
+        self.cards.subscribe()
+        self.app.add_notifier(self.notifier)
+        self._refresher = asyncio.create_task(self.cards.run(), name="telegram-cards")
+        log.info("Telegram bot @%s is listening", bot.username)
+
+    async def _receive(self, application: TelegramApp) -> None:
+        updater = application.updater
+        assert updater is not None  # built with the default updater
+        if self._webhook is not None:
+            await start_webhook(updater, self._webhook, ALLOWED_UPDATES)
+            return
+        await updater.start_polling(
+            timeout=self._poll_timeout,
+            allowed_updates=list(ALLOWED_UPDATES),
+            drop_pending_updates=True,  # a backlog from while we were down is not replayed
+        )
+
+    async def _publish_commands(self) -> None:
+        """The command menu, in every language Outpost speaks (English as the default)."""
+        assert self.application is not None
+        for lang in languages():
+            menu = [BotCommand(name, _describe(name, lang)) for name in COMMANDS]
+            code = None if lang == "en" else lang
+            try:
+                await self.application.bot.set_my_commands(menu, language_code=code)
+            except TelegramError as err:
+                log.warning("the %s command menu was not set: %s", lang, err)
+
+    async def stop(self) -> None:
+        """Stop receiving, let running handlers finish, deliver waiting notices, disconnect."""
+        if self._refresher is not None:
+            self._refresher.cancel()
+            await asyncio.gather(self._refresher, return_exceptions=True)
+        if self.cards is not None:
+            self.cards.close()
+        application = self.application
+        if application is None:
+            return
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        if self.notifier is not None:
+            await self.notifier.aclose()
+        await application.shutdown()
+        self.application = None
+
+
+async def _connect(application: TelegramApp) -> None:
+    try:
+        await application.initialize()
+    except InvalidToken:
+        raise errors.AuthFailed("Telegram refused the bot token", service="telegram") from None
+    except TelegramError as err:
+        raise typed(err) from None
+
+
+def _describe(name: str, lang: str) -> str:
+    key = f"telegram.command.{name}"
+    return t(key, lang) if key in catalogue(lang) or key in catalogue("en") else name

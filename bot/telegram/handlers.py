@@ -1,0 +1,159 @@
+"""Telegram updates to conversation calls: who wrote comes from the update's envelope only."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import secrets
+from collections.abc import Awaitable, Sequence
+
+from telegram import CallbackQuery, Message, Update
+from telegram.constants import ChatType
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.conversation import Conversation
+from bot.conversation.entry import COMMANDS
+from bot.i18n import t
+from bot.telegram.app import TelegramApp
+from bot.telegram.render import PLATFORM, cap, send_view
+from bot.telegram.replies import Replier
+from bot.views import Reply, Sender, TapAnswer, Text, View
+from core import errors
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+WORKING = "telegram.working"  # "searching…", shown when an answer takes longer than `patience`
+ALERT_LIMIT = 200  # Telegram's cap on a callback answer's text
+NEW_MESSAGES = filters.UpdateType.MESSAGE  # edits of old messages are not new commands
+
+
+def sender_of(update: Update) -> Sender | None:
+    """The authenticated author; None for channel posts and anonymous senders."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or user.is_bot:
+        return None
+    return Sender(
+        PLATFORM,
+        str(user.id),
+        str(chat.id),
+        chat.type == ChatType.PRIVATE,
+        user.language_code,
+        user.full_name,
+    )
+
+
+def split_command(text: str, bot_name: str) -> tuple[str, str] | None:
+    """ "/search@OurBot dune" -> ("search", "dune"); None when addressed to another bot."""
+    head, _, args = text.strip().partition(" ")
+    name, _, target = head.removeprefix("/").partition("@")
+    if target and target.lower() != bot_name.lower():
+        return None
+    return name.lower(), args.strip()
+
+
+class Handlers:
+    """Each callback: find the sender, make one conversation call, apply the replies."""
+
+    def __init__(self, conversation: Conversation, replier: Replier, *, patience: float = 1.0):
+        self._conversation = conversation
+        self._replier = replier
+        self.patience = patience
+
+    def install(self, application: TelegramApp) -> None:
+        application.add_handler(CommandHandler(COMMANDS, self.on_command, NEW_MESSAGES))
+        # commands the conversation adds (secret settings) reach it too, unknown ones included
+        application.add_handler(MessageHandler(filters.COMMAND & NEW_MESSAGES, self.on_command))
+        text = filters.TEXT & ~filters.COMMAND & NEW_MESSAGES
+        application.add_handler(MessageHandler(text, self.on_message))
+        application.add_handler(CallbackQueryHandler(self.on_tap))
+        application.add_error_handler(self.on_error)
+
+    async def on_command(self, update: Update, context: Context) -> None:
+        sender, message = sender_of(update), update.effective_message
+        parsed = split_command(message.text or "", context.bot.username) if message else None
+        if sender is None or message is None or parsed is None:
+            return
+        work = self._conversation.command(sender, *parsed)
+        await self._answer(sender, message, work)
+
+    async def on_message(self, update: Update, context: Context) -> None:
+        sender, message = sender_of(update), update.effective_message
+        if sender is None or message is None or not message.text:
+            return
+        await self._answer(sender, message, self._conversation.message(sender, message.text))
+
+    async def on_tap(self, update: Update, context: Context) -> None:
+        sender, query = sender_of(update), update.callback_query
+        if sender is None or query is None:
+            return
+        answer = await self._answer_tap(sender, query)
+        tapped = query.message if isinstance(query.message, Message) else None
+        await self._replier.apply(sender, answer.replies, tapped=tapped)
+
+    async def _answer_tap(self, sender: Sender, query: CallbackQuery) -> TapAnswer:
+        """Answer the query at once: with the alert if the tap is decided within `patience`,
+        else empty now and the alert as a message when it comes."""
+        task = asyncio.ensure_future(self._conversation.tap(sender, query.data or ""))
+        done, _ = await asyncio.wait({task}, timeout=self.patience)
+        if not done or task.exception() is not None:
+            await query.answer()
+            answer = await task
+            if answer.alert is not None:
+                await self._replier.apply(sender, [Reply(View((answer.alert,)))])
+            return answer
+        answer = task.result()
+        alert = await self._text(sender.chat, answer.alert)
+        await query.answer(alert, show_alert=alert is not None)
+        return answer
+
+    async def _answer(self, sender: Sender, trigger: Message, work: Awaitable[list[Reply]]) -> None:
+        """Apply the replies; a slow answer first shows "working…", then replaces it."""
+        task = asyncio.ensure_future(work)
+        done, _ = await asyncio.wait({task}, timeout=self.patience)
+        if done:
+            await self._replier.apply(sender, task.result(), trigger=trigger)
+            return
+        lang = await self._conversation.language(sender.chat)
+        placeholder = await send_view(
+            trigger.get_bot(), trigger.chat_id, View((Text(WORKING),)), lang
+        )
+        replies = await task
+        await self._replier.apply(sender, _into(replies), trigger=trigger, tapped=placeholder)
+        if not _replaces(replies):
+            await placeholder.delete()
+
+    async def _text(self, chat: str, text: Text | None) -> str | None:
+        if text is None:
+            return None
+        return cap(t(text.key, await self._conversation.language(chat), **text.params), ALERT_LIMIT)
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log the details under a short incident id; tell the person a sentence and the id."""
+        incident = secrets.token_hex(4)
+        log.error("incident %s: an update failed", incident, exc_info=context.error)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            return
+        lang = await self._conversation.language(f"{PLATFORM}:{chat.id}")
+        await context.bot.send_message(chat.id, incident_text(context.error, incident, lang))
+
+
+def incident_text(error: BaseException | None, incident: str, lang: str) -> str:
+    """A typed error in the person's words plus the incident id; anything else "internal"."""
+    if isinstance(error, errors.OutpostError) and not isinstance(error, errors.StoreError):
+        reason = t(error.key, lang, **error.params)
+        return f"{reason}\n{t('telegram.incident', lang, incident=incident)}"
+    return t("error.internal", lang, incident=incident)
+
+
+def _replaces(replies: Sequence[Reply]) -> bool:
+    """Whether the first reply can take the placeholder's place (same chat, no photo)."""
+    return bool(replies) and replies[0].chat is None and replies[0].view.photo is None
+
+
+def _into(replies: list[Reply]) -> list[Reply]:
+    if not _replaces(replies):
+        return replies
+    return [dataclasses.replace(replies[0], edit=True), *replies[1:]]
