@@ -10,7 +10,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import NoReturn
 
-from bot.cli import integrations, library, searching, system
+from bot.cli import integrations, library, people, searching, system
 from bot.cli.output import Output
 from bot.i18n import pick_language, t
 from core import errors
@@ -148,6 +148,7 @@ def build_parser() -> Parser:
     secrets_ = sub.add_parser("secrets", help="manage the encryption of stored secrets")
     sec_actions = secrets_.add_subparsers(dest="action", required=True, parser_class=Parser)
     _leaf(sec_actions, "rotate", system.rotate, help="re-encrypt every secret with the newest key")
+    people.register(sub, _leaf, Parser)
     return parser
 
 

@@ -6,8 +6,23 @@ and renders the answer; it never decides who may do what, and never speaks to an
 
 from __future__ import annotations
 
+import logging
+from functools import partial
+
+from bot.conversation import household, tokens
+from bot.conversation.cards import card_view
+from bot.conversation.context import Command, Ctx, TapHandler, line, say
+from bot.conversation.follow import follow, follow_tap
+from bot.conversation.queue import control, queue
+from bot.conversation.releases import choose, decide_grab, grab, grab_best
+from bot.conversation.search import KINDS, search, turn_page
+from bot.conversation.settings import SECRET_COMMANDS, secret_command
+from bot.conversation.status import history, status
 from bot.views import Reply, Sender, TapAnswer, View
+from core import errors
 from core.app import Outpost
+
+log = logging.getLogger(__name__)
 
 COMMANDS = (
     "start",
@@ -23,7 +38,58 @@ COMMANDS = (
     "status",
     "follow",
     "claim",
+    "addindexer",
+    "addclient",
 )
+
+
+async def start(ctx: Ctx, args: str) -> list[Reply]:
+    return say(line("start.hello", name=ctx.person.name), line("start.what"), line("start.next"))
+
+
+async def help_(ctx: Ctx, args: str) -> list[Reply]:
+    lines = [line("help.header"), *(line(f"help.{name}") for name in COMMANDS if name != "claim")]
+    return say(*lines)
+
+
+def _handlers() -> dict[str, Command]:
+    found: dict[str, Command] = {
+        "start": start,
+        "help": help_,
+        "queue": queue,
+        "history": history,
+        "status": status,
+        "follow": follow,
+    }
+    for name in KINDS:
+        found[name] = partial(search, command=name)
+    for name in SECRET_COMMANDS:
+        found[name] = partial(secret_command, name=name)
+    return found
+
+
+async def _decide_person(approve: bool, ctx: Ctx, tap: tokens.Tap) -> list[Reply]:
+    return await household.decide_stranger(tap, approve)
+
+
+async def _decide_grab(approve: bool, ctx: Ctx, tap: tokens.Tap) -> list[Reply]:
+    return await decide_grab(ctx, tap, approve)
+
+
+TAPS: dict[str, TapHandler] = {
+    "page": turn_page,
+    "choose": choose,
+    "grab": grab,
+    "grab_best": grab_best,
+    "follow": follow_tap,
+    "pause": control,
+    "resume": control,
+    "remove": control,
+    "approve_person": partial(_decide_person, True),
+    "decline_person": partial(_decide_person, False),
+    "approve_grab": partial(_decide_grab, True),
+    "decline_grab": partial(_decide_grab, False),
+}
 
 
 class Conversation:
@@ -31,23 +97,65 @@ class Conversation:
 
     def __init__(self, app: Outpost) -> None:
         self.app = app
+        self._commands = _handlers()
 
     async def command(self, sender: Sender, name: str, args: str) -> list[Reply]:
         """A slash command (`name` without the slash, `args` the rest of the line)."""
-        raise NotImplementedError
+        name = name.lower().lstrip("/").split("@", 1)[0]
+        if name == "claim":
+            return await household.claim(sender, args.strip())
+        member = await household.member_of(sender)
+        if member is None:
+            replies = await household.stranger(sender)
+            if name in SECRET_COMMANDS:  # never leave a secret standing in a chat
+                return [Reply(r.view, r.edit, r.chat, r.chat is None) for r in replies] or [
+                    Reply(View(()), delete_trigger=True)
+                ]
+            return replies
+        handler = self._commands.get(name)
+        if handler is None:
+            return say(line("help.unknown", command=name))
+        ctx = Ctx(self.app, sender, member)
+        try:
+            return await handler(ctx, args)
+        except errors.OutpostError as err:
+            log.info("/%s failed: %s", name, err)
+            return say(line(err.key, **err.params))
 
     async def message(self, sender: Sender, text: str) -> list[Reply]:
         """A plain message that is not a command."""
-        raise NotImplementedError
+        if await household.member_of(sender) is None:
+            return await household.stranger(sender)
+        return say(line("message.hint"))
 
     async def tap(self, sender: Sender, token: str) -> TapAnswer:
         """A button tap; the token is whatever the client sent back, trusted for nothing."""
-        raise NotImplementedError
+        member = await household.member_of(sender)
+        try:
+            tap = await tokens.redeem(token, member.person if member else None, sender.chat)
+        except tokens.Refused as refused:
+            return TapAnswer(alert=refused.alert)
+        handler = TAPS.get(tap.action)
+        if handler is None or member is None:  # a data-only token (search results)
+            return TapAnswer(alert=line("tap.unknown"))
+        try:
+            replies = await handler(Ctx(self.app, sender, member), tap)
+        except errors.OutpostError as err:
+            log.info("tap %s failed: %s", tap.action, err)
+            return TapAnswer(alert=line(err.key, **err.params))
+        return TapAnswer(replies=tuple(replies))
 
     async def card(self, request_id: int) -> View | None:
         """The current status card of a request (None if it is gone)."""
-        raise NotImplementedError
+        return await card_view(request_id)
 
     async def language(self, chat: str) -> str:
         """The language to speak in a chat ("telegram:<id>"): its person's setting, else "en"."""
-        raise NotImplementedError
+        return await household.chat_language(chat)
+
+    async def language_of(self, sender: Sender) -> str:
+        """The language to answer this sender in (their person's, else their client's)."""
+        member = await household.member_of(sender)
+        if member is not None:
+            return member.lang
+        return household.client_language(sender.language)

@@ -1,0 +1,40 @@
+"""/follow: the chat hears when a title is grabbed, fails or is ready."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.cli.searching import split_year
+from bot.conversation import tokens
+from bot.conversation.context import Ctx, line, say
+from bot.views import Reply
+from core.domain import MediaKind
+from core.store.models import Subscription
+
+
+async def subscribe(ctx: Ctx, media: dict[str, Any]) -> list[Reply]:
+    key = f"{media['provider']}:{media['id']}"
+    _, created = await Subscription.get_or_create(
+        chat=ctx.chat, scope="title", media_key=key, defaults={"person": ctx.person}
+    )
+    done = "follow.done" if created else "follow.already"
+    return say(line(done, title=media["title"]))
+
+
+async def follow(ctx: Ctx, args: str) -> list[Reply]:
+    """/follow QUERY: the best-known movie or series of that name."""
+    if not args.strip():
+        return say(line("follow.usage"))
+    title, year = split_year(args)
+    kinds = (MediaKind.MOVIE, MediaKind.SERIES)
+    found = await (await ctx.app.metadata_search()).search(title, kinds, year=year)
+    if not found.media:
+        return say(line("search.none", query=args.strip()))
+    best = found.media[0]
+    return await subscribe(
+        ctx, {"provider": best.provider, "id": best.provider_id, "title": best.title}
+    )
+
+
+async def follow_tap(ctx: Ctx, tap: tokens.Tap) -> list[Reply]:
+    return await subscribe(ctx, tap.payload["media"])
