@@ -52,6 +52,20 @@ async def help_(ctx: Ctx, args: str) -> list[Reply]:
     return say(*lines)
 
 
+def _search_as(command: str) -> Command:
+    async def run(ctx: Ctx, args: str) -> list[Reply]:
+        return await search(ctx, command, args)
+
+    return run
+
+
+def _secret_as(command: str) -> Command:
+    async def run(ctx: Ctx, args: str) -> list[Reply]:
+        return await secret_command(ctx, command, args)
+
+    return run
+
+
 def _handlers() -> dict[str, Command]:
     found: dict[str, Command] = {
         "start": start,
@@ -61,10 +75,8 @@ def _handlers() -> dict[str, Command]:
         "status": status,
         "follow": follow,
     }
-    for name in KINDS:
-        found[name] = partial(search, command=name)
-    for name in SECRET_COMMANDS:
-        found[name] = partial(secret_command, name=name)
+    found.update({name: _search_as(name) for name in KINDS})
+    found.update({name: _secret_as(name) for name in SECRET_COMMANDS})
     return found
 
 
