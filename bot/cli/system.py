@@ -139,7 +139,7 @@ async def run(app: Outpost, args: argparse.Namespace, out: Output) -> int:
         interval=args.poll_interval, stall_after=args.stall_after, fail_after=args.fail_after
     )
     runtime = await app.runtime(timing)
-    frontends = await start_frontends(app)
+    frontends = await start_frontends(app, out)
     log.info("Outpost is running with data in %s", app.data_dir)
     out.say("cli.running", data_dir=str(app.data_dir))
     try:
@@ -152,14 +152,18 @@ async def run(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
-async def start_frontends(app: Outpost, env: Mapping[str, str] = os.environ) -> list[Any]:
+async def start_frontends(
+    app: Outpost, out: Output, env: Mapping[str, str] = os.environ
+) -> list[Any]:
     """The chat frontends configured in the environment, started; a household without a
-    token never imports python-telegram-bot."""
+    token never imports python-telegram-bot. Until someone claims the household, each start
+    prints a fresh one-time claim code for the operator."""
     token = env.get("OUTPOST_TELEGRAM_TOKEN")
     if not token:
         return []
     redact.register(token)
     from bot.conversation import Conversation
+    from bot.conversation.household import ensure_claim_code
     from bot.telegram import TelegramFrontend, webhook_from_env
 
     telegram = TelegramFrontend(
@@ -170,6 +174,9 @@ async def start_frontends(app: Outpost, env: Mapping[str, str] = os.environ) -> 
         webhook=webhook_from_env(env),
     )
     await telegram.start()
+    code = await ensure_claim_code()
+    if code is not None:
+        out.say("telegram.claim_code", code=code)
     return [telegram]
 
 

@@ -104,7 +104,7 @@ class Handlers:
                 await self._replier.apply(sender, [Reply(View((answer.alert,)))])
             return answer
         answer = task.result()
-        alert = await self._text(sender.chat, answer.alert)
+        alert = await self._text(sender, answer.alert)
         await query.answer(alert, show_alert=alert is not None)
         return answer
 
@@ -115,7 +115,7 @@ class Handlers:
         if done:
             await self._replier.apply(sender, task.result(), trigger=trigger)
             return
-        lang = await self._conversation.language(sender.chat)
+        lang = await self._replier.language(sender)
         placeholder = await send_view(
             trigger.get_bot(), trigger.chat_id, View((Text(WORKING),)), lang
         )
@@ -124,10 +124,10 @@ class Handlers:
         if not _replaces(replies):
             await placeholder.delete()
 
-    async def _text(self, chat: str, text: Text | None) -> str | None:
+    async def _text(self, sender: Sender, text: Text | None) -> str | None:
         if text is None:
             return None
-        return cap(t(text.key, await self._conversation.language(chat), **text.params), ALERT_LIMIT)
+        return cap(t(text.key, await self._replier.language(sender), **text.params), ALERT_LIMIT)
 
     async def on_error(self, update: object, context: Context) -> None:
         """Log the details under a short incident id; tell the person a sentence and the id."""

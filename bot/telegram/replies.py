@@ -39,7 +39,7 @@ class Replier:
 
     async def _one(self, sender: Sender, reply: Reply, tapped: Message | None) -> None:
         chat = reply.chat or sender.chat
-        lang = await self._conversation.language(chat)
+        lang = await self.language(sender, reply.chat)
         view = reply.view
         if reply.edit and reply.chat is None and tapped is not None:
             photo = bool(tapped.photo)
@@ -51,6 +51,13 @@ class Replier:
             text = text_of(view, lang)
         if view.card is not None:
             await self._cards.record(view.card, chat, message_id, text)
+
+    async def language(self, sender: Sender, chat: str | None = None) -> str:
+        """Another chat speaks its person's language; the sender's own chat the sender's
+        (their setting, else their client's)."""
+        if chat is not None and chat != sender.chat:
+            return await self._conversation.language(chat)
+        return await self._conversation.language_of(sender)
 
     async def _delete(self, message: Message) -> None:
         try:
