@@ -191,6 +191,21 @@ async def test_send_photo_upload_keeps_the_bytes(bot: Bot, api: BotApiServer) ->
     assert (recorded.photo, recorded.photo_bytes) == ("upload:poster.png", b"\x89PNG fake poster")
 
 
+async def test_photo_urls_are_fetched_when_asked() -> None:
+    def posters(request: Request) -> Response:
+        kind = "image/jpeg" if request.path.endswith(".jpg") else "text/html"
+        return Response(200, b"\xff\xd8 poster", {"Content-Type": kind})
+
+    with BotApiServer(fetch_photos=True) as fetching, LocalServer(posters) as images:
+        ann = fetching.user(1001, started=True)
+        async with Bot(fetching.token, base_url=fetching.base_url) as client:
+            await client.send_photo(ann.id, images.url + "/dune.jpg", disable_notification=True)
+            with pytest.raises(BadRequest, match=r"(?i)wrong type of the web page content"):
+                await client.send_photo(ann.id, images.url + "/login.html")
+        (recorded,) = fetching.messages(ann.id)
+    assert (recorded.photo_bytes, recorded.disable_notification) == (b"\xff\xd8 poster", True)
+
+
 async def test_long_poll_holds_until_an_update_arrives(bot: Bot, api: BotApiServer) -> None:
     ann = api.user(1001)
     poll = asyncio.create_task(bot.get_updates(timeout=30))  # capped by max_poll on the server
