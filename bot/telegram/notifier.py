@@ -29,7 +29,7 @@ from core.store.models import Setting
 
 log = logging.getLogger(__name__)
 
-QUIET_HOURS = "notify.quiet_hours"  # Setting value like "22:00-07:00" (local time)
+QUIET_HOURS = "notify.quiet_hours"  # Setting value {"hours": "22:00-07:00"} (local time)
 SERVICE = "telegram"
 
 
@@ -167,6 +167,8 @@ def typed(err: TelegramError) -> errors.OutpostError:
 
 
 async def _quiet_hours() -> str | None:
+    # an object, as Tortoise's JSONField reads a bare string as JSON text
     setting = await Setting.get_or_none(key=QUIET_HOURS)
     value = setting.value if setting is not None else None
-    return value if isinstance(value, str) else None
+    hours = value.get("hours") if isinstance(value, dict) else value
+    return hours if isinstance(hours, str) else None

@@ -1,0 +1,132 @@
+"""Notices through Telegram: coalesced per chat, silent in quiet hours, 429 waited out,
+failures typed so the notice service retries them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import time
+
+import pytest
+from telegram import Bot
+
+from bot.conversation import Conversation
+from bot.i18n import t
+from bot.telegram.notifier import QUIET_HOURS, TelegramNotifier
+from core import errors
+from core.app import Outpost
+from core.events import ImportCompleted
+from core.services.notify import render
+from core.store.models import Identity, MediaRequest, Notice, Person, Setting
+from tests.support.botapi import BotApiServer
+from tests.support.localserver import LocalServer, Request, Response
+from tests.telegram.conftest import CANARY_TOKEN, Start
+
+
+def english(key: str, **params: object) -> str:
+    return t(key, "en", **params)
+
+
+async def notifier(start_bot: Start, *, at: time = time(12, 0)) -> TelegramNotifier:
+    frontend = await start_bot()
+    assert frontend.application is not None
+    return TelegramNotifier(
+        frontend.application.bot, frontend.conversation, window=0.3, clock=lambda: at
+    )
+
+
+async def test_notices_to_one_chat_within_the_window_are_one_message(
+    botapi: BotApiServer, start_bot: Start
+) -> None:
+    send = await notifier(start_bot)
+    ann, bo = botapi.user(1001, started=True), botapi.user(1002, started=True)
+    episodes = [{"title": f"Show S01E0{i}", "paths": []} for i in range(1, 5)]
+    await asyncio.gather(
+        *(send.send("telegram:1001", "notice.import_completed", p) for p in episodes),
+        send.send("telegram:1002", "notice.grab_sent", {"title": "Dune", "client": "qbt"}),
+    )
+    [merged] = botapi.messages(ann.id)
+    expected = [render("notice.import_completed", p, english) for p in episodes]
+    assert merged.text == "\n".join(expected)
+    assert len(botapi.messages(bo.id)) == 1
+    assert not botapi.calls("sendMessage")[0].get("disable_notification")
+
+
+@pytest.mark.parametrize(("spec", "silent"), [("22:00-07:00", True), ("08:00-09:00", False)])
+async def test_quiet_hours_send_silently(
+    botapi: BotApiServer, start_bot: Start, spec: str, silent: bool
+) -> None:
+    await Setting.create(key=QUIET_HOURS, value={"hours": spec})
+    send = await notifier(start_bot, at=time(23, 30))
+    botapi.user(1001, started=True)
+    await send.send("telegram:1001", "notice.grab_sent", {"title": "Dune", "client": "qbt"})
+    assert bool(botapi.calls("sendMessage")[-1].get("disable_notification")) is silent
+
+
+async def test_flood_control_is_waited_out(botapi: BotApiServer, start_bot: Start) -> None:
+    send = await notifier(start_bot)
+    ann = botapi.user(1001, started=True)
+    botapi.flood("sendMessage", retry_after=1, times=2)
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    await send.send("telegram:1001", "notice.grab_sent", {"title": "Dune", "client": "qbt"})
+    attempts = botapi.calls("sendMessage")
+    assert len(attempts) == 3  # two 429s, then delivered
+    assert len(botapi.messages(ann.id)) == 1
+    assert loop.time() - began >= 2.0  # each retry_after was honoured before the next try
+
+
+async def test_undeliverable_notices_raise_typed_errors(
+    botapi: BotApiServer, start_bot: Start
+) -> None:
+    send = await notifier(start_bot)
+    ann = botapi.user(1001, started=True)
+    botapi.block(ann)
+    with pytest.raises(errors.AdapterError) as blocked:
+        await send.send("telegram:1001", "notice.grab_sent", {"title": "Dune", "client": "q"})
+    assert not blocked.value.retryable
+    botapi.flood("sendMessage", retry_after=1, times=10)  # more than the limiter retries
+    botapi.user(1002, started=True)
+    with pytest.raises(errors.RateLimited):
+        await send.send("telegram:1002", "notice.grab_sent", {"title": "Dune", "client": "q"})
+
+
+async def test_the_notice_service_delivers_through_the_frontend(
+    outpost: Outpost, botapi: BotApiServer, start_bot: Start
+) -> None:
+    await start_bot(coalesce=0.1)
+    ann = botapi.user(1001, started=True)
+    person = await Person.create(name="ann")
+    await Identity.create(person=person, platform="telegram", external_id="1001")
+    request = await MediaRequest.create(person=person, kind="movie", title="Sintel")
+    await outpost.bus.publish(
+        ImportCompleted(grab_id=1, title="Sintel", request_id=request.id, paths=("/m/S.mkv",))
+    )
+    [told] = botapi.messages(ann.id)
+    assert told.text == english("notice.import_completed", title="Sintel", paths=["/m/S.mkv"])
+    assert (await Notice.get(chat="telegram:1001")).delivered_at is not None
+
+
+def bad_gateway(request: Request) -> Response:
+    """A Bot API behind a broken proxy: it knows the bot, but every message fails with 502."""
+    if request.path.endswith("/getMe"):
+        me = {"id": 7351246890, "is_bot": True, "first_name": "Outpost", "username": "o_bot"}
+        return Response(200, json.dumps({"ok": True, "result": me}))
+    return Response(502, '{"ok": false, "error_code": 502, "description": "Bad Gateway"}')
+
+
+async def test_a_notice_waits_while_telegram_is_unreachable(outpost: Outpost) -> None:
+    """The Bot API answers 502: the notice is released for a later retry, not given up."""
+    person = await Person.create(name="ann")
+    await Identity.create(person=person, platform="telegram", external_id="1001")
+    request = await MediaRequest.create(person=person, kind="movie", title="Sintel")
+    with LocalServer(bad_gateway) as server:
+        async with Bot(CANARY_TOKEN, base_url=server.url + "/bot") as bot:
+            outpost.add_notifier(TelegramNotifier(bot, Conversation(outpost), window=0.05))
+            await outpost.bus.publish(
+                ImportCompleted(grab_id=1, title="Sintel", request_id=request.id)
+            )
+    assert any(r.path.endswith("/sendMessage") for r in server.requests)
+    notice = await Notice.get(chat="telegram:1001")
+    assert notice.delivered_at is None
+    assert notice.attempts == 1
