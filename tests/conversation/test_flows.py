@@ -42,11 +42,21 @@ async def settled_state(daemon: QBittorrentDaemon, info_hash: str) -> str:
     return state
 
 
+async def free_space_known(daemon: QBittorrentDaemon) -> None:
+    """qBittorrent reports 0 B free until it has measured the disk; grabs check free space."""
+    for _ in range(200):  # a bound, not a timing claim
+        state = json.loads(daemon.api("sync/maindata")).get("server_state", {})
+        if state.get("free_space_on_disk"):
+            return
+        await asyncio.sleep(0.05)
+
+
 @pytest_asyncio.fixture(loop_scope="function")
 async def grabbing(
     searchable: World, qbt_daemon: QBittorrentDaemon, tmp_path: Path
 ) -> AsyncIterator[World]:
     qbt_daemon.clear()
+    await free_space_known(qbt_daemon)
     await add_integration(
         searchable.app.box,
         name="qbit",
