@@ -87,11 +87,13 @@ class DiskSpace:
         if not isinstance(client, SpaceReporter):
             return None
         try:
-            return await client.free_space()
+            free = await client.free_space()
         except errors.AdapterError as err:
             # not knowing is no reason to refuse; the add itself will meet the outage
             log.warning("%s did not report its free space: %s", name, err)
             return None
+        # qBittorrent says 0 until it has measured its disk: that is "not known yet", not "full"
+        return free if free else None
 
 
 def _require(free: int, needed: int, where: str) -> None:
