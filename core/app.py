@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from core import errors
-from core.events import EventBus
+from core.events import EventBus, EventQueue
 from core.http import TMDB_POLICY, HttpPolicy, HttpService
 from core.ports import DownloadClient, Indexer, MetadataProvider, Notifier
 from core.registry import AdapterSpec, spec_for
@@ -125,15 +125,16 @@ class Outpost:
 
     async def runtime(self, timing: Timing) -> Runtime:
         """The background service: monitor, importer, failover, notice retries."""
+        events = EventQueue(self.bus)
         monitor = Monitor(
             await self.clients(),
-            self.bus,
+            events,
             interval=timing.interval,
             stall_after=timing.stall_after,
             fail_after=timing.fail_after,
         )
         failover = FailoverService(self.bus, await self.grabber(), await self.release_search())
-        runtime = Runtime(monitor, Importer(self.bus), failover, self.notices, timing)
+        runtime = Runtime(monitor, Importer(self.bus), failover, self.notices, timing, events)
         runtime.attach(self.bus)
         return runtime
 

@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,10 @@ class ImportFailed(Event):
 Handler = Callable[[Event], Awaitable[None]]
 
 
+class Publisher(Protocol):
+    async def publish(self, event: Event) -> None: ...
+
+
 class EventBus:
     """Publish awaits every handler of the event's type (and of its bases); one failing handler
     is logged and does not stop the others or the publisher."""
@@ -78,3 +82,31 @@ class EventBus:
         for result in results:
             if isinstance(result, BaseException):
                 log.error("a listener of %s failed: %r", event.name, result)
+
+
+class EventQueue:
+    """Hands events to a bus from one background task, in order: a slow listener (a failover
+    search, a chat frontend's coalescing window) must not hold up the poll that saw them."""
+
+    def __init__(self, bus: EventBus) -> None:
+        self._bus = bus
+        self._queue: asyncio.Queue[Event] = asyncio.Queue()
+
+    async def publish(self, event: Event) -> None:
+        self._queue.put_nowait(event)
+
+    async def run(self) -> None:
+        while True:
+            event = await self._queue.get()
+            try:
+                await self._bus.publish(event)
+            finally:
+                self._queue.task_done()
+
+    async def drain(self, limit: float) -> None:
+        """Wait (at most `limit` seconds) until every queued event has been published."""
+        try:
+            async with asyncio.timeout(limit):
+                await self._queue.join()
+        except TimeoutError:
+            log.warning("%s events were not published before the stop", self._queue.qsize())

@@ -8,7 +8,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from core.events import DownloadCompleted, Event
+from core.events import DownloadCompleted, Event, EventQueue
 from core.services.failover import FailoverService
 from core.services.importer import Importer
 from core.services.monitor import Monitor
@@ -38,7 +38,9 @@ class Runtime:
         failover: FailoverService,
         notices: NotificationService,
         timing: Timing,
+        events: EventQueue,
     ) -> None:
+        self.events = events  # the monitor publishes through it
         self.monitor = monitor
         self.importer = importer
         self.failover = failover
@@ -52,6 +54,7 @@ class Runtime:
 
     async def serve(self, stop: asyncio.Event) -> None:
         await self._catch_up()
+        pump = asyncio.create_task(self.events.run(), name="events")
         loops = [
             asyncio.create_task(self.monitor.run(), name="monitor"),
             asyncio.create_task(self._retry_notices(), name="notices"),
@@ -59,9 +62,13 @@ class Runtime:
         try:
             await stop.wait()
         finally:
-            for task in [*loops, *self._imports]:
+            for task in loops:
                 task.cancel()
-            await asyncio.gather(*loops, *self._imports, return_exceptions=True)
+            await asyncio.gather(*loops, return_exceptions=True)
+            await self.events.drain(5.0)  # what the last poll saw still reaches its listeners
+            for task in [pump, *self._imports]:
+                task.cancel()
+            await asyncio.gather(pump, *self._imports, return_exceptions=True)
 
     async def _catch_up(self) -> None:
         """Finish what a stop or a crash left: interrupted imports, and completed downloads

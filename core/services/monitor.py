@@ -20,7 +20,7 @@ from tortoise.transactions import in_transaction
 
 from core import errors
 from core.domain import Download
-from core.events import DownloadCompleted, DownloadFailed, DownloadStalled, Event, EventBus
+from core.events import DownloadCompleted, DownloadFailed, DownloadStalled, Event, Publisher
 from core.lifecycle import (
     FAIL_AFTER,
     FINAL,
@@ -54,7 +54,7 @@ class Monitor:
     def __init__(
         self,
         clients: Mapping[str, DownloadClient],
-        bus: EventBus,
+        bus: Publisher,
         *,
         interval: float = 5.0,
         stall_after: float = STALL_AFTER,
