@@ -73,7 +73,10 @@ _STATE_KEYS = {
 def _grab_lines(grab: Grab) -> list[Text]:
     if grab.state == GrabState.DOWNLOADING:
         params = {"bar": bar(grab.progress), "percent": percent(grab.progress)}
-        return [Text("card.downloading", params)]
+        lines = [Text("card.downloading", params)]
+        if eta := eta_text(grab.eta):
+            lines.append(Text("queue.eta", {"eta": eta}))
+        return lines
     if grab.state == GrabState.FAILED:
         return [Text("card.failed", {"title": grab.title}), _reason(grab)]
     key = _STATE_KEYS.get(grab.state, "card.grabbed")

@@ -194,6 +194,8 @@ def _client_view(grab: Grab, download: Download, moved: Transition) -> dict[str,
         seen["raw_status"] = download.raw_status[:32]
     if download.progress != grab.progress:
         seen["progress"] = download.progress
+    if download.eta != grab.eta:
+        seen["eta"] = download.eta
     if moved.event is Change.COMPLETED and download.content_path:
         seen["content_path"] = download.content_path[:4096]
     return seen

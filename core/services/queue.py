@@ -63,6 +63,7 @@ def _item(grab: Grab) -> QueueItem:
         status=grab.raw_status or "unknown",
         progress=grab.progress,
         size=grab.size,
+        eta=grab.eta if grab.state == "downloading" else None,
         state=grab.state,
         failure=grab.failure,
     )

@@ -150,6 +150,7 @@ class Grab(Model):
     last_progress_at = fields.DatetimeField(null=True)  # when progress last moved (stall clock)
     content_path = fields.CharField(max_length=4096, null=True)  # the client's, once complete
     failure = fields.CharField(max_length=255, null=True)  # message key of why it failed
+    eta = fields.IntField(null=True)  # seconds left, as the client estimated at the last poll
     request: fields.ForeignKeyNullableRelation[MediaRequest] = fields.ForeignKeyField(
         "models.MediaRequest", related_name="grabs", null=True, on_delete=fields.SET_NULL
     )

@@ -52,7 +52,11 @@ async def test_the_card_follows_the_lifecycle(world: World) -> None:
     assert "sent to qbit" in await card()
     await Grab.filter(id=first.id).update(state=GrabState.DOWNLOADING, progress=0.42)
     shown = await card()
-    assert "▓▓▓░░░░░ 42%" in shown
+    assert "▓▓▓░░░░░ 42%" in shown and "left" not in shown  # no estimate yet, none shown
+    await Grab.filter(id=first.id).update(eta=3900)
+    assert "about 1 h 5 min left" in await card()
+    queued = (await world.app.queue()).view()
+    assert [i.eta for i in (await queued).items] == [3900]
     await Grab.filter(id=first.id).update(state=GrabState.FAILED, failure="failure.stalled")
     shown = await card("de")
     assert "Fehlgeschlagen" in shown and "kam nicht voran" in shown  # the reason, in German

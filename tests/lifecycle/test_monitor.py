@@ -308,3 +308,15 @@ def _async(func: Callable[[], dict[str, bool]]) -> Callable[[], Awaitable[dict[s
         return func()
 
     return probe
+
+
+def test_the_clients_estimate_is_kept_apart_and_updated() -> None:
+    from core.lifecycle import GrabState, Transition
+    from core.services.monitor import _client_view
+
+    grab = Grab(state="downloading", raw_status="downloading", progress=0.5, eta=None)
+    seen = Download(
+        "h" * 40, "x", "qbit", ClientStatus.DOWNLOADING, "downloading", 0.6, 10, eta=120
+    )
+    changes = _client_view(grab, seen, Transition(GrabState.DOWNLOADING, progressed=True))
+    assert changes == {"progress": 0.6, "eta": 120}

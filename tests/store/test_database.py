@@ -15,7 +15,13 @@ from core.store.database import DB_FILE, Store, resolve_data_dir
 from core.store.models import Identity, Integration, MediaRequest, Person, Setting
 from tests.store.conftest import columns, exists, mode, query
 
-MIGRATIONS = ["0001_initial", "0002_cache_and_priority", "0003_lifecycle", "0004_chat"]
+MIGRATIONS = [
+    "0001_initial",
+    "0002_cache_and_priority",
+    "0003_lifecycle",
+    "0004_chat",
+    "0005_grab_eta",
+]
 
 
 def applied(db: Path) -> list[str]:
