@@ -11,6 +11,7 @@ from functools import partial
 
 from bot.conversation import household, tokens
 from bot.conversation.cards import card_view
+from bot.conversation.channel import household_chat, quiet_hours
 from bot.conversation.context import Command, Ctx, TapHandler, line, say
 from bot.conversation.follow import follow, follow_tap
 from bot.conversation.queue import control, queue
@@ -40,6 +41,8 @@ COMMANDS = (
     "claim",
     "addindexer",
     "addclient",
+    "household",
+    "quiet",
 )
 
 
@@ -74,6 +77,8 @@ def _handlers() -> dict[str, Command]:
         "history": history,
         "status": status,
         "follow": follow,
+        "household": household_chat,
+        "quiet": quiet_hours,
     }
     found.update({name: _search_as(name) for name in KINDS})
     found.update({name: _secret_as(name) for name in SECRET_COMMANDS})
