@@ -20,7 +20,7 @@ from bot.conversation.household import add_person
 from core.app import Outpost
 from core.runtime import Timing
 from core.store.integrations import add_integration
-from core.store.models import IntegrationCategory, Role, Setting
+from core.store.models import Grab, IntegrationCategory, Role, Setting
 from tests.metadata.conftest import API_KEY as TMDB_KEY
 from tests.metadata.conftest import FakeTmdb
 from tests.support.botapi import BotApiServer
@@ -28,7 +28,7 @@ from tests.support.daemons import QBittorrentDaemon
 from tests.support.localserver import LocalServer
 from tests.support.swarm import Swarm
 from tests.support.torznab_server import FeedItem, TorznabFeed
-from tests.telegram.conftest import Start
+from tests.telegram.conftest import Captured, Start
 
 KEY = "tg-indexer-" + "4" * 10
 NAME = "The.First.Omen.2024.1080p.WEB-DL.DDP5.1.H.264-OUTPOST"
@@ -105,12 +105,24 @@ async def has_button(botapi: BotApiServer, chat: int, label: str) -> None:
     await botapi.until(lambda: any(label in m.button_texts for m in botapi.messages(chat)))
 
 
+async def situation(leecher: QBittorrentDaemon, botapi: BotApiServer, logs: Captured) -> str:
+    """What every part says, for a failure message worth reading."""
+    grabs = await Grab.all().values("title", "state", "raw_status", "progress", "failure")
+    torrents = [
+        {k: t.get(k) for k in ("name", "state", "progress", "num_seeds", "save_path")}
+        for t in json.loads(leecher.api("torrents/info"))
+    ]
+    chat = [(m.text or m.caption or "")[:120] for m in botapi.messages(ADA)]
+    return f"grabs: {grabs}\nclient: {torrents}\nchat: {chat}\nlog: {logs.lines[-25:]}"
+
+
 async def test_search_choose_grab_download_import_and_the_card_says_ready(
     household: tuple[Outpost, str],
     botapi: BotApiServer,
     start_bot: Start,
     leecher: QBittorrentDaemon,
     tmp_path: Path,
+    logs: Captured,
 ) -> None:
     app, info_hash = household
     ada = botapi.user(ADA, "Ada", started=True)
@@ -140,12 +152,14 @@ async def test_search_choose_grab_download_import_and_the_card_says_ready(
                 for m in botapi.messages(ADA)
                 if m.history and len(m.history) > 1
             ),
-            timeout=60,
+            timeout=90,
         )
         await botapi.until(
             lambda: any("is ready in the library" in (m.text or "") for m in botapi.messages(ADA)),
             timeout=30,
         )
+    except AssertionError as err:
+        raise AssertionError(f"{err}\n{await situation(leecher, botapi, logs)}") from None
     finally:
         stop.set()
         await service
