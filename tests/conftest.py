@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.daemons import QBittorrentDaemon
+from tests.support.daemons import QBittorrentDaemon, loopback
 
 QBT_PASSWORD = "canary-" + secrets.token_hex(8)
 
@@ -17,5 +17,5 @@ def qbt_daemon() -> Iterator[QBittorrentDaemon]:
     """One qbittorrent-nox for the session; tests clear it before and after use."""
     if not QBittorrentDaemon.available():
         pytest.skip("qbittorrent-nox is not installed (apt-get install qbittorrent-nox)")
-    with QBittorrentDaemon(interface_address="127.0.0.3", password=QBT_PASSWORD) as daemon:
+    with QBittorrentDaemon(interface_address=loopback(3), password=QBT_PASSWORD) as daemon:
         yield daemon

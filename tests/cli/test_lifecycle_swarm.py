@@ -1,7 +1,7 @@
 """From grab to "ready in the library" on a real loopback swarm, through the CLI.
 
-opentracker and a qBittorrent seeder (127.0.0.2) serve the torrents; the session's
-qbittorrent-nox (127.0.0.3) is the client under test; `outpost run` monitors, imports, fails over.
+opentracker and a qBittorrent seeder serve the torrents; the session's
+qbittorrent-nox is the client under test; `outpost run` monitors, imports, fails over.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import hashlib
 import http.cookiejar
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -24,6 +25,16 @@ from pathlib import Path
 from types import TracebackType
 
 START_TIMEOUT = 10.0  # generous for a loaded CI box; the port is normally up in ~0.1 s
+
+# Peers are told apart by address (the daemon notes, rule 1), so every BitTorrent client gets its
+# own loopback address; a random /24 per test session keeps two test runs on one machine (a
+# developer's and CI's) out of each other's swarms. All of 127/8 is loopback on Linux.
+_NET = f"127.{secrets.randbelow(250) + 1}.{secrets.randbelow(250) + 1}"
+
+
+def loopback(host: int) -> str:
+    """This session's loopback address number `host`, e.g. 127.83.17.3 for 3."""
+    return f"{_NET}.{host}"
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -114,13 +125,13 @@ class QBittorrentDaemon(_Daemon):
         self,
         root: Path | None = None,
         *,
-        interface_address: str = "127.0.0.3",
+        interface_address: str | None = None,
         username: str = "admin",
         password: str = "outpost-test-secret",
         local_host_auth: bool = True,
     ) -> None:
         super().__init__(root)
-        self.interface_address = interface_address
+        self.interface_address = interface_address or loopback(3)
         self.username = username
         self.password = password
         self.local_host_auth = local_host_auth

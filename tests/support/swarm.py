@@ -1,4 +1,4 @@
-"""A real BitTorrent swarm on loopback: opentracker plus a qBittorrent seeder on 127.0.0.2.
+"""A real BitTorrent swarm on loopback: opentracker plus a qBittorrent seeder on its own address.
 
 The recipe of the team's daemon notes (section 9): the seeder has the data in place, hash-checks
 it, and announces *before* any leecher does; the client under test runs on its own 127.0.0.x.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.daemons import OpenTracker, QBittorrentDaemon
+from tests.support.daemons import OpenTracker, QBittorrentDaemon, loopback
 from tests.support.torrents import Torrent, make_torrent
 
 READY_TIMEOUT = 30.0
@@ -22,7 +22,7 @@ class Swarm:
     def __init__(self, root: Path | None = None) -> None:
         self.tracker = OpenTracker(root / "tracker" if root else None)
         self.seeder = QBittorrentDaemon(
-            root / "seeder" if root else None, interface_address="127.0.0.2"
+            root / "seeder" if root else None, interface_address=loopback(2)
         )
 
     def start(self) -> Swarm:

@@ -2,7 +2,7 @@
 lifecycle on a real loopback swarm until the status card says "ready" and the requester hears.
 
 Real python-telegram-bot against the local Bot API server; real qbittorrent-nox (the client
-under test, 127.0.0.3) fed by a qBittorrent seeder (127.0.0.2) through opentracker.
+under test) fed by a qBittorrent seeder, each on its own loopback address, through opentracker.
 """
 
 from __future__ import annotations
