@@ -41,7 +41,6 @@ TRAILING_TAG = _c(r"\s*\[(?:eztv|rartv|rarbg|ettv|vtv|publichd|TGx|ion10|eztv\.r
 SUBGROUP = re.compile(r"[\s_.]*[\[【(](?P<group>[^\]】)]+)[\]】)]\s*")
 HASH_ONLY = _c(r"^[a-f0-9]{24,40}$|^[a-z0-9]{20,}$")
 CRAP = _c(r"yEnc|^_unpack|^(?:this should never parse)$|password\s*-")
-NUMBERED_EXTRA = _c(r"\(part[-_. ]?\d+\)\s*$")
 
 # --- structure: what tells an episode from a movie. First match wins. ---------------------
 SEASON_EPISODE = _c(
@@ -118,9 +117,6 @@ BRACKET_NUMBER = _c(r"[\[(](?P<abs>\d{1,4})(?:[-~](?P<absend>\d{1,4}))?[\])]")
 PLAIN_NUMBER = _c(
     r"(?<![a-z0-9])(?<!\d\.)(?P<abs>\d{1,4})(?:\s?[-~]\s?(?P<absend>\d{1,4}))?(?:v(?P<version>\d))?"
     r"(?![\dpi]|x\d|\.\d|-?bits?\b|[a-z])"
-)
-TWO_DIGIT = _c(
-    r"(?<![a-z0-9])(?<!\d\.)(?P<abs>\d{2})(?:v(?P<version>\d))?(?![\dpi]|x\d|\.\d|-?bits?\b)"
 )
 THREE_DIGIT = _c(
     r"(?<![a-z0-9])(?P<season>[1-9]|1\d)(?P<episode>\d{2})(?![\dpi]|x\d)"

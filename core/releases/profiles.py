@@ -29,13 +29,6 @@ class QualityProfile:
         default_factory=lambda: _TYPICAL_MB_PER_MINUTE
     )
 
-    def rank_of(self, quality: str) -> int | None:
-        """0 for the best allowed quality; None when the quality is not allowed."""
-        try:
-            return self.allowed.index(quality)
-        except ValueError:
-            return None
-
 
 DEFAULT_PROFILE = QualityProfile(
     name="default",
