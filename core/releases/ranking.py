@@ -140,16 +140,17 @@ class _Judge:
             if release.size is not None:
                 distance = self._size(release, parsed, self._bounds(kind), rejections)
         self._availability(release, rejections)
-        score = 0.0 if rank is None else 100.0 * (1 - rank / self.slots)
+        score = self._score(rank)
         return Verdict(release, parsed, quality, score, tuple(rejections), distance)
 
     def _unparsable(self, release: Release) -> Verdict:
         rejections = [Rejection("unparsable", {"title": release.title})]
         self._availability(release, rejections)
-        return Verdict(release, None, "unknown", self._score("unknown"), tuple(rejections))
+        score = self._score(self.ranks.get("unknown"))
+        return Verdict(release, None, "unknown", score, tuple(rejections))
 
-    def _score(self, quality: str) -> float:
-        rank = self.ranks.get(quality)
+    def _score(self, rank: int | None) -> float:
+        """100 for the profile's best quality, falling evenly; 0 for one it does not allow."""
         return 0.0 if rank is None else 100.0 * (1 - rank / self.slots)
 
     def _size(
