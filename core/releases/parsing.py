@@ -11,7 +11,7 @@ from core.releases import patterns as p
 from core.releases.groups import trailing_group
 from core.releases.languages import detect_languages
 from core.releases.quality import detect_quality, edition_of
-from core.releases.structure import Structure, find_structure
+from core.releases.structure import Structure, find_structure, span
 
 # Release names are < 255 characters; a cap keeps hostile input from costing regex time.
 MAX_NAME = 400
@@ -231,8 +231,7 @@ def _bracketed(text: str, start: int) -> tuple[Structure, str, int | None] | Non
         return None
     latin = [t for t in titles if _LATIN.search(t)]
     title, year = _title(_latin_alias(latin[0] if latin else titles[0]))
-    first, last = int(episode.group(1)), episode.group(2)
-    absolute = tuple(range(first, int(last) + 1)) if last and first < int(last) else (first,)
+    absolute = span(episode.group(1), episode.group(2))
     return Structure(start, end, absolute=absolute), title, year
 
 
@@ -247,9 +246,8 @@ def _leading_number(text: str, start: int, *, anime: bool) -> tuple[Structure, s
     title, _year = _title(rest[: cut.start()] if cut else rest)
     if not title:
         return None
-    first, last = int(match.group("abs")), match.group("absend")
-    numbers = tuple(range(first, int(last) + 1)) if last and first < int(last) else (first,)
-    return Structure(match.end(), match.end(), absolute=numbers), title
+    absolute = span(match.group("abs"), match.group("absend"))
+    return Structure(match.end(), match.end(), absolute=absolute), title
 
 
 def _has_structure(s: Structure) -> bool:

@@ -110,6 +110,7 @@ def _title_stop(text: str, start: int) -> int:
 
 
 def _numbers(first: int, last: int | None) -> tuple[int, ...]:
+    """`first` to `last` inclusive; `first` alone for no range, a backward or a huge one."""
     if last is None or last <= first or last - first > _MAX_RANGE:
         return (first,)
     return tuple(range(first, last + 1))
@@ -150,7 +151,12 @@ def _absolute_before(text: str, start: int, se_start: int) -> tuple[int, tuple[i
     # "Title - 05.5 - S00E01": a special between episodes, numbered by its season/episode only
     if match.group(3):
         return start + match.start(), ()
-    return start + match.start(), _numbers(int(match.group(1)), _opt(match.group(2)))
+    return start + match.start(), span(match.group(1), match.group(2))
+
+
+def span(first: str, last: str | None) -> tuple[int, ...]:
+    """`_numbers` from a name's digits; an empty or missing `last` means no range."""
+    return _numbers(int(first), _opt(last))
 
 
 def _opt(value: str | None) -> int | None:
@@ -174,7 +180,7 @@ def _absolute_after(text: str, match: re.Match[str]) -> tuple[int, ...]:
     after = p.ABS_AFTER_SE.match(text, match.end())
     if after is None or 1900 <= int(after.group("abs")) <= 2099:
         return ()
-    return _numbers(int(after.group("abs")), _opt(after.group("absend")))
+    return span(after.group("abs"), after.group("absend"))
 
 
 def _season_episode_words(text: str, start: int) -> Structure | None:
@@ -260,7 +266,7 @@ def _episode_word(text: str, start: int) -> Structure | None:
     match = p.EPISODE_WORD.search(text, start)
     if match is None or match.start() <= start:
         return None
-    numbers = _numbers(int(match.group("abs")), _opt(match.group("absend")))
+    numbers = span(match.group("abs"), match.group("absend"))
     if _is_mini_series(text, match):
         return Structure(match.start(), match.end(), season=1, episodes=numbers)
     return Structure(match.start(), match.end(), absolute=numbers)
