@@ -166,19 +166,7 @@ def _parse_name(text: str) -> ParsedRelease | None:
     group, body_start = _leading_group(text)
     if "★" in text:
         text = text[:body_start] + _STAR_TAG.sub("", text[body_start:])
-    bracketed = _bracketed(text, body_start) if text[body_start : body_start + 1] in "[【" else None
-    if bracketed is not None:
-        structure, title, title_year = bracketed
-    else:
-        structure = find_structure(text, body_start, anime=group is not None)
-        title, title_year = _title(text[body_start : structure.start])
-    if not _has_structure(structure) and structure.season is None:
-        leading = _leading_number(text, body_start, anime=group is not None)
-        if leading is not None:
-            structure, title = leading
-    if dated and structure.absolute and structure.season is None:
-        # "221208 Show ep34": a dated Japanese TV rip numbers episodes of one season
-        structure = replace(structure, season=1, episodes=structure.absolute, absolute=())
+    structure, title, title_year = _title_and_structure(text, body_start, group, dated=dated)
     if structure.reject or (not title and not _has_structure(structure)):
         return None
     rest = text[:body_start] + " " + text[structure.start :]
@@ -209,6 +197,26 @@ def _parse_name(text: str) -> ParsedRelease | None:
         edition=edition,
         languages=detect_languages(padded),
     )
+
+
+def _title_and_structure(
+    text: str, body_start: int, group: str | None, *, dated: bool
+) -> tuple[Structure, str, int | None]:
+    """Where the title ends and what the episode part says, by the first form that fits."""
+    bracketed = _bracketed(text, body_start) if text[body_start : body_start + 1] in "[【" else None
+    if bracketed is not None:
+        structure, title, title_year = bracketed
+    else:
+        structure = find_structure(text, body_start, anime=group is not None)
+        title, title_year = _title(text[body_start : structure.start])
+    if not _has_structure(structure) and structure.season is None:
+        leading = _leading_number(text, body_start, anime=group is not None)
+        if leading is not None:
+            structure, title = leading
+    if dated and structure.absolute and structure.season is None:
+        # "221208 Show ep34": a dated Japanese TV rip numbers episodes of one season
+        structure = replace(structure, season=1, episodes=structure.absolute, absolute=())
+    return structure, title, title_year
 
 
 def _bracketed(text: str, start: int) -> tuple[Structure, str, int | None] | None:
