@@ -10,16 +10,18 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.conversation import Conversation
+from bot.conversation.cards import cards_of, remember_card
 from bot.telegram.render import chat_id, edit_view, text_of
 from bot.views import View
 from core.app import Outpost
 from core.events import Event
+from core.lifecycle import FINAL, GrabState
 from core.store.models import ChatCard, Grab
 
 log = logging.getLogger(__name__)
 
 # Grab states whose card still moves on its own (progress), so it is refreshed periodically.
-MOVING = ("grabbed", "downloading", "stalled", "completed", "importing")
+MOVING = tuple(state.value for state in GrabState if state not in FINAL)
 
 
 class CardKeeper:
@@ -47,11 +49,7 @@ class CardKeeper:
 
     async def record(self, request_id: int, chat: str, message_id: int, text: str) -> None:
         """This message now shows that request's card in that chat (one card per chat)."""
-        await ChatCard.update_or_create(
-            defaults={"message_id": str(message_id), "text": text},
-            request_id=request_id,
-            chat=chat,
-        )
+        await remember_card(request_id, chat, str(message_id), text)
 
     async def on_event(self, event: Event) -> None:
         if self._live and event.request_id is not None:
@@ -64,7 +62,7 @@ class CardKeeper:
             if view is None:
                 return 0
             edited = 0
-            for card in await ChatCard.filter(request_id=request_id).order_by("id"):
+            for card in await cards_of(request_id):
                 edited += await self._edit(card, view)
             return edited
 

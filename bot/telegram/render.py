@@ -49,10 +49,6 @@ def chat_id(chat: str) -> int:
     return int(raw)
 
 
-def address(chat: int) -> str:
-    return f"{PLATFORM}:{chat}"
-
-
 async def send_view(bot: Bot, chat: int, view: View, lang: str) -> Message:
     """A new message: a photo with the text as caption, or plain text (no parse mode, so a
     title cannot inject markup)."""
