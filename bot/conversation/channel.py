@@ -8,7 +8,7 @@ from bot.conversation.context import Ctx, line, say
 from bot.views import Reply
 from core.store.models import Setting, Subscription
 
-QUIET_HOURS = "notify.quiet_hours"  # read by the chat frontends' notifiers
+QUIET_HOURS = "notify.quiet_hours"  # {"hours": "22:00-07:00"}, local time; frontends read it
 _RANGE = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)-([01]?\d|2[0-3]):([0-5]\d)")
 
 

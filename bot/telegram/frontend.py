@@ -6,7 +6,7 @@ import asyncio
 import logging
 
 from telegram import BotCommand, Update
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import TelegramError
 
 from bot.conversation import Conversation
 from bot.conversation.entry import COMMANDS
@@ -17,7 +17,6 @@ from bot.telegram.handlers import Handlers
 from bot.telegram.notifier import TelegramNotifier, typed
 from bot.telegram.replies import Replier
 from bot.telegram.webhook import Webhook, start_webhook
-from core import errors
 from core.app import Outpost
 
 log = logging.getLogger(__name__)
@@ -118,9 +117,7 @@ class TelegramFrontend:
 async def _connect(application: TelegramApp) -> None:
     try:
         await application.initialize()
-    except InvalidToken:
-        raise errors.AuthFailed("Telegram refused the bot token", service="telegram") from None
-    except TelegramError as err:
+    except TelegramError as err:  # a refused token is typed AuthFailed too
         raise typed(err) from None
 
 

@@ -21,6 +21,7 @@ from telegram.error import (
 )
 
 from bot.conversation import Conversation
+from bot.conversation.channel import QUIET_HOURS
 from bot.i18n import t
 from bot.telegram.render import TEXT_LIMIT, chat_id
 from core import errors
@@ -29,7 +30,6 @@ from core.store.models import Setting
 
 log = logging.getLogger(__name__)
 
-QUIET_HOURS = "notify.quiet_hours"  # Setting value {"hours": "22:00-07:00"} (local time)
 SERVICE = "telegram"
 
 

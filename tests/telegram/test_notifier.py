@@ -11,8 +11,9 @@ import pytest
 from telegram import Bot
 
 from bot.conversation import Conversation
+from bot.conversation.channel import QUIET_HOURS
 from bot.i18n import t
-from bot.telegram.notifier import QUIET_HOURS, TelegramNotifier
+from bot.telegram.notifier import TelegramNotifier
 from core import errors
 from core.app import Outpost
 from core.events import ImportCompleted
