@@ -49,9 +49,8 @@ class HttpPolicy:
     rate: tuple[float, float] | None = None  # (requests, per seconds) for aiolimiter
 
 
-# Budgets the services publish; indexers are configured per indexer.
+# The budget TMDB publishes; indexers are configured per indexer.
 TMDB_POLICY = HttpPolicy(rate=(40, 10.0))
-MUSICBRAINZ_POLICY = HttpPolicy(rate=(1, 1.0))
 
 
 @dataclass(frozen=True, slots=True)

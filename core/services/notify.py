@@ -108,11 +108,6 @@ def history_json(notices: list[Notice]) -> dict[str, Any]:
     }
 
 
-def retry_delay(attempts: int, *, base: float = 30.0, cap: float = 3600.0) -> float:
-    """Seconds the service loop waits before the next `retry_pending` after `attempts` fails."""
-    return float(min(cap, base * 2 ** max(attempts - 1, 0)))
-
-
 class NotificationService:
     """Records notices for the requester and the subscribed chats, and delivers them."""
 
@@ -122,6 +117,10 @@ class NotificationService:
         self._bus = bus
         self._notifiers = dict(notifiers)
         self._max_attempts = max_attempts
+
+    def add_notifier(self, notifier: Notifier) -> None:
+        """Deliver to chats of `notifier.name` through it; chat frontends start after this."""
+        self._notifiers[notifier.name] = notifier
 
     def subscribe(self) -> None:
         """Listen to every event on the bus (subclasses of Event included)."""
