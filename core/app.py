@@ -84,8 +84,7 @@ class Outpost:
 
     def add_notifier(self, notifier: Notifier) -> None:
         """Deliver notices for chats of `notifier.name` ("telegram:<id>") through it."""
-        # the service copied its mapping at construction; frontends arrive after that
-        self.notices._notifiers[notifier.name] = notifier
+        self.notices.add_notifier(notifier)
 
     @property
     def box(self) -> SecretBox:
