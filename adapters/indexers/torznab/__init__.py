@@ -93,17 +93,10 @@ class TorznabIndexer:
         query = {**params, "apikey": self._api_key} if self._api_key else dict(params)
         response = await self.http.get(self.api_url, params=query)
         body = xmldoc.clean(response.content)
-        is_error = xmldoc.is_error_document(body)
-        if response.status >= 400 and not is_error:
+        # An <error> document explains a 4xx/5xx better than its status does.
+        if response.status >= 400 and not xmldoc.is_error_document(body):
             raise_for_status(response, self.name)
-        if not is_error and xmldoc.looks_like_html(body, response.content_type):
-            raise errors.Unavailable(
-                f"{self.name}: indexer returned a web page: blocked or down", service=self.name
-            )
-        root = xmldoc.load(body, self.name)
-        if root.tag == "error":
-            xmldoc.raise_error_document(root, self.name, self.http.redact)
-        return root
+        return xmldoc.answer(body, response.content_type, self.name, self.http.redact)
 
     def _tell_secret(self) -> None:
         # The composition root registers it too; this keeps a hand-built HttpService safe.

@@ -46,18 +46,12 @@ class FeedContext:
 
 def parse_feed(xml: bytes, *, indexer: str, base_url: str, protocol: Protocol) -> list[Release]:
     """Parse a search answer; an `<error>` document raises its typed error."""
-    body = xmldoc.clean(xml)
-    if xmldoc.looks_like_html(body, ""):
-        raise errors.Unavailable(
-            f"{indexer}: indexer returned a web page: blocked or down", service=indexer
-        )
-    root = xmldoc.load(body, indexer)
+    root = xmldoc.answer(xmldoc.clean(xml), "", indexer, redact)
     return releases_from(root, FeedContext(indexer, _with_slash(base_url), protocol))
 
 
 def releases_from(root: Element, context: FeedContext) -> list[Release]:
-    if root.tag == "error":
-        xmldoc.raise_error_document(root, context.indexer, redact)
+    """The releases of an RSS root whose `<error>` case the caller has already raised."""
     if root.tag != "rss":
         raise errors.BadResponse(
             f"{context.indexer}: expected an RSS feed, got <{root.tag[:40]}>",

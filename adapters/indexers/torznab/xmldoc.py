@@ -102,6 +102,18 @@ def load(body: bytes, service: str) -> Element:
     return root
 
 
+def answer(body: bytes, content_type: str, service: str, redact: Redactor) -> Element:
+    """The root element of a cleaned API answer; a web page or an `<error>` document raises."""
+    if not is_error_document(body) and looks_like_html(body, content_type):
+        raise errors.Unavailable(
+            f"{service}: indexer returned a web page: blocked or down", service=service
+        )
+    root = load(body, service)
+    if root.tag == "error":
+        raise_error_document(root, service, redact)
+    return root
+
+
 def raise_error_document(root: Element, service: str, redact: Redactor) -> None:
     """Raise the typed error an `<error code=… description=…/>` document stands for."""
     raw_code = (root.get("code") or "").strip()
