@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -81,6 +82,20 @@ async def admin_chats(platform: str) -> list[tuple[Person, str]]:
         person = await Person.get(id=identity.person_id)  # type: ignore[attr-defined]
         found.append((person, f"{platform}:{identity.external_id}"))
     return found
+
+
+async def ask_admins(
+    platform: str, prompt: Text, subject: str, payload: dict[str, Any]
+) -> list[Reply]:
+    """`prompt` with Approve / Decline (taps "approve_<subject>", "decline_<subject>") to each
+    admin's private chat; the tokens last long, as an admin may answer hours later."""
+    replies = []
+    for admin, chat in await admin_chats(platform):
+        yes = await tokens.issue(admin, chat, f"approve_{subject}", payload, ttl=tokens.LONG_TTL)
+        no = await tokens.issue(admin, chat, f"decline_{subject}", payload, ttl=tokens.LONG_TTL)
+        buttons = ((Button(Text("button.approve"), yes), Button(Text("button.decline"), no)),)
+        replies.append(Reply(View((prompt,), buttons), chat=chat))
+    return replies
 
 
 # --- people ------------------------------------------------------------------------------
@@ -201,15 +216,8 @@ async def stranger(sender: Sender) -> list[Reply]:
         "chat": sender.chat,
         "lang": client_language(sender.language),
     }
-    for admin, chat in await admin_chats(sender.platform):
-        yes = await tokens.issue(admin, chat, "approve_person", payload, ttl=tokens.LONG_TTL)
-        no = await tokens.issue(admin, chat, "decline_person", payload, ttl=tokens.LONG_TTL)
-        view = View(
-            (Text("access.prompt", {"name": sender.name or sender.user_id, "id": sender.user_id}),),
-            ((Button(Text("button.approve"), yes), Button(Text("button.decline"), no)),),
-        )
-        replies.append(Reply(view, chat=chat))
-    return replies
+    prompt = Text("access.prompt", {"name": sender.name or sender.user_id, "id": sender.user_id})
+    return replies + await ask_admins(sender.platform, prompt, "person", payload)
 
 
 async def decide_stranger(tap: tokens.Tap, approve: bool) -> list[Reply]:

@@ -8,7 +8,7 @@ from bot.cli.output import human_size
 from bot.conversation import tokens
 from bot.conversation.cards import card_view
 from bot.conversation.context import Ctx, line, say
-from bot.conversation.household import admin_chats, needs_approval
+from bot.conversation.household import ask_admins, needs_approval
 from bot.views import Button, Reply, Text, View
 from core import errors
 from core.domain import MediaKind, SearchQuery
@@ -51,7 +51,7 @@ def oversize(verdict: Verdict, kind: MediaKind) -> float | None:
     return round(times, 1) if times > LARGE else None
 
 
-def _release_lines(ctx: Ctx, n: int, verdict: Verdict, kind: MediaKind) -> list[Text]:
+def _release_lines(n: int, verdict: Verdict, kind: MediaKind) -> list[Text]:
     r = verdict.release
     seeders = "?" if r.seeders is None else r.seeders
     lines = [
@@ -91,7 +91,7 @@ async def choose(ctx: Ctx, tap: tokens.Tap) -> list[Reply]:
     lines += [line("search.indexer_failed", name=name) for name in failed]
     buttons: list[Button] = []
     for n, (ref, verdict) in enumerate(accepted, 1):
-        lines += _release_lines(ctx, n, verdict, kind)
+        lines += _release_lines(n, verdict, kind)
         buttons.append(await ctx.button("button.grab_n", "grab", {"ref": ref, "media": media}, n=n))
     if accepted:
         lines.append(line("releases.order"))
@@ -148,15 +148,9 @@ async def _card(request_id: int, chat: str | None = None) -> Reply:
 
 async def _ask_admins(ctx: Ctx, request: MediaRequest) -> list[Reply]:
     """Approve / Decline to each admin, in their private chat."""
+    prompt = line("approval.prompt", name=ctx.person.name, title=request.title)
     payload = {"request": request.id, "chat": ctx.chat}
-    replies = []
-    for admin, chat in await admin_chats(ctx.sender.platform):
-        yes = await tokens.issue(admin, chat, "approve_grab", payload, ttl=tokens.LONG_TTL)
-        no = await tokens.issue(admin, chat, "decline_grab", payload, ttl=tokens.LONG_TTL)
-        text = line("approval.prompt", name=ctx.person.name, title=request.title)
-        buttons = ((Button(Text("button.approve"), yes), Button(Text("button.decline"), no)),)
-        replies.append(Reply(View((text,), buttons), chat=chat))
-    return replies
+    return await ask_admins(ctx.sender.platform, prompt, "grab", payload)
 
 
 async def decide_grab(ctx: Ctx, tap: tokens.Tap, approve: bool) -> list[Reply]:
