@@ -22,11 +22,14 @@ def catalogue(lang: str) -> dict[str, str]:
     return data
 
 
-def languages() -> list[str]:
-    return sorted(
-        p.name.removesuffix(".json")
-        for p in resources.files("locales").iterdir()
-        if p.name.endswith(".json")
+@cache  # asked on every message and tap; the catalogues do not change while Outpost runs
+def languages() -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            p.name.removesuffix(".json")
+            for p in resources.files("locales").iterdir()
+            if p.name.endswith(".json")
+        )
     )
 
 
