@@ -64,7 +64,6 @@ class QBittorrentClient:
         self._http = http
         self._username = username
         self._password = password
-        http.add_secret(password)
         self._logins = 0  # bumped by every successful login; guards against duplicate re-logins
         self._login_lock = asyncio.Lock()
         self._refused_until = 0.0
@@ -183,6 +182,8 @@ class QBittorrentClient:
                 raise
 
     async def _login(self) -> None:
+        # The composition root registers it too; this keeps a hand-built HttpService safe.
+        self._http.add_secret(self._password)
         form = {"username": self._username or "", "password": self._password or ""}
         headers = {"Referer": self._base + "/"}  # qBittorrent's CSRF check wants our own origin
         response = await self._send("POST", "auth/login", data=form, headers=headers)
