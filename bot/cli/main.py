@@ -8,7 +8,7 @@ import logging
 import secrets
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from bot.cli import integrations, library, people, searching, system
 from bot.cli.output import Output
@@ -41,18 +41,27 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def _leaf(
-    sub: argparse._SubParsersAction, name: str, run: object, **kw: str
-) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+if TYPE_CHECKING:  # generic only in the stubs
+    SubParsers = argparse._SubParsersAction[Parser]
+
+
+def _leaf(sub: SubParsers, name: str, run: object, **kw: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = sub.add_parser(name, **kw)
     _common(parser, top=False)
     parser.set_defaults(run=run)
     return parser
 
 
-def _integration_group(sub: argparse._SubParsersAction, group: str, kinds: list[str]) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser(group, help=f"configure {group}s")
-    actions = parser.add_subparsers(dest="action", required=True, parser_class=Parser)
+def _actions(sub: SubParsers, name: str, help_: str, **defaults: str) -> SubParsers:
+    """`outpost NAME <action>`: a group whose action is required."""
+    parser = sub.add_parser(name, help=help_)
+    parser.set_defaults(**defaults)
+    actions: SubParsers = parser.add_subparsers(dest="action", required=True, parser_class=Parser)
+    return actions
+
+
+def _integration_group(sub: SubParsers, group: str, kinds: list[str]) -> None:
+    actions = _actions(sub, group, f"configure {group}s", group=group)
     add = _leaf(actions, "add", integrations.add, help=f"add and test a {group}")
     add.add_argument("name")
     add.add_argument("--kind", required=True, help=" | ".join(kinds))
@@ -69,85 +78,87 @@ def _integration_group(sub: argparse._SubParsersAction, group: str, kinds: list[
     _leaf(actions, "list", integrations.list_, help=f"list {group}s")
     for action, run in (("test", integrations.test), ("remove", integrations.remove)):
         _leaf(actions, action, run, help=f"{action} a {group}").add_argument("name")
-    parser.set_defaults(group=group)
 
 
-def build_parser() -> Parser:
-    parser = Parser(prog="outpost", description="Outpost, the household media concierge.")
-    _common(parser, top=True)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    _integration_group(sub, "indexer", ["torznab", "newznab"])
-    _integration_group(sub, "client", ["qbittorrent"])
-
-    provider = sub.add_parser("provider", help="configure metadata providers")
-    pactions = provider.add_subparsers(dest="action", required=True, parser_class=Parser)
-    pset = _leaf(pactions, "set", integrations.provider_set, help="set a provider's key")
+def _provider_group(sub: SubParsers) -> None:
+    actions = _actions(sub, "provider", "configure metadata providers", group="provider")
+    pset = _leaf(actions, "set", integrations.provider_set, help="set a provider's key")
     pset.add_argument("kind", help="tmdb")
     pset.add_argument("--api-key", required=True)
     pset.add_argument("--url", help="API base URL (for a proxy or a test server)")
     pset.add_argument("--no-test", action="store_true")
-    _leaf(pactions, "list", integrations.list_, help="list providers")
-    provider.set_defaults(group="provider")
+    _leaf(actions, "list", integrations.list_, help="list providers")
 
-    kinds = [k.value for k in MediaKind]
-    search = sub.add_parser("search", help="search titles or releases")
-    sactions = search.add_subparsers(dest="action", required=True, parser_class=Parser)
-    media = _leaf(sactions, "media", searching.search_media, help="find titles")
+
+def _search_group(sub: SubParsers, kinds: list[str]) -> None:
+    actions = _actions(sub, "search", "search titles or releases")
+    media = _leaf(actions, "media", searching.search_media, help="find titles")
     media.add_argument("query")
     media.add_argument("--kind", choices=kinds)
-    releases = _leaf(sactions, "releases", searching.search_releases, help="find releases")
+    releases = _leaf(actions, "releases", searching.search_releases, help="find releases")
     releases.add_argument("query")
     releases.add_argument("--kind", choices=kinds)
     releases.add_argument("--season", type=int)
     releases.add_argument("--episode", type=int)
     releases.add_argument("--all", action="store_true", help="show rejected releases too")
 
-    lib = sub.add_parser("library", help="where finished downloads go")
-    lactions = lib.add_subparsers(dest="action", required=True, parser_class=Parser)
-    lset = _leaf(lactions, "set", library.set_root, help="set the library folder of a kind")
+
+def _library_group(sub: SubParsers, kinds: list[str]) -> None:
+    actions = _actions(sub, "library", "where finished downloads go")
+    lset = _leaf(actions, "set", library.set_root, help="set the library folder of a kind")
     lset.add_argument("kind", choices=kinds)
     lset.add_argument("path")
-    _leaf(lactions, "list", library.list_roots, help="list the library folders")
-    lname = _leaf(lactions, "naming", library.set_naming, help="set a kind's file-name template")
+    _leaf(actions, "list", library.list_roots, help="list the library folders")
+    lname = _leaf(actions, "naming", library.set_naming, help="set a kind's file-name template")
     lname.add_argument("kind", choices=kinds)
     lname.add_argument("template", help="e.g. '{title} ({year})/{title} ({year}).{ext}'")
-    lmode = _leaf(lactions, "mode", library.set_mode, help="hardlink, copy, or hardlink only")
+    lmode = _leaf(actions, "mode", library.set_mode, help="hardlink, copy, or hardlink only")
     lmode.add_argument("mode", choices=["hardlink-or-copy", "hardlink-only", "copy"])
 
+
+RUN_TIMING = (
+    ("--poll-interval", DEFAULT_TIMING.interval, "seconds between polls of the download clients"),
+    (
+        "--stall-after",
+        DEFAULT_TIMING.stall_after,
+        "seconds without progress before a download counts as stalled",
+    ),
+    (
+        "--fail-after",
+        DEFAULT_TIMING.fail_after,
+        "seconds without progress before a download is failed and replaced",
+    ),
+)
+
+
+def _service_commands(sub: SubParsers) -> None:
+    _leaf(sub, "doctor", system.doctor, help="test every configured service")
+    run = _leaf(sub, "run", system.run, help="run the service")
+    for flag, default, help_ in RUN_TIMING:
+        run.add_argument(flag, type=float, default=default, metavar="S", help=help_)
+    hist = _leaf(sub, "history", system.history, help="what Outpost told whom")
+    hist.add_argument("--limit", type=int, default=50)
+    actions = _actions(sub, "secrets", "manage the encryption of stored secrets")
+    _leaf(actions, "rotate", system.rotate, help="re-encrypt every secret with the newest key")
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="outpost", description="Outpost, the household media concierge.")
+    _common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    kinds = [k.value for k in MediaKind]
+    _integration_group(sub, "indexer", ["torznab", "newznab"])
+    _integration_group(sub, "client", ["qbittorrent"])
+    _provider_group(sub)
+    _search_group(sub, kinds)
+    _library_group(sub, kinds)
     grab = _leaf(sub, "grab", searching.grab, help="send a found release to a client")
     grab.add_argument("ref")
     grab.add_argument("--client")
     _leaf(sub, "queue", searching.queue, help="what is downloading")
     parse = _leaf(sub, "parse", None, help="show what Outpost reads in release names")
     parse.add_argument("titles", nargs="+", metavar="TITLE")
-    _leaf(sub, "doctor", system.doctor, help="test every configured service")
-    run = _leaf(sub, "run", system.run, help="run the service")
-    run.add_argument(
-        "--poll-interval",
-        type=float,
-        default=DEFAULT_TIMING.interval,
-        metavar="S",
-        help="seconds between polls of the download clients",
-    )
-    run.add_argument(
-        "--stall-after",
-        type=float,
-        default=DEFAULT_TIMING.stall_after,
-        metavar="S",
-        help="seconds without progress before a download counts as stalled",
-    )
-    run.add_argument(
-        "--fail-after",
-        type=float,
-        default=DEFAULT_TIMING.fail_after,
-        metavar="S",
-        help="seconds without progress before a download is failed and replaced",
-    )
-    hist = _leaf(sub, "history", system.history, help="what Outpost told whom")
-    hist.add_argument("--limit", type=int, default=50)
-    secrets_ = sub.add_parser("secrets", help="manage the encryption of stored secrets")
-    sec_actions = secrets_.add_subparsers(dest="action", required=True, parser_class=Parser)
-    _leaf(sec_actions, "rotate", system.rotate, help="re-encrypt every secret with the newest key")
+    _service_commands(sub)
     people.register(sub, _leaf, Parser)
     return parser
 
