@@ -85,7 +85,7 @@ async def provider_set(app: Outpost, args: argparse.Namespace, out: Output) -> i
         await remove_integration(args.kind, IntegrationCategory.PROVIDER)
     except errors.NotFound:
         pass
-    args.name, args.group, args.no_test = args.kind, "provider", args.no_test
+    args.name, args.group = args.kind, "provider"
     return await add(app, args, out)
 
 
