@@ -89,22 +89,25 @@ def _lstat(path: Path) -> FileInfo | None:
 
 async def same_filesystem(a: Path, b: Path) -> bool:
     """Whether a hardlink between the two places can work (the nearest existing parents)."""
-    return await asyncio.to_thread(lambda: _device(a) == _device(b))
+    return await asyncio.to_thread(one_device, a, b)
 
 
 async def free_space(path: Path) -> int:
     """Bytes free to an unprivileged writer at `path` (or its nearest existing parent)."""
-    return await asyncio.to_thread(lambda: shutil.disk_usage(_existing(path)).free)
+    return await asyncio.to_thread(lambda: shutil.disk_usage(nearest_existing(path)).free)
 
 
-def _existing(path: Path) -> Path:
+def one_device(a: Path, b: Path) -> bool:
+    """`same_filesystem`, blocking: for callers already off the event loop."""
+    return os.stat(nearest_existing(a)).st_dev == os.stat(nearest_existing(b)).st_dev
+
+
+def nearest_existing(path: Path) -> Path:
+    """`path` or its closest ancestor that exists (a library folder may not exist yet)."""
+    path = path.expanduser().absolute()
     while not path.exists() and path != path.parent:
         path = path.parent
     return path
-
-
-def _device(path: Path) -> int:
-    return os.stat(_existing(path)).st_dev
 
 
 async def make_dirs(folder: Path, root: Path) -> None:

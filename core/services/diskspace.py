@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
-import shutil
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
-from core import errors
+from core import errors, fileops
 from core.ports import DownloadClient
-from core.store.models import Setting
+from core.store.settings import library_root
 
 log = logging.getLogger(__name__)
 
@@ -35,32 +32,9 @@ def human_bytes(size: int) -> str:
     raise AssertionError("unreachable")
 
 
-def nearest_existing(path: Path) -> Path:
-    """`path` or its closest ancestor that exists (a library folder may not exist yet)."""
-    path = path.expanduser().absolute()
-    while not path.exists() and path != path.parent:
-        path = path.parent
-    return path
-
-
 def same_filesystem(a: Path, b: Path) -> bool:
-    """Whether files under `a` and `b` can be hardlinked: one device for both."""
-    return os.stat(nearest_existing(a)).st_dev == os.stat(nearest_existing(b)).st_dev
-
-
-async def free_bytes(path: Path) -> int:
-    """Free bytes on the disk of `path` (or of its nearest existing ancestor), off the loop."""
-    usage = await asyncio.to_thread(shutil.disk_usage, nearest_existing(path))
-    return int(usage.free)
-
-
-async def library_root(kind: str) -> Path | None:
-    """The library root of a media kind: Setting `library.<kind>`, a path or {"path": ...}."""
-    setting = await Setting.get_or_none(key=f"library.{kind}")
-    value: Any = setting.value if setting is not None else None
-    if isinstance(value, dict):
-        value = value.get("path")
-    return Path(value) if isinstance(value, str) and value else None
+    """Whether files under `a` and `b` can be hardlinked (blocking: call it off the loop)."""
+    return fileops.one_device(a, b)
 
 
 class DiskSpace:
@@ -81,7 +55,7 @@ class DiskSpace:
             _require(free, needed, client_name)
         root = await library_root(kind) if kind else None
         if root is not None:
-            _require(await free_bytes(root), needed, str(root))
+            _require(await fileops.free_space(root), needed, str(root))
 
     async def _client_free(self, client: DownloadClient, name: str) -> int | None:
         if not isinstance(client, SpaceReporter):

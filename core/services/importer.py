@@ -22,7 +22,8 @@ from core import fileops, naming
 from core.domain import MediaKind
 from core.events import EventBus, ImportCompleted, ImportFailed
 from core.fileops import FileInfo, FileRefused
-from core.store.models import Grab, ImportJob, MediaRequest, Setting
+from core.store.models import Grab, ImportJob, MediaRequest
+from core.store.settings import library_root, text_setting
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ class Importer:
         if not chosen:
             raise FileRefused(f"nothing to import in {content}", key="failure.no_files")
         journal = {job.source: job for job in await ImportJob.filter(grab_id=grab.id)}
-        template = naming.template_for(kind, await _setting(f"naming.{kind.value}"))
+        template = naming.template_for(kind, await text_setting(f"naming.{kind.value}"))
         targets = _targets(chosen, content, root, kind, grab.title, template)
         for info in chosen:  # a journaled target wins: settings may have changed since
             if (job := journal.get(str(info.path))) is not None:
@@ -241,8 +242,7 @@ class Importer:
         if self._roots is not None:
             root = self._roots.get(kind)
         else:
-            value = await _setting(f"library.{kind.value}")
-            root = Path(value) if value else None
+            root = await library_root(kind.value)
         if root is None or not root.is_absolute():
             raise FileRefused(
                 f"no library folder for {kind.value}", key="failure.no_library", kind=kind.value
@@ -252,7 +252,7 @@ class Importer:
     async def _policy(self) -> ImportMode:
         if self._mode is not None:
             return self._mode
-        value = await _setting("import.mode")
+        value = await text_setting("import.mode")
         try:
             return ImportMode(value or ImportMode.HARDLINK_OR_COPY)
         except ValueError:
@@ -364,15 +364,6 @@ async def _about(grab: Grab) -> dict[str, Any]:
         "request_id": request_id,
         "person_id": person_id,
     }
-
-
-async def _setting(key: str) -> str | None:
-    """A text setting, stored bare or as an object such as {"path": ...} (the CLI's shape)."""
-    row = await Setting.get_or_none(key=key)
-    value: Any = row.value if row is not None else None
-    if isinstance(value, dict):
-        value = next((value[f] for f in ("path", "template", "mode", "value") if f in value), None)
-    return value if isinstance(value, str) and value else None
 
 
 def _kind(value: str | None) -> MediaKind:
