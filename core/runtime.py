@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.events import DownloadCompleted, Event, EventQueue
+from core.lifecycle import FAIL_AFTER, STALL_AFTER
 from core.services.failover import FailoverService
 from core.services.importer import Importer
 from core.services.monitor import Monitor
@@ -23,8 +24,8 @@ class Timing:
     """How often clients are polled and when a download counts as stalled, then failed."""
 
     interval: float = 5.0
-    stall_after: float = 600.0
-    fail_after: float = 1800.0
+    stall_after: float = STALL_AFTER
+    fail_after: float = FAIL_AFTER
     retry_notices: float = 30.0
 
 

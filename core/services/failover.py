@@ -15,6 +15,7 @@ from typing import Any
 from core import errors
 from core.domain import MediaKind, SearchQuery
 from core.events import DownloadFailed, Event, EventBus
+from core.lifecycle import GrabState
 from core.releases import DEFAULT_PROFILE, QualityProfile, Verdict, Wanted, release_key
 from core.services.grab import GrabService
 from core.services.search import ReleaseSearch
@@ -22,7 +23,6 @@ from core.store.models import BlocklistEntry, Grab, MediaRequest, RequestStatus
 
 log = logging.getLogger(__name__)
 
-FAILED = "failed"
 DEFAULT_MAX_ATTEMPTS = 5  # grabs per request, the first one included
 
 
@@ -126,7 +126,7 @@ class FailoverService:
 
     async def _retire(self, grab: Grab, reason: str) -> None:
         """Mark failed, blocklist the release, and take it out of its client."""
-        grab.state, grab.failure = FAILED, reason[:255]
+        grab.state, grab.failure = GrabState.FAILED.value, reason[:255]
         await grab.save(update_fields=["state", "failure", "updated_at"])
         await BlocklistEntry.get_or_create(
             release_key=grab.release_key, defaults={"title": grab.title, "reason": reason[:255]}
