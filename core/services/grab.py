@@ -58,12 +58,7 @@ class GrabService:
         key = release_key(release)
         existing = await Grab.get_or_none(release_key=key)
         if existing is not None:
-            raise errors.Conflict(
-                f"{release.title!r} was already grabbed",
-                key="error.already_grabbed",
-                title=release.title,
-                client=existing.client,
-            )
+            raise _already_grabbed(release, existing.client)
         name, target = self._pick_client(release, client)
         settings = self._settings.get(name, ClientSettings())
         kind = kind or (request.kind if request is not None else None)
@@ -72,12 +67,7 @@ class GrabService:
         download = await self._request(release, settings)
         if download.info_hash and await Grab.exists(client_id=download.info_hash):
             # the same torrent reached us through another indexer or guid
-            raise errors.Conflict(
-                f"{release.title!r} was already grabbed",
-                key="error.already_grabbed",
-                title=release.title,
-                client=name,
-            )
+            raise _already_grabbed(release, name)
         client_id = await self._send(target, download)
         grab = await Grab.create(
             release_key=key,
@@ -176,6 +166,15 @@ class GrabService:
         raise errors.UserError(
             f"{release.title!r} has no download link", key="error.no_link", title=release.title
         )
+
+
+def _already_grabbed(release: Release, client: str) -> errors.Conflict:
+    return errors.Conflict(
+        f"{release.title!r} was already grabbed",
+        key="error.already_grabbed",
+        title=release.title,
+        client=client,
+    )
 
 
 def _magnet(base: DownloadRequest, magnet: str) -> DownloadRequest:
