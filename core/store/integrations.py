@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from core import errors
@@ -71,20 +72,14 @@ async def list_integrations(category: IntegrationCategory | None = None) -> list
 
 async def get_integration(name: str, category: IntegrationCategory | None = None) -> Integration:
     """The integration called `name` (of `category`, if given); NotFound otherwise."""
-    query = Integration.filter(name=name)
-    if category is not None:
-        query = query.filter(category=category)
-    integration = await query.first()
+    integration = await _named(name, category).first()
     if integration is None:
         raise _missing(name)
     return integration
 
 
 async def remove_integration(name: str, category: IntegrationCategory | None = None) -> None:
-    query = Integration.filter(name=name)
-    if category is not None:
-        query = query.filter(category=category)
-    if not await query.delete():
+    if not await _named(name, category).delete():
         raise _missing(name)
 
 
@@ -137,6 +132,11 @@ async def rotate_secrets(box: SecretBox) -> int:
             key=FINGERPRINT_SETTING, defaults={"value": _fingerprint_value(box)}
         )
     return len(rows)
+
+
+def _named(name: str, category: IntegrationCategory | None) -> QuerySet[Integration]:
+    query = Integration.filter(name=name)
+    return query if category is None else query.filter(category=category)
 
 
 def _readable(box: SecretBox, row: Integration) -> bool:
