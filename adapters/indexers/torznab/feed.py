@@ -121,8 +121,8 @@ def _read(element: Element) -> _Item:
             elif name not in attrs:
                 attrs[name] = attrib.get("value") or ""
         elif tag == "enclosure":
-            encl = (child.get("url") or "", (child.get("type") or "").lower(), child.get("length"))
-            item.enclosures.append((encl[0], encl[1], encl[2] or ""))
+            kind = (child.get("type") or "").lower()
+            item.enclosures.append((child.get("url") or "", kind, child.get("length") or ""))
         elif tag == "category":
             item.category_texts.append(child.text or "")
         elif tag not in text and isinstance(tag, str):  # comments and PIs have no str tag
