@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.domain import MediaKind
+from core.services.notify import CONSOLE
 from core.store.models import Identity, MediaRequest, Person, RequestStatus, Role
-
-CONSOLE = "console"
 
 
 async def console_person() -> Person:
