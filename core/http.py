@@ -9,7 +9,6 @@ carries the raw URL.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json as _json
 import logging
 import random
@@ -18,13 +17,13 @@ import time
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC
 from typing import Any
 
 import httpx
 from aiolimiter import AsyncLimiter
 
 from core import errors
+from core.httpwire import Decoder, charset, parse_retry_after, reject_constant
 from core.redact import is_secret_name, redact, register
 
 log = logging.getLogger(__name__)
@@ -65,14 +64,14 @@ class HttpResponse:
     @property
     def text(self) -> str:
         try:
-            return self.content.decode(_charset(self.headers), errors="replace")
+            return self.content.decode(charset(self.headers), errors="replace")
         except LookupError:  # a charset Python does not know
             return self.content.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
         """Strict JSON: NaN/Infinity refused; runaway nesting and huge numbers are BadResponse."""
         try:
-            return _json.loads(self.content.decode("utf-8-sig"), parse_constant=_reject_constant)
+            return _json.loads(self.content.decode("utf-8-sig"), parse_constant=reject_constant)
         except (ValueError, RecursionError, UnicodeDecodeError) as err:
             raise errors.BadResponse(
                 f"invalid JSON from {self.url}: {type(err).__name__}", key="error.bad_json"
@@ -81,78 +80,6 @@ class HttpResponse:
     @property
     def content_type(self) -> str:
         return str(self.headers.get("content-type", "")).split(";")[0].strip().lower()
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"non-standard JSON constant {name}")
-
-
-def _charset(headers: httpx.Headers) -> str:
-    for part in str(headers.get("content-type", "")).split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return str(value.strip("\"'"))
-    return "utf-8"
-
-
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or HTTP-date); None if absent or bad.
-
-    A date in the past means 0; a negative or non-numeric count is bad. Clamping to a
-    maximum is the caller's policy.
-    """
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        return _seconds_until(value, time.time() if now is None else now)
-    if seconds != seconds or seconds < 0:  # NaN, or a negative count
-        return None
-    return seconds
-
-
-def _seconds_until(value: str, now: float) -> float | None:
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-        if when.tzinfo is None:  # "-0000" means UTC with unknown origin
-            when = when.replace(tzinfo=UTC)
-        return max(0.0, when.timestamp() - now)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-
-
-class _Decoder:
-    """Content-Encoding decoder that never inflates more than the room left under the cap."""
-
-    def __init__(self, encoding: str) -> None:
-        self._encoding = encoding.strip().lower()
-        self._first = True
-        self._zlib: Any = None
-        if self._encoding in ("gzip", "x-gzip"):
-            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif self._encoding == "deflate":
-            self._zlib = zlib.decompressobj()
-        elif self._encoding not in ("", "identity"):
-            raise ValueError(f"unsupported content-encoding {self._encoding[:32]!r}")
-
-    def feed(self, data: bytes, room: int) -> bytes:
-        """Decode `data`; at most room + 1 bytes come out, so passing the cap shows."""
-        if self._zlib is None:
-            return data
-        first, self._first = self._first, False
-        try:
-            return bytes(self._zlib.decompress(data, room + 1))
-        except zlib.error:
-            if not (first and self._encoding == "deflate"):
-                raise
-            # Some servers send raw deflate without the zlib header.
-            self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
-            return bytes(self._zlib.decompress(data, room + 1))
-
-    def flush(self) -> bytes:
-        return b"" if self._zlib is None else bytes(self._zlib.flush())
 
 
 class HttpService:
@@ -190,7 +117,7 @@ class HttpService:
             p = self.policy
             self._client_ = httpx.AsyncClient(
                 base_url=self._base_url,
-                # Only encodings _Decoder can bound; never br/zstd, which httpx may advertise.
+                # Only encodings Decoder can bound; never br/zstd, which httpx may advertise.
                 headers={"User-Agent": "Outpost/0.1", "Accept-Encoding": "gzip, deflate"}
                 | self._headers,
                 timeout=httpx.Timeout(p.read_timeout, connect=p.connect_timeout),
@@ -350,7 +277,7 @@ class HttpService:
     async def _read(self, response: httpx.Response, safe_url: str, limit: int) -> bytes:
         """Read and decode the body, counting decoded bytes: a gzip bomb stops at the cap."""
         try:
-            decoder = _Decoder(response.headers.get("content-encoding", ""))
+            decoder = Decoder(response.headers.get("content-encoding", ""))
             body = bytearray()
             async for raw in response.aiter_raw():
                 body += decoder.feed(raw, limit - len(body))
