@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 from typing import Any
-from urllib.parse import urlsplit
 
 from bot.cli.output import Output, table
+from bot.wording import checked_url
 from core import errors
 from core.app import Outpost
 from core.registry import spec_for
@@ -24,13 +24,6 @@ CATEGORY_OF = {
     "client": IntegrationCategory.CLIENT,
     "provider": IntegrationCategory.PROVIDER,
 }
-
-
-def checked_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise errors.UserError(f"not an http(s) URL: {url!r}", key="error.bad_url", url=url)
-    return url.strip()
 
 
 def parse_rate(value: str | None) -> list[float] | None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import re
 from typing import Any
 
-from bot.cli.output import Output, clean, human_size, table
+from bot.cli.output import Output, clean, table
+from bot.wording import human_size, split_year
 from core.app import Outpost
 from core.domain import MediaKind, ParsedRelease, SearchQuery
 from core.releases import Rejection, Verdict, Wanted, parse
@@ -16,14 +16,6 @@ from core.store.models import BlocklistEntry
 
 ALL_KINDS = list(MediaKind)
 SHOWN = 20  # rows a person sees unless --all
-
-
-def split_year(query: str) -> tuple[str, int | None]:
-    """'Dune 2021' -> ('Dune', 2021): people type the year, indexers want it apart."""
-    match = re.fullmatch(r"(.+?)[\s.(]+((?:19|20)\d\d)\)?", query.strip())
-    if match:
-        return match.group(1), int(match.group(2))
-    return query.strip(), None
 
 
 async def search_media(app: Outpost, args: argparse.Namespace, out: Output) -> int:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.cli.output import human_size
 from bot.conversation import tokens
 from bot.conversation.cards import card_view
 from bot.conversation.context import Ctx, line, say
 from bot.conversation.household import ask_admins, needs_approval
 from bot.views import Button, Reply, Text, View
+from bot.wording import human_size
 from core import errors
 from core.domain import MediaKind, SearchQuery
 from core.releases import DEFAULT_PROFILE, Verdict, Wanted

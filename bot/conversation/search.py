@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.cli.searching import split_year
 from bot.conversation import tokens
 from bot.conversation.context import Ctx, line, say
 from bot.views import Button, Reply, View
+from bot.wording import split_year
 from core import errors
 from core.domain import Media, MediaKind
 

@@ -5,9 +5,9 @@ Every reply asks the frontend to delete the message that held the secret, even a
 
 from __future__ import annotations
 
-from bot.cli.integrations import checked_url
 from bot.conversation.context import Ctx, line
 from bot.views import Reply, Text, View
+from bot.wording import checked_url
 from core import errors
 from core.services.health import check
 from core.store.integrations import add_integration, remove_integration

@@ -8,7 +8,7 @@ import logging
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 
-from bot.conversation import Conversation
+from bot.conversation import Conversation, tokens
 from bot.conversation.entry import COMMANDS
 from bot.i18n import catalogue, languages, t
 from bot.telegram.app import TelegramApp, build_application
@@ -63,6 +63,8 @@ class TelegramFrontend:
         self.handlers = Handlers(self.conversation, Replier(bot, self.conversation, self.cards))
         self.handlers.install(application)
         await _connect(application)
+        dropped = await tokens.purge()  # buttons that expired while the service was down
+        log.debug("dropped %s expired button tokens", dropped)
         await self._publish_commands()
         await application.start()
         await self._receive(application)

@@ -237,3 +237,21 @@ async def test_edited_messages_channel_posts_and_other_bots_commands_run_nothing
     botapi.send_text(ann, "/help")
     await botapi.until(lambda: botapi.last_message(ann.id))
     assert [s[2] for s in talk.seen] == ["help"]
+
+
+async def test_start_drops_buttons_that_expired_while_the_service_was_down(
+    outpost: Outpost, start_bot: Start
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from core.store.models import ButtonToken
+
+    now = datetime.now(UTC)
+    await ButtonToken.create(
+        token="old", chat="telegram:1", action="grab", expires_at=now - timedelta(minutes=1)
+    )
+    await ButtonToken.create(
+        token="fresh", chat="telegram:1", action="grab", expires_at=now + timedelta(minutes=10)
+    )
+    await start_bot()
+    assert await ButtonToken.all().values_list("token", flat=True) == ["fresh"]

@@ -1,0 +1,34 @@
+"""Reading what people type and writing sizes back: shared by the CLI and the chat frontends."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from core import errors
+
+
+def split_year(query: str) -> tuple[str, int | None]:
+    """'Dune 2021' -> ('Dune', 2021): people type the year, indexers want it apart."""
+    match = re.fullmatch(r"(.+?)[\s.(]+((?:19|20)\d\d)\)?", query.strip())
+    if match:
+        return match.group(1), int(match.group(2))
+    return query.strip(), None
+
+
+def checked_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise errors.UserError(f"not an http(s) URL: {url!r}", key="error.bad_url", url=url)
+    return url.strip()
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return "?"
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TB"  # pragma: no cover
