@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -61,20 +61,22 @@ def hashes(daemon: QBittorrentDaemon) -> list[str]:
     return [t["hash"] for t in json.loads(daemon.api("torrents/info"))]
 
 
-def measured(daemon: QBittorrentDaemon) -> None:
-    """qBittorrent reports 0 free bytes until it has measured its disk: wait for the figure."""
+async def measured(service: GrabService) -> None:
+    """qBittorrent reports 0 free bytes until it has measured its disk: wait until the
+    client, as the grab service sees it, has a figure."""
+    client = service.client("qbit")
     for _ in range(100):
-        if json.loads(daemon.api("sync/maindata"))["server_state"].get("free_space_on_disk"):
+        if await client.free_space():  # type: ignore[union-attr]
             return
-        time.sleep(0.05)
+        await asyncio.sleep(0.05)
     pytest.skip("qBittorrent never reported its free space")
 
 
 async def test_a_release_larger_than_the_clients_free_space_is_refused(
     store: Store, daemon: QBittorrentDaemon
 ) -> None:
-    measured(daemon)
     async with grabber(daemon) as (service, url, _):
+        await measured(service)
         with pytest.raises(errors.UserError) as refused:
             await service.grab(sized(url, 10**15))
     assert refused.value.key == "error.no_space"
