@@ -339,7 +339,7 @@ def _header_secrets(headers: Mapping[str, str]) -> list[str]:
     """Values of secret headers ("X-Api-Key", "Authorization: Bearer t" gives the line and t)."""
     found: list[str] = []
     for name, value in headers.items():
-        if is_secret_name(name) and value:
+        if is_secret_name(name) and value.strip():
             found += {value, value.split()[-1]}
     return found
 

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from core import errors
-from core.ports import DownloadClient
 from core.store.models import Grab
 
 
@@ -30,16 +29,10 @@ class QueueView:
 
 
 class QueueService:
-    """Reads the store. `clients` is accepted for the composition root and never called;
-    `health` (the monitor's, when it runs in this process) names clients that are down."""
+    """Reads the store, never a client: the monitor's last poll is the one truth every reader
+    shares. `health` (the monitor's, when it runs in this process) names clients that are down."""
 
-    def __init__(
-        self,
-        clients: Mapping[str, DownloadClient] | None = None,
-        *,
-        health: Mapping[str, bool] | None = None,
-    ) -> None:
-        self._clients = dict(clients or {})
+    def __init__(self, *, health: Mapping[str, bool] | None = None) -> None:
         self._health = health
 
     async def view(self) -> QueueView:

@@ -212,3 +212,7 @@ async def test_service_can_be_reopened_after_aclose(serve: Serve) -> None:
     for _ in range(2):
         assert (await http.get(server.url + "/x")).text == "ok"
         await http.aclose()
+
+
+def test_a_blank_secret_header_is_no_secret_and_no_crash() -> None:
+    HttpService("peer", headers={"X-Api-Key": "   ", "Authorization": ""})
