@@ -6,6 +6,7 @@ it, and announces *before* any leecher does; the client under test runs on its o
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from pathlib import Path
@@ -16,13 +17,16 @@ from tests.support.daemons import OpenTracker, QBittorrentDaemon, loopback
 from tests.support.torrents import Torrent, make_torrent
 
 READY_TIMEOUT = 30.0
+# Each swarm's seeder gets a fresh address: the session's long-lived leecher keeps per-peer
+# state (libtorrent bans, de-duplication by address) that must not carry from test to test.
+_SEEDER_HOSTS = itertools.cycle(range(10, 250))
 
 
 class Swarm:
     def __init__(self, root: Path | None = None) -> None:
         self.tracker = OpenTracker(root / "tracker" if root else None)
         self.seeder = QBittorrentDaemon(
-            root / "seeder" if root else None, interface_address=loopback(2)
+            root / "seeder" if root else None, interface_address=loopback(next(_SEEDER_HOSTS))
         )
 
     def start(self) -> Swarm:
