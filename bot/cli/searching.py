@@ -11,7 +11,7 @@ from core.app import Outpost
 from core.domain import MediaKind, ParsedRelease, SearchQuery
 from core.releases import Rejection, Verdict, Wanted, parse
 from core.services.found import recall, remember
-from core.services.requests import console_person, record_request
+from core.services.requests import console_person, grab_requested, record_request
 from core.store.models import BlocklistEntry
 
 ALL_KINDS = list(MediaKind)
@@ -151,11 +151,7 @@ async def grab(app: Outpost, args: argparse.Namespace, out: Output) -> int:
         episodic = parsed is not None and (parsed.season is not None or parsed.episodes)
         asked = {**asked, "kind": (MediaKind.SERIES if episodic else MediaKind.MOVIE).value}
     request = await record_request(await console_person(), asked)
-    try:
-        row = await grabber.grab(release, client=args.client, request=request)
-    except BaseException:
-        await request.delete()
-        raise
+    row = await grab_requested(grabber, release, request, args.client)
     out.data({"ref": f"g{row.id}", "title": row.title, "client": row.client, "id": row.client_id})
     out.say("cli.grabbed", title=row.title, client=row.client)
     return 0

@@ -16,7 +16,7 @@ from core.releases import DEFAULT_PROFILE, Verdict, Wanted
 from core.releases.profiles import DEFAULT_RUNTIME
 from core.services.failover import explain
 from core.services.found import recall, remember
-from core.services.requests import record_request
+from core.services.requests import grab_requested, record_request
 from core.store.models import BlocklistEntry, MediaRequest, RequestStatus
 
 SHOWN = 8
@@ -132,11 +132,7 @@ async def _grab_ref(ctx: Ctx, ref: str, media: dict[str, Any]) -> list[Reply]:
         await request.save()
         return [await _card(request.id), *await _ask_admins(ctx, request)]
     await request.save()
-    try:
-        await (await ctx.app.grabber()).grab(release, request=request)
-    except BaseException:
-        await request.delete()  # nothing was sent: no request to show
-        raise
+    await grab_requested(await ctx.app.grabber(), release, request)
     return [await _card(request.id)]
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.domain import MediaKind
+from core.domain import MediaKind, Release
+from core.services.grab import GrabService
 from core.services.notify import CONSOLE
-from core.store.models import Identity, MediaRequest, Person, RequestStatus, Role
+from core.store.models import Grab, Identity, MediaRequest, Person, RequestStatus, Role
 
 
 async def console_person() -> Person:
@@ -30,3 +31,15 @@ async def record_request(person: Person, query: dict[str, Any]) -> MediaRequest:
         episode=query.get("episode"),
         status=RequestStatus.GRABBED,
     )
+
+
+async def grab_requested(
+    grabber: GrabService, release: Release, request: MediaRequest, client: str | None = None
+) -> Grab:
+    """Grab a release for a just-recorded request; if nothing reached a client, the request
+    goes too, so no wish is left standing that nobody acted on."""
+    try:
+        return await grabber.grab(release, client=client, request=request)
+    except BaseException:
+        await request.delete()
+        raise
