@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from adapters.clients.qbittorrent import QBittorrentClient
-from core.domain import ClientStatus, Download, DownloadRequest, Protocol
+from core.domain import ClientCheck, ClientStatus, Download, DownloadRequest, Protocol
 from core.events import DownloadCompleted, DownloadFailed, DownloadStalled, EventBus
 from core.ports import DownloadClient
 from core.services.monitor import Monitor
@@ -81,18 +81,41 @@ async def test_data_in_place_completes_once_across_restarts(
     assert (await state_of(grab)).state == "completed"
 
 
-class PlainListing:
-    """The adapter through the plain port only, so the monitor falls back to `downloads()`."""
+class Asked:
+    """The real client, noting which ids the monitor asks it about and when it is checked."""
 
     def __init__(self, client: QBittorrentClient) -> None:
-        self.name = client.name
         self._client = client
+        self.asked: list[list[str]] = []
+        self.checks = 0
 
-    async def downloads(self, ids: list[str] | None = None) -> list[Download]:
+    async def check(self) -> ClientCheck:
+        self.checks += 1
+        return await self._client.check()
+
+    async def downloads(self, ids: list[str]) -> list[Download]:
+        self.asked.append(list(ids))
         return await self._client.downloads(ids)
 
 
-@pytest.mark.parametrize("listing", ["snapshot", "downloads"])
+async def test_the_monitor_asks_for_exactly_the_ids_it_tracks(
+    store: object, qbt: QBittorrentClient, bus: EventBus, clock: Clock
+) -> None:
+    asked = Asked(qbt)
+    mon = monitor({"qbt": asked}, bus, clock)  # type: ignore[dict-item]
+    await mon.poll_once()
+    assert (asked.asked, asked.checks) == ([], 1)  # nothing tracked: only whether it is up
+    one, two, done = "a1" * 20, "b2" * 20, "c3" * 20
+    await record_grab(one)
+    await record_grab(two)
+    await record_grab(done, state="imported")
+    await record_grab("d4" * 20, client="other")
+    await mon.poll_once()
+    assert asked.asked == [[one, two]] and asked.checks == 1
+    assert mon.health == {"qbt": True}
+
+
+@pytest.mark.parametrize("listing", ["sync", "listed"])
 async def test_completion_while_outpost_was_down_fires_on_the_next_start(
     listing: str,
     store: object,
@@ -101,7 +124,10 @@ async def test_completion_while_outpost_was_down_fires_on_the_next_start(
     recorder: Recorder,
     clock: Clock,
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if listing == "sync":  # one tracked id rides on sync/maindata too
+        monkeypatch.setattr("adapters.clients.qbittorrent.client.SYNC_FROM", 1)
     torrent = make_torrent("Tears.of.Steel.2012", os.urandom(32 * 1024))
     torrent.write_payload(tmp_path)
     grab = await record_grab(torrent.info_hash)
@@ -112,9 +138,9 @@ async def test_completion_while_outpost_was_down_fires_on_the_next_start(
     )
     assert recorder.events == []  # nobody polled: the row still says grabbed
     assert (await state_of(grab)).state == "grabbed"
-    client = qbt if listing == "snapshot" else PlainListing(qbt)
-    await monitor({"qbt": client}, bus, clock).poll_once()  # type: ignore[dict-item]
-    await monitor({"qbt": client}, bus, clock).poll_once()  # type: ignore[dict-item]
+    await monitor({"qbt": qbt}, bus, clock).poll_once()
+    await monitor({"qbt": qbt}, bus, clock).poll_once()
+    assert (qbt.last_sync is not None) is (listing == "sync")
     assert recorder.names() == ["DownloadCompleted"]
     assert (await state_of(grab)).content_path == str(tmp_path / torrent.name)
 
