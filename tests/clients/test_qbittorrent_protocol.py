@@ -249,3 +249,42 @@ async def test_a_refused_login_is_not_retried_at_once(
     qbt._refused_until = 0.0
     assert await qbt.downloads([ID]) == []
     assert fake.paths() == ["auth/login", "auth/login", "torrents/info"]
+
+
+def _checkable(free: int) -> dict[str, Route]:
+    maindata = {"rid": 1, "full_update": True, "server_state": {"free_space_on_disk": free}}
+    categories = {"films": {"name": "films", "savePath": "/srv/films"}}
+    return {
+        "/api/v2/app/version": lambda _: Response(200, "v5.0.4"),
+        "/api/v2/app/defaultSavePath": lambda _: Response(200, "/downloads"),
+        "/api/v2/torrents/categories": lambda _: Response(200, json.dumps(categories)),
+        "/api/v2/sync/maindata": lambda _: Response(200, json.dumps(maindata)),
+    }
+
+
+@pytest.mark.parametrize(("reported", "free"), [(0, None), (123_456_789, 123_456_789)])
+async def test_check_reads_zero_free_bytes_as_not_measured_yet(
+    serve: Callable[..., FakeQbt], http: HttpService, reported: int, free: int | None
+) -> None:
+    check = await client(serve(_checkable(reported)), http).check()
+    assert (check.version, check.free_space) == ("v5.0.4", free)
+    assert check.roots == ("/downloads", "/srv/films")
+
+
+async def test_many_ids_ride_on_the_sync_and_few_on_a_filtered_listing(
+    serve: Callable[..., FakeQbt], http: HttpService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("adapters.clients.qbittorrent.client.SYNC_FROM", 2)
+    fake = serve(
+        {
+            "/api/v2/torrents/info": lambda _: Response(200, "[]"),
+            "/api/v2/sync/maindata": lambda _: Response(200, json.dumps({"rid": 1})),
+        }
+    )
+    qbt = client(fake, http)
+    assert await qbt.downloads([ID]) == []
+    assert await qbt.downloads([ID, "ab" * 20]) == []
+    assert await qbt.downloads(["not-a-hash", "x|y"]) == []  # nothing to ask about
+    assert fake.paths() == ["auth/login", "torrents/info", "sync/maindata"]
+    [listing] = [r for r in fake.server.requests if r.path.endswith("/info")]
+    assert listing.query == {"hashes": [ID]}

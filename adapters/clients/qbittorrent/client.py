@@ -106,7 +106,8 @@ class QBittorrentClient:
             )
         if request.category:
             await self._ensure_category(request.category)
-        known = request.expected_id or hash_of(request)
+        # what qBittorrent will call it, if the request tells; else what the caller expects
+        known = hash_of(request) or request.expected_id
         before = None if known else await self._hashes(request.category)
         added = await self._post_add(request)
         if known or added:
