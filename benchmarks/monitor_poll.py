@@ -1,10 +1,12 @@
 """CPU time of one monitor poll with 5,000 torrents in a real qbittorrent-nox: incremental vs full.
 
 Adds 5,000 paused magnets (random info-hashes) to a fresh daemon, then times, in interleaved rounds:
-the adapter's full listing (`downloads()`: torrents/info) against its incremental one (`snapshot()`:
-sync/maindata after the first sync), and a whole `Monitor.poll_once` tracking 100 of the torrents in
-a store, once through each listing. Prints medians of process CPU time, the ratios, and the bytes
-one poll carries. Run: python -m benchmarks.monitor_poll [rounds] [torrents]
+a full listing (torrents/info, what a poll cost before the monitor asked for ids) against the
+adapter's `downloads(every id)` (sync/maindata after the first sync), and a whole
+`Monitor.poll_once` tracking 100 of the torrents in a store, once with those ids listed by
+torrents/info?hashes= and once through the sync (what `downloads` does from SYNC_FROM ids on).
+Prints medians of process CPU time, the ratios, and the bytes one poll carries.
+Run: python -m benchmarks.monitor_poll [rounds] [torrents]
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.clients.qbittorrent import QBittorrentClient
+from adapters.clients.qbittorrent.client import SYNC_FROM
 from core.domain import Download
 from core.events import EventBus
 from core.http import HttpPolicy, HttpService
@@ -34,15 +37,14 @@ TRACKED = 100  # grabs the monitor follows among the torrents
 POLICY = HttpPolicy(deadline=120.0, read_timeout=60.0, retries=0)
 
 
-class FullListing:
-    """The adapter seen through the plain port only, so the monitor polls with `downloads()`."""
+class Listed:
+    """The adapter as it answers below SYNC_FROM ids: torrents/info for exactly those hashes."""
 
     def __init__(self, client: QBittorrentClient) -> None:
-        self.name = client.name
         self._client = client
 
-    async def downloads(self, ids: list[str] | None = None) -> list[Download]:
-        return await self._client.downloads(ids)
+    async def downloads(self, ids: list[str]) -> list[Download]:
+        return await self._client._listed(ids)
 
 
 def fill(daemon: QBittorrentDaemon, count: int) -> list[str]:
@@ -58,10 +60,10 @@ def fill(daemon: QBittorrentDaemon, count: int) -> list[str]:
     return hashes
 
 
-async def settle(client: QBittorrentClient) -> None:
+async def settle(client: QBittorrentClient, hashes: list[str]) -> None:
     """Poll until a sync carries no torrent: the daemon has finished checking the adds."""
     for _ in range(240):
-        await client.snapshot()
+        await client.downloads(hashes)
         if client.last_sync is not None and client.last_sync.changed == 0:
             return
         await asyncio.sleep(0.5)
@@ -103,19 +105,20 @@ async def measure(daemon: QBittorrentDaemon, hashes: list[str], rounds: int) -> 
     client = QBittorrentClient(
         "qbt", daemon.url, http, username=daemon.username, password=daemon.password
     )
-    full_monitor = Monitor({"qbt": FullListing(client)}, EventBus())  # type: ignore[dict-item]
+    assert TRACKED >= SYNC_FROM, "the monitor's poll should ride on the sync"
+    listed_monitor = Monitor({"qbt": Listed(client)}, EventBus())  # type: ignore[dict-item]
     sync_monitor = Monitor({"qbt": client}, EventBus())
-    first_sync = await cpu(client.snapshot)
-    await settle(client)
-    await full_monitor.poll_once()  # the first poll records the client's view; later ones match
+    first_sync = await cpu(lambda: client.downloads(hashes))
+    await settle(client, hashes)
+    await listed_monitor.poll_once()  # the first poll records the client's view; later ones match
     await sync_monitor.poll_once()
     times: dict[str, list[float]] = {"full": [], "sync": [], "mfull": [], "msync": []}
     for _ in range(rounds):
-        times["full"].append(await cpu(client.downloads))
-        times["sync"].append(await cpu(client.snapshot))
-        times["mfull"].append(await cpu(full_monitor.poll_once))
+        times["full"].append(await cpu(lambda: client._listed(None)))
+        times["sync"].append(await cpu(lambda: client.downloads(hashes)))
+        times["mfull"].append(await cpu(listed_monitor.poll_once))
         times["msync"].append(await cpu(sync_monitor.poll_once))
-    assert len(await client.snapshot()) == len(await client.downloads()) == len(hashes)
+    assert len(await client.downloads(hashes)) == len(await client._listed(None)) == len(hashes)
     await client.aclose()
     medians = {k: statistics.median(v) * 1000 for k, v in times.items()}
     return medians | {"first": first_sync * 1000}
@@ -134,13 +137,13 @@ async def main(rounds: int, count: int) -> None:
             m = await measure(daemon, hashes, rounds)
         full_b, first_b, sync_b = wire_bytes(daemon)
     print(f"one poll of qBittorrent with {count} torrents, CPU time, median of {rounds} rounds")
-    print(f"  adapter  downloads()  (torrents/info)     : {m['full']:8.2f} ms")
-    print(f"  adapter  snapshot()   (sync/maindata rid) : {m['sync']:8.2f} ms")
-    print(f"  ratio full / incremental                  : {m['full'] / m['sync']:8.1f}x")
-    print(f"  monitor poll, {TRACKED} grabs, full listing   : {m['mfull']:8.2f} ms")
-    print(f"  monitor poll, {TRACKED} grabs, incremental    : {m['msync']:8.2f} ms")
-    print(f"  ratio full / incremental                  : {m['mfull'] / m['msync']:8.1f}x")
-    print(f"  first snapshot() (full sync, once per session): {m['first']:.2f} ms")
+    print(f"  full listing (torrents/info, every torrent)  : {m['full']:8.2f} ms")
+    print(f"  adapter downloads(every id) (sync/maindata)  : {m['sync']:8.2f} ms")
+    print(f"  ratio full / incremental                     : {m['full'] / m['sync']:8.1f}x")
+    print(f"  monitor poll, {TRACKED} ids, torrents/info?hashes= : {m['mfull']:8.2f} ms")
+    print(f"  monitor poll, {TRACKED} ids, incremental           : {m['msync']:8.2f} ms")
+    print(f"  ratio listed / incremental                   : {m['mfull'] / m['msync']:8.1f}x")
+    print(f"  first downloads() (full sync, once per session): {m['first']:.2f} ms")
     print(f"  bytes per poll: full {full_b:,}; first sync {first_b:,}; incremental {sync_b:,}")
 
 

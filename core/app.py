@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from core import errors
+from core.clients import ConfiguredClient
 from core.events import EventBus, EventQueue
 from core.http import TMDB_POLICY, HttpPolicy, HttpService
 from core.ports import DownloadClient, Indexer, MetadataProvider, Notifier
@@ -15,7 +16,7 @@ from core.runtime import Runtime, Timing
 from core.secrets import SecretBox
 from core.services.diskspace import DiskSpace
 from core.services.failover import FailoverService
-from core.services.grab import ClientSettings, GrabService
+from core.services.grab import GrabService
 from core.services.importer import Importer
 from core.services.metadata import MetadataSearch
 from core.services.monitor import Monitor
@@ -111,16 +112,24 @@ class Outpost:
         return QueueService()
 
     async def grabber(self) -> GrabService:
-        settings = {
-            row.name: ClientSettings(
-                category=row.options.get("category") or "outpost",
-                save_path=row.options.get("save_path"),
-            )
-            for row in await list_integrations(IntegrationCategory.CLIENT)
-        }
-        return GrabService(
-            await self.clients(), await self.indexers(), settings, bus=self.bus, space=DiskSpace()
-        )
+        clients = await self._configured_clients()
+        return GrabService(clients, await self.indexers(), bus=self.bus, space=DiskSpace())
+
+    async def _configured_clients(self) -> dict[str, ConfiguredClient]:
+        """Each built client with the protocol its kind declares and where it should save."""
+        built = await self.clients()
+        configured: dict[str, ConfiguredClient] = {}
+        for row in await list_integrations(IntegrationCategory.CLIENT):
+            protocol = spec_for(row.kind, row.category).protocol
+            if row.name in built and protocol is not None:
+                configured[row.name] = ConfiguredClient(
+                    row.name,
+                    protocol,
+                    built[row.name],
+                    category=row.options.get("category") or "outpost",
+                    save_path=row.options.get("save_path"),
+                )
+        return configured
 
     async def runtime(self, timing: Timing) -> Runtime:
         """The background service: monitor, importer, failover, notice retries."""

@@ -189,17 +189,35 @@ class ClientStatus(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class ReleaseFile:
+    """A release file fetched by Outpost (a .torrent or an .nzb), with the name it came under."""
+
+    name: str  # e.g. "Dune.2021.torrent"; usenet clients name the job after it
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class DownloadRequest:
-    """What to hand a client: exactly one of url, magnet or torrent bytes."""
+    """What to hand a client: exactly one of `file`, `url` or `magnet`, for `protocol`."""
 
     name: str
+    protocol: Protocol
+    file: ReleaseFile | None = None
     url: str | None = None
     magnet: str | None = None
-    torrent: bytes | None = None
     category: str | None = None
     save_path: str | None = None
     paused: bool = False
-    info_hash: str | None = None  # when known in advance, lets the client confirm the add
+    expected_id: str | None = None  # the client's id when known in advance (a torrent's v1 hash)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientCheck:
+    """What a download client says of itself: `doctor` prints it, the grab checks the space."""
+
+    version: str
+    free_space: int | None  # bytes at the default save path; None while the client cannot tell
+    roots: tuple[str, ...]  # where it saves: its default save path first, then category paths
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,10 +235,3 @@ class Download:
     eta: int | None = None  # seconds; None when unknown or infinite
     download_speed: int = 0
     seeders: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DownloadFile:
-    name: str  # relative to the download's save path, as the client reports it
-    size: int
-    progress: float

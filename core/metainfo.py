@@ -1,5 +1,8 @@
 """BitTorrent metainfo facts Outpost needs without trusting the bytes: info-hashes of .torrent
-files and magnet links, with hostile input (deep nesting, lying lengths) answered by None."""
+files and magnet links, with hostile input (deep nesting, lying lengths) answered by None.
+
+Protocol facts only: the grab refuses a torrent it already holds by its v1 hash before any
+client is asked. What a client calls a torrent comes back from its `add`."""
 
 from __future__ import annotations
 
@@ -7,17 +10,30 @@ import base64
 import binascii
 import hashlib
 import re
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 _HASH = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
 _MAX_DEPTH = 64  # bencode nesting allowed before the metainfo is called hostile
 
 
-def torrent_hash(data: bytes) -> str | None:
-    """The info-hash qBittorrent reports for .torrent bytes, or None if they are not metainfo.
+@dataclass(frozen=True, slots=True)
+class InfoHashes:
+    """The info-hashes of a .torrent (BEP 3 and BEP 52), as lower-case hex.
+
+    `v1` (SHA-1) when the info dict has v1 `pieces`, `v2` (full SHA-256) when it has a v2
+    `file tree`; a hybrid torrent has both. Which one a client uses as its id is the client's
+    business (its adapter's), not this module's.
+    """
+
+    v1: str | None
+    v2: str | None
+
+
+def info_hashes(data: bytes) -> InfoHashes | None:
+    """The info-hashes of .torrent bytes, or None if they are not metainfo.
 
     Hashes the raw `info` bytes (never re-encoded), so odd but valid encodings still match.
-    Pure v2 torrents get the truncated SHA-256 that qBittorrent uses as their id.
     """
     try:
         top = _dict_spans(data, 0)
@@ -30,9 +46,16 @@ def torrent_hash(data: bytes) -> str | None:
     if info is None:
         return None
     raw = data[start:end]
-    if b"pieces" not in info[0] and b"file tree" in info[0]:
-        return hashlib.sha256(raw).hexdigest()[:40]
-    return hashlib.sha1(raw).hexdigest()
+    v2 = hashlib.sha256(raw).hexdigest() if b"file tree" in info[0] else None
+    v1 = hashlib.sha1(raw).hexdigest() if b"pieces" in info[0] or v2 is None else None
+    return InfoHashes(v1, v2)
+
+
+def torrent_hash(data: bytes) -> str | None:
+    """The v1 info-hash of .torrent bytes (what indexers publish and duplicates are told by);
+    None for junk and for pure v2 torrents, which have no v1 hash."""
+    hashes = info_hashes(data)
+    return hashes.v1 if hashes is not None else None
 
 
 def _dict_spans(data: bytes, i: int) -> tuple[dict[bytes, tuple[int, int]], int] | None:

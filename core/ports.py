@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, runtime_checkable
+from typing import Any
 from typing import Protocol as _Protocol
 
 from core.domain import (
     Capabilities,
+    ClientCheck,
     Download,
-    DownloadFile,
     DownloadRequest,
     Media,
     MediaDetails,
@@ -51,18 +51,19 @@ class Indexer(_Protocol):
 
 
 class DownloadClient(_Protocol):
-    """Downloads releases. Ids are the client's own (the info-hash for torrent clients)."""
+    """Downloads releases. Ids are the client's own (the info-hash for torrent clients), and
+    the adapter keeps its product's quirks (incremental sync, odd figures) to itself.
 
-    name: str
-    protocol: Protocol
+    `downloads(ids)` answers for the ids the caller tracks and omits the ones the client does
+    not list. "Not listed" means removed, for every client: a usenet client keeps a finished
+    job listed (from its history) until it is removed.
+    """
 
-    async def version(self) -> str: ...
+    async def check(self) -> ClientCheck: ...
 
     async def add(self, request: DownloadRequest) -> str: ...
 
-    async def downloads(self, ids: list[str] | None = None) -> list[Download]: ...
-
-    async def files(self, id: str) -> list[DownloadFile]: ...
+    async def downloads(self, ids: list[str]) -> list[Download]: ...
 
     async def pause(self, ids: list[str]) -> None: ...
 
@@ -88,11 +89,3 @@ class Notifier(_Protocol):
     name: str
 
     async def send(self, chat: str, text_key: str, params: Mapping[str, Any]) -> None: ...
-
-
-@runtime_checkable
-class IncrementalListing(_Protocol):
-    """A download client that lists everything cheaply: after the first call it fetches only
-    what changed (qBittorrent's `sync/maindata`). Same rows as `downloads()` with no ids."""
-
-    async def snapshot(self) -> list[Download]: ...

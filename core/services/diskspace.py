@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 from core import errors, fileops
 from core.ports import DownloadClient
@@ -14,13 +13,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MARGIN = 100 * 1024 * 1024  # room for the client's temp files and the metadata
 _UNITS = ("B", "KB", "MB", "GB", "TB", "PB", "EB")
-
-
-@runtime_checkable
-class SpaceReporter(Protocol):
-    """A client that can tell the free space at its save path (qBittorrent can)."""
-
-    async def free_space(self) -> int | None: ...
 
 
 def human_bytes(size: int) -> str:
@@ -58,16 +50,12 @@ class DiskSpace:
             _require(await fileops.free_space(root), needed, str(root))
 
     async def _client_free(self, client: DownloadClient, name: str) -> int | None:
-        if not isinstance(client, SpaceReporter):
-            return None
         try:
-            free = await client.free_space()
+            return (await client.check()).free_space
         except errors.AdapterError as err:
             # not knowing is no reason to refuse; the add itself will meet the outage
             log.warning("%s did not report its free space: %s", name, err)
             return None
-        # qBittorrent says 0 until it has measured its disk: that is "not known yet", not "full"
-        return free if free else None
 
 
 def _require(free: int, needed: int, where: str) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from core import errors
-from core.domain import DownloadRequest, Protocol, Release
+from core.clients import ConfiguredClient
+from core.domain import DownloadRequest, Protocol, Release, ReleaseFile
 from core.events import EventBus, GrabSent
 from core.metainfo import magnet_hash, torrent_hash
 from core.ports import DownloadClient, Indexer
@@ -18,33 +19,24 @@ from core.store.models import Grab, MediaRequest
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class ClientSettings:
-    """Where a client should put Outpost's downloads."""
-
-    category: str = "outpost"
-    save_path: str | None = None
-
-
 class GrabService:
     def __init__(
         self,
-        clients: Mapping[str, DownloadClient],
+        clients: Mapping[str, ConfiguredClient],
         indexers: Mapping[str, Indexer],
-        settings: Mapping[str, ClientSettings] | None = None,
         *,
         bus: EventBus | None = None,
         space: DiskSpace | None = None,
     ) -> None:
         self._clients = dict(clients)
         self._indexers = dict(indexers)
-        self._settings = dict(settings or {})
         self._bus = bus  # GrabSent goes out on it when given
         self._space = space  # the free-space check runs when given
 
     def client(self, name: str) -> DownloadClient | None:
         """The configured client of that name, for services that act on a grab later."""
-        return self._clients.get(name)
+        found = self._clients.get(name)
+        return found.client if found is not None else None
 
     async def grab(
         self,
@@ -59,30 +51,31 @@ class GrabService:
         existing = await Grab.get_or_none(release_key=key)
         if existing is not None:
             raise _already_grabbed(release, existing.client)
-        name, target = self._pick_client(release, client)
-        settings = self._settings.get(name, ClientSettings())
+        chosen = self._pick_client(release, client)
         kind = kind or (request.kind if request is not None else None)
         if self._space is not None:
-            await self._space.check(release.size, client=target, client_name=name, kind=kind)
-        download = await self._request(release, settings)
-        if download.info_hash and await Grab.exists(client_id=download.info_hash):
+            await self._space.check(
+                release.size, client=chosen.client, client_name=chosen.name, kind=kind
+            )
+        download = await self._request(release, chosen)
+        if download.expected_id and await Grab.exists(client_id=download.expected_id):
             # the same torrent reached us through another indexer or guid
-            raise _already_grabbed(release, name)
-        client_id = await self._send(target, download)
+            raise _already_grabbed(release, chosen.name)
+        client_id = await self._send(chosen.client, download)
         grab = await Grab.create(
             release_key=key,
             title=release.title[:1024],
             indexer=release.indexer,
-            client=name,
+            client=chosen.name,
             client_id=client_id,
             protocol=release.protocol.value,
             size=release.size,
-            category=settings.category,
-            save_path=settings.save_path,
+            category=chosen.category,
+            save_path=chosen.save_path,
             request=request,
             kind=kind,
         )
-        log.info("grabbed %s with %s as %s", release.title, name, client_id)
+        log.info("grabbed %s with %s as %s", release.title, chosen.name, client_id)
         await self._announce(grab, request)
         return grab
 
@@ -104,12 +97,12 @@ class GrabService:
         try:
             return await client.add(download)
         except errors.Conflict:
-            known = download.info_hash
-            if known and await client.downloads([known.lower()]):
-                return known.lower()
+            known = download.expected_id
+            if known and await client.downloads([known]):
+                return known
             raise
 
-    def _pick_client(self, release: Release, wanted: str | None) -> tuple[str, DownloadClient]:
+    def _pick_client(self, release: Release, wanted: str | None) -> ConfiguredClient:
         if wanted is not None:
             found = self._clients.get(wanted)
             if found is None:
@@ -123,24 +116,25 @@ class GrabService:
                     name=wanted,
                     protocol=release.protocol.value,
                 )
-            return wanted, found
-        for name, candidate in self._clients.items():
+            return found
+        for candidate in self._clients.values():
             if candidate.protocol == release.protocol:
-                return name, candidate
+                return candidate
         raise errors.UserError(
             f"no {release.protocol.value} client configured",
             key="error.no_client",
             protocol=release.protocol.value,
         )
 
-    async def _request(self, release: Release, settings: ClientSettings) -> DownloadRequest:
+    async def _request(self, release: Release, chosen: ConfiguredClient) -> DownloadRequest:
         """Prefer the file: we fetch it under our own URL policy rather than letting the client
         fetch an indexer-supplied URL (which moves SSRF into the client)."""
         base = DownloadRequest(
             name=release.title,
-            category=settings.category,
-            save_path=settings.save_path,
-            info_hash=release.info_hash.lower() if release.info_hash else None,
+            protocol=release.protocol,
+            category=chosen.category,
+            save_path=chosen.save_path,
+            expected_id=release.info_hash.lower() if release.info_hash else None,
         )
         if release.download_url and not release.download_url.startswith("magnet:"):
             indexer = self._indexers.get(release.indexer)
@@ -158,8 +152,9 @@ class GrabService:
                     raise
                 return _magnet(base, str(err.params["magnet"]))
             if release.protocol is Protocol.TORRENT:
-                return replace(base, torrent=data, info_hash=torrent_hash(data) or base.info_hash)
-            return replace(base, torrent=data)
+                file = _file(release, "torrent", data)
+                return replace(base, file=file, expected_id=torrent_hash(data) or base.expected_id)
+            return replace(base, file=_file(release, "nzb", data), expected_id=None)
         magnet = release.magnet_url or release.download_url
         if magnet:
             return _magnet(base, magnet)
@@ -177,5 +172,11 @@ def _already_grabbed(release: Release, client: str) -> errors.Conflict:
     )
 
 
+def _file(release: Release, extension: str, data: bytes) -> ReleaseFile:
+    """The fetched file under the release's title: usenet clients name the job after it."""
+    stem = release.title.replace("/", "_").replace("\\", "_")[:200] or "release"
+    return ReleaseFile(f"{stem}.{extension}", data)
+
+
 def _magnet(base: DownloadRequest, magnet: str) -> DownloadRequest:
-    return replace(base, magnet=magnet, info_hash=magnet_hash(magnet) or base.info_hash)
+    return replace(base, magnet=magnet, expected_id=magnet_hash(magnet) or base.expected_id)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import errors
+from core.domain import ClientCheck
+from core.services.diskspace import human_bytes
 from core.store.models import IntegrationCategory
 
 
@@ -40,6 +42,15 @@ async def _probe(category: IntegrationCategory, adapter: Any) -> dict[str, Any]:
         caps = await adapter.capabilities()
         return {"categories": len(caps.categories), "modes": sorted(caps.modes)}
     if category is IntegrationCategory.CLIENT:
-        return {"version": await adapter.version()}
+        return _client_facts(await adapter.check())
     await adapter.test()
     return {}
+
+
+def _client_facts(check: ClientCheck) -> dict[str, Any]:
+    facts: dict[str, Any] = {"version": check.version}
+    if check.free_space is not None:
+        facts["free_space"] = human_bytes(check.free_space)
+    if check.roots:
+        facts["roots"] = list(check.roots)
+    return facts

@@ -31,7 +31,7 @@ from core.lifecycle import (
     Transition,
     advance,
 )
-from core.ports import DownloadClient, IncrementalListing
+from core.ports import DownloadClient
 from core.store.models import Grab
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ class Monitor:
         # listing below, so it can never look "gone" by a race.
         grabs = await _tracked(name)
         try:
-            seen = await _listing(self._clients[name])
+            seen = await _listing(self._clients[name], grabs)
         except errors.OutpostError as err:
             self._went_down(name, err)
             return
@@ -162,10 +162,13 @@ async def _tracked(client: str) -> list[Grab]:
     return await query.select_related("request").order_by("id")
 
 
-async def _listing(client: DownloadClient) -> list[Download]:
-    if isinstance(client, IncrementalListing):
-        return await client.snapshot()
-    return await client.downloads()
+async def _listing(client: DownloadClient, grabs: list[Grab]) -> list[Download]:
+    """What the client says of the tracked grabs. With none tracked, `check()` still tells
+    whether the client is up, so the queue can name a client that is down."""
+    if not grabs:
+        await client.check()
+        return []
+    return await client.downloads([grab.client_id for grab in grabs])
 
 
 def _changes(

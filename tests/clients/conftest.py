@@ -18,6 +18,7 @@ from tests.support.daemons import QBittorrentDaemon
 from tests.support.torrents import Torrent, make_torrent
 
 T = TypeVar("T")
+NewTorrent = Callable[..., Torrent]
 
 # The session daemon's password (tests/conftest.py): recognisable, so tests can assert it never
 # shows up in error texts or logs.

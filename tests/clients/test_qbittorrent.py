@@ -1,36 +1,44 @@
-"""QBittorrentClient against a real qbittorrent-nox on loopback."""
+"""QBittorrentClient against a real qbittorrent-nox on loopback: what only qBittorrent does.
+What every client does is in tests/contracts/test_download_client.py."""
 
 from __future__ import annotations
 
+import json
 import logging
-import os
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from adapters.clients.qbittorrent import QBittorrentClient
 from core import errors
-from core.domain import ClientStatus, Download, DownloadRequest
-from tests.clients.conftest import CANARY, eventually, make_client
+from core.domain import ClientStatus, Download, DownloadRequest, Protocol, ReleaseFile
+from tests.clients.conftest import CANARY, NewTorrent, eventually, make_client
 from tests.support.daemons import QBittorrentDaemon
-from tests.support.localserver import LocalServer, Request, Response
-from tests.support.torrents import Torrent
-
-NewTorrent = Callable[..., Torrent]
+from tests.support.localserver import LocalServer, Response
 
 
 async def _one(qbt: QBittorrentClient, info_hash: str) -> list[Download]:
     return await qbt.downloads([info_hash])
 
 
-async def test_version_matches_the_installed_binary(
-    qbt: QBittorrentClient, installed_version: str
+async def test_check_gives_the_installed_version_and_the_default_save_path(
+    qbt: QBittorrentClient, installed_version: str, daemon: QBittorrentDaemon
 ) -> None:
-    assert await qbt.version() == installed_version
+    check = await qbt.check()
+    assert check.version == installed_version
+    assert check.roots[0] == str(daemon.download_dir)
 
 
-async def test_wrong_password_is_auth_failed_and_never_shows_the_password(
+async def test_category_save_paths_are_roots_too(
+    qbt: QBittorrentClient, daemon: QBittorrentDaemon
+) -> None:
+    daemon.api("torrents/createCategory", {"category": "abs", "savePath": "/srv/films"})
+    daemon.api("torrents/createCategory", {"category": "rel", "savePath": "series"})
+    daemon.api("torrents/createCategory", {"category": "none", "savePath": ""})
+    roots = (await qbt.check()).roots
+    assert set(roots) == {str(daemon.download_dir), "/srv/films", f"{daemon.download_dir}/series"}
+
+
+async def test_wrong_password_never_shows_the_password(
     daemon: QBittorrentDaemon, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
@@ -38,7 +46,7 @@ async def test_wrong_password_is_auth_failed_and_never_shows_the_password(
     client = make_client(daemon, password=wrong)
     try:
         with pytest.raises(errors.AuthFailed) as caught:
-            await client.downloads()
+            await client.check()
     finally:
         await client.aclose()
     assert caught.value.key == "error.auth_failed"
@@ -47,49 +55,28 @@ async def test_wrong_password_is_auth_failed_and_never_shows_the_password(
     assert wrong not in caplog.text
 
 
-async def test_login_then_calls_work(qbt: QBittorrentClient) -> None:
-    assert await qbt.downloads() == []
-    assert await qbt.free_space() is not None
-
-
 async def test_expired_cookie_is_renewed_transparently(
     qbt: QBittorrentClient, daemon: QBittorrentDaemon
 ) -> None:
-    await qbt.downloads()
+    await qbt.check()
     http = qbt._http  # the adapter's own cookie jar, logged out behind its back
     logout = await http.post(f"{daemon.url}/api/v2/auth/logout")
     assert logout.status == 200
     assert (await http.get(f"{daemon.url}/api/v2/torrents/info")).status == 403
-    assert await qbt.downloads() == []  # re-logged in, retried
+    assert await qbt.downloads(["ab" * 20]) == []  # re-logged in, retried
 
 
 async def test_cleared_cookie_jar_is_renewed_transparently(qbt: QBittorrentClient) -> None:
-    await qbt.downloads()
+    await qbt.check()
     qbt._http.cookies.clear()
-    assert await qbt.downloads() == []
+    assert await qbt.downloads(["ab" * 20]) == []
 
 
-async def test_add_torrent_bytes_with_category_and_save_path(
-    qbt: QBittorrentClient, new_torrent: NewTorrent, tmp_path: Path
+async def test_add_paused_is_listed_as_qbittorrent_says_it(
+    qbt: QBittorrentClient, new_torrent: NewTorrent
 ) -> None:
     torrent = new_torrent()
-    save = tmp_path / "movies"
-    request = DownloadRequest(
-        torrent.name, torrent=torrent.data, category="movies-outpost", save_path=str(save)
-    )
-    info_hash = await qbt.add(request)
-    assert info_hash == torrent.info_hash
-    [download] = await eventually(lambda: _one(qbt, info_hash), lambda d: len(d) == 1)
-    assert download.id == torrent.info_hash
-    assert download.category == "movies-outpost"
-    assert Path(download.save_path or "") == save
-    assert download.size == 4096
-    assert download.client == "qbt"
-
-
-async def test_add_paused_is_listed_paused(qbt: QBittorrentClient, new_torrent: NewTorrent) -> None:
-    torrent = new_torrent()
-    await qbt.add(DownloadRequest(torrent.name, torrent=torrent.data, paused=True))
+    await qbt.add(torrent.request(paused=True))
     [download] = await eventually(
         lambda: _one(qbt, torrent.info_hash),
         lambda d: len(d) == 1 and d[0].status is ClientStatus.PAUSED,
@@ -97,122 +84,37 @@ async def test_add_paused_is_listed_paused(qbt: QBittorrentClient, new_torrent: 
     assert download.raw_status in ("pausedDL", "stoppedDL")
 
 
-async def test_add_by_url_finds_the_hash(qbt: QBittorrentClient, new_torrent: NewTorrent) -> None:
-    torrent = new_torrent()
-
-    def serve(request: Request) -> Response:
-        headers = {"Content-Type": "application/x-bittorrent"}
-        return Response(200, torrent.data, headers)
-
-    with LocalServer(serve) as server:
-        url = server.url + "/get/release.torrent"
-        info_hash = await qbt.add(DownloadRequest(torrent.name, url=url, category="tv-outpost"))
-    assert info_hash == torrent.info_hash
-    [download] = await qbt.downloads([info_hash])
-    assert download.category == "tv-outpost"
-    assert [r.path for r in server.requests] == ["/get/release.torrent"]
-
-
-async def test_add_by_magnet(qbt: QBittorrentClient, new_torrent: NewTorrent) -> None:
-    torrent = new_torrent()
-    info_hash = await qbt.add(DownloadRequest(torrent.name, magnet=torrent.magnet()))
-    assert info_hash == torrent.info_hash
-    [download] = await eventually(lambda: _one(qbt, info_hash), lambda d: len(d) == 1)
-    assert download.status in (ClientStatus.METADATA, ClientStatus.CHECKING)
-
-
 async def test_duplicate_add_is_conflict(qbt: QBittorrentClient, new_torrent: NewTorrent) -> None:
     torrent = new_torrent()
-    await qbt.add(DownloadRequest(torrent.name, torrent=torrent.data))
+    await qbt.add(torrent.request())
     with pytest.raises(errors.Conflict) as caught:
-        await qbt.add(DownloadRequest(torrent.name, torrent=torrent.data))
+        await qbt.add(torrent.request())
     assert caught.value.key == "error.duplicate_download"
 
 
-async def test_garbage_bytes_are_bad_response(qbt: QBittorrentClient) -> None:
+async def test_garbage_bytes_are_bad_response(
+    qbt: QBittorrentClient, daemon: QBittorrentDaemon
+) -> None:
+    junk = ReleaseFile("junk.torrent", b"<html>not a torrent</html>")
     with pytest.raises(errors.BadResponse) as caught:
-        await qbt.add(DownloadRequest("junk", torrent=b"<html>not a torrent</html>"))
+        await qbt.add(DownloadRequest("junk", Protocol.TORRENT, file=junk))
     assert caught.value.key == "error.bad_torrent"
-    assert await qbt.downloads() == []
+    assert json.loads(daemon.api("torrents/info")) == []
 
 
-async def test_files_of_a_multi_file_torrent(
-    qbt: QBittorrentClient, new_torrent: NewTorrent
+async def test_ids_that_are_not_hashes_are_refused_by_actions_and_never_listed(
+    qbt: QBittorrentClient,
 ) -> None:
-    layout = {"Season 1/ep1.mkv": os.urandom(3000), "Season 1/ep2.mkv": os.urandom(5000)}
-    layout["notes.nfo"] = b"nfo"
-    torrent = new_torrent("Show.S01", layout)
-    await qbt.add(DownloadRequest(torrent.name, torrent=torrent.data))
-    files = await eventually(lambda: qbt.files(torrent.info_hash), lambda f: len(f) == 3)
-    got = sorted((f.name, f.size) for f in files)
-    assert got == sorted((f"Show.S01/{rel}", len(data)) for rel, data in layout.items())
-
-
-async def test_files_of_an_unknown_hash_is_not_found(qbt: QBittorrentClient) -> None:
-    with pytest.raises(errors.NotFound):
-        await qbt.files("0" * 40)
-
-
-async def test_pause_then_resume(qbt: QBittorrentClient, new_torrent: NewTorrent) -> None:
-    torrent = new_torrent()
-    info_hash = await qbt.add(DownloadRequest(torrent.name, torrent=torrent.data))
-    await eventually(lambda: _one(qbt, info_hash), lambda d: len(d) == 1)
-    await qbt.pause([info_hash])
-    [paused] = await eventually(
-        lambda: _one(qbt, info_hash), lambda d: d[0].status is ClientStatus.PAUSED
-    )
-    assert paused.status is ClientStatus.PAUSED
-    await qbt.resume([info_hash])
-    [resumed] = await eventually(
-        lambda: _one(qbt, info_hash), lambda d: d[0].status is not ClientStatus.PAUSED
-    )
-    assert resumed.status in (ClientStatus.STALLED, ClientStatus.DOWNLOADING)
-
-
-async def _complete(qbt: QBittorrentClient, torrent: Torrent, save: Path) -> list[Path]:
-    """Add a torrent whose data is already in place; it completes by hash check."""
-    files = torrent.write_payload(save)
-    request = DownloadRequest(torrent.name, torrent=torrent.data, save_path=str(save))
-    await qbt.add(request)
-    [done] = await eventually(
-        lambda: _one(qbt, torrent.info_hash),
-        lambda d: len(d) == 1 and d[0].status is ClientStatus.COMPLETED,
-    )
-    assert done.progress == 1.0 and done.status is ClientStatus.COMPLETED
-    return files
-
-
-async def test_remove_without_files_keeps_the_data(
-    qbt: QBittorrentClient, new_torrent: NewTorrent, tmp_path: Path
-) -> None:
-    torrent = new_torrent()
-    files = await _complete(qbt, torrent, tmp_path)
-    await qbt.remove([torrent.info_hash], delete_files=False)
-    assert await eventually(lambda: _one(qbt, torrent.info_hash), lambda d: not d) == []
-    assert all(path.read_bytes() == torrent.files[""] for path in files)
-
-
-async def test_remove_with_files_deletes_the_data(
-    qbt: QBittorrentClient, new_torrent: NewTorrent, tmp_path: Path
-) -> None:
-    torrent = new_torrent("Multi", {"a/one.bin": os.urandom(2000), "two.bin": os.urandom(100)})
-    files = await _complete(qbt, torrent, tmp_path)
-    await qbt.remove([torrent.info_hash], delete_files=True)
-    assert await eventually(lambda: _one(qbt, torrent.info_hash), lambda d: not d) == []
-    gone = await eventually(_async(lambda: [p for p in files if p.exists()]), lambda left: not left)
-    assert gone == []
-
-
-def _async(func: Callable[[], list[Path]]) -> Callable[[], object]:
-    async def probe() -> list[Path]:
-        return func()
-
-    return probe
-
-
-async def test_ids_that_are_not_hashes_are_refused(qbt: QBittorrentClient) -> None:
     with pytest.raises(errors.NotFound):
         await qbt.pause(["all"])
+    assert await qbt.downloads(["all", "a|b"]) == []
+
+
+async def test_a_usenet_request_is_refused(qbt: QBittorrentClient) -> None:
+    nzb = ReleaseFile("x.nzb", b"<nzb/>")
+    with pytest.raises(errors.UserError) as caught:
+        await qbt.add(DownloadRequest("x", Protocol.USENET, file=nzb))
+    assert caught.value.key == "error.client_protocol"
 
 
 async def test_a_url_that_never_becomes_a_torrent_is_bad_response(
@@ -220,7 +122,8 @@ async def test_a_url_that_never_becomes_a_torrent_is_bad_response(
 ) -> None:
     monkeypatch.setattr("adapters.clients.qbittorrent.client.ADD_POLL_TIMEOUT", 1.0)
     with LocalServer(lambda _: Response(404, "gone")) as server:
-        request = DownloadRequest("gone", url=server.url + "/get/1", category="gone-outpost")
+        url = server.url + "/get/1"
+        request = DownloadRequest("gone", Protocol.TORRENT, url=url, category="gone-outpost")
         with pytest.raises(errors.BadResponse) as caught:
             await qbt.add(request)
     assert caught.value.key == "error.download_not_confirmed"
@@ -228,5 +131,6 @@ async def test_a_url_that_never_becomes_a_torrent_is_bad_response(
 
 
 async def test_a_request_with_two_sources_is_refused(qbt: QBittorrentClient) -> None:
+    request = DownloadRequest("x", Protocol.TORRENT, url="http://a.invalid/1", magnet="magnet:?")
     with pytest.raises(errors.UserError):
-        await qbt.add(DownloadRequest("x", url="http://a.invalid/1", magnet="magnet:?xt=x"))
+        await qbt.add(request)

@@ -11,12 +11,13 @@ import pytest_asyncio
 
 from adapters.clients.qbittorrent import QBittorrentClient
 from core import errors
-from core.domain import DownloadRequest
+from core.domain import DownloadRequest, Protocol
 from core.http import HttpPolicy, HttpService
 from tests.support.localserver import LocalServer, Request, Response
 from tests.support.torrents import make_torrent
 
 PASSWORD = "right-pass-1"
+ID = "ef" * 20  # a torrent id the scripted peers are asked about
 LOGIN = "/api/v2/auth/login"
 Route = Callable[[Request], Response]
 
@@ -106,7 +107,7 @@ async def test_a_403_logs_in_once_more_then_gives_up(
 ) -> None:
     fake = serve({"/api/v2/torrents/info": lambda _: Response(403, "Forbidden")})
     with pytest.raises(errors.AuthFailed):
-        await client(fake, http).downloads()
+        await client(fake, http).downloads([ID])
     assert fake.paths() == ["auth/login", "torrents/info", "auth/login", "torrents/info"]
 
 
@@ -116,7 +117,7 @@ async def test_a_banned_address_is_auth_failed_without_a_loop(
     banned = "Your IP address has been banned after too many failed authentication attempts."
     fake = serve({LOGIN: lambda _: Response(403, banned)})
     with pytest.raises(errors.AuthFailed):
-        await client(fake, http).downloads()
+        await client(fake, http).downloads([ID])
     assert fake.paths() == ["auth/login"]
 
 
@@ -124,7 +125,7 @@ async def test_login_sends_our_own_origin_as_referer(
     serve: Callable[..., FakeQbt], http: HttpService
 ) -> None:
     fake = serve({"/api/v2/torrents/info": lambda _: Response(200, "[]")})
-    assert await client(fake, http).downloads() == []
+    assert await client(fake, http).downloads([ID]) == []
     login = fake.server.requests[0]
     assert login.headers["referer"] == fake.server.url + "/"
 
@@ -137,7 +138,7 @@ async def test_no_credentials_means_no_login(
     fake.routes.pop(LOGIN)
     qbt = QBittorrentClient("fake", fake.server.url, http)
     with pytest.raises(errors.AuthFailed):  # this peer wants a cookie nobody can get
-        await qbt.version()
+        await qbt.check()
     assert fake.paths() == ["app/version"]
 
 
@@ -156,7 +157,7 @@ async def test_a_5x_add_answer_gives_the_hash_of_a_url_add(
             "/api/v2/torrents/info": lambda _: Response(200, json.dumps([{"hash": added}])),
         }
     )
-    request = DownloadRequest("x", url="http://indexer.invalid/get/1")
+    request = DownloadRequest("x", Protocol.TORRENT, url="http://indexer.invalid/get/1")
     assert await client(fake, http).add(request) == added
 
 
@@ -167,7 +168,7 @@ async def test_a_5x_add_that_failed_is_conflict(
     fake = serve({"/api/v2/torrents/add": _json_add(answer, 409)})
     torrent = make_torrent("x", b"payload")
     with pytest.raises(errors.Conflict) as caught:
-        await client(fake, http).add(DownloadRequest("x", torrent=torrent.data))
+        await client(fake, http).add(torrent.request())
     assert caught.value.key == "error.duplicate_download"
 
 
@@ -182,7 +183,9 @@ async def test_add_sends_both_paused_names_and_manual_save_path(
             "/api/v2/torrents/info": lambda _: Response(200, listed),
         }
     )
-    request = DownloadRequest("x", magnet=torrent.magnet(), save_path="/data/x", paused=True)
+    request = DownloadRequest(
+        "x", Protocol.TORRENT, magnet=torrent.magnet(), save_path="/data/x", paused=True
+    )
     assert await client(fake, http).add(request) == torrent.info_hash
     [add] = [r for r in fake.server.requests if r.path.endswith("/add")]
     form = parse_qs(add.body.decode())
@@ -209,8 +212,8 @@ async def test_rows_become_downloads_and_unknown_states_are_logged_once(
     }
     fake = serve({"/api/v2/torrents/info": lambda _: Response(200, json.dumps([row]))})
     qbt = client(fake, http)
-    [first] = await qbt.downloads()
-    await qbt.downloads()
+    [first] = await qbt.downloads([ID])
+    await qbt.downloads([ID])
     assert (first.id, first.status, first.raw_status) == ("ef" * 20, "unknown", "somethingNew")
     assert (first.eta, first.seeders, first.category, first.download_speed) == (
         None,
@@ -230,7 +233,7 @@ async def test_a_row_without_a_hash_is_bad_response(
     body = json.dumps([{"name": "x", "state": "downloading", "progress": 0, "size": 1}])
     fake = serve({"/api/v2/torrents/info": lambda _: Response(200, body)})
     with pytest.raises(errors.BadResponse):
-        await client(fake, http).downloads()
+        await client(fake, http).downloads([ID])
 
 
 async def test_a_refused_login_is_not_retried_at_once(
@@ -240,9 +243,48 @@ async def test_a_refused_login_is_not_retried_at_once(
     qbt = client(fake, http, password="wrong-pass-2")
     for _ in range(3):  # a poller's next rounds
         with pytest.raises(errors.AuthFailed):
-            await qbt.downloads()
+            await qbt.downloads([ID])
     assert fake.paths() == ["auth/login"]
     qbt._password = PASSWORD  # the password is fixed and the backoff has run out:
     qbt._refused_until = 0.0
-    assert await qbt.downloads() == []
+    assert await qbt.downloads([ID]) == []
     assert fake.paths() == ["auth/login", "auth/login", "torrents/info"]
+
+
+def _checkable(free: int) -> dict[str, Route]:
+    maindata = {"rid": 1, "full_update": True, "server_state": {"free_space_on_disk": free}}
+    categories = {"films": {"name": "films", "savePath": "/srv/films"}}
+    return {
+        "/api/v2/app/version": lambda _: Response(200, "v5.0.4"),
+        "/api/v2/app/defaultSavePath": lambda _: Response(200, "/downloads"),
+        "/api/v2/torrents/categories": lambda _: Response(200, json.dumps(categories)),
+        "/api/v2/sync/maindata": lambda _: Response(200, json.dumps(maindata)),
+    }
+
+
+@pytest.mark.parametrize(("reported", "free"), [(0, None), (123_456_789, 123_456_789)])
+async def test_check_reads_zero_free_bytes_as_not_measured_yet(
+    serve: Callable[..., FakeQbt], http: HttpService, reported: int, free: int | None
+) -> None:
+    check = await client(serve(_checkable(reported)), http).check()
+    assert (check.version, check.free_space) == ("v5.0.4", free)
+    assert check.roots == ("/downloads", "/srv/films")
+
+
+async def test_many_ids_ride_on_the_sync_and_few_on_a_filtered_listing(
+    serve: Callable[..., FakeQbt], http: HttpService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("adapters.clients.qbittorrent.client.SYNC_FROM", 2)
+    fake = serve(
+        {
+            "/api/v2/torrents/info": lambda _: Response(200, "[]"),
+            "/api/v2/sync/maindata": lambda _: Response(200, json.dumps({"rid": 1})),
+        }
+    )
+    qbt = client(fake, http)
+    assert await qbt.downloads([ID]) == []
+    assert await qbt.downloads([ID, "ab" * 20]) == []
+    assert await qbt.downloads(["not-a-hash", "x|y"]) == []  # nothing to ask about
+    assert fake.paths() == ["auth/login", "torrents/info", "sync/maindata"]
+    [listing] = [r for r in fake.server.requests if r.path.endswith("/info")]
+    assert listing.query == {"hashes": [ID]}

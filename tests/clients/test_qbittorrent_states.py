@@ -8,8 +8,9 @@ import hashlib
 import pytest
 
 from adapters.clients.qbittorrent import map_state
+from adapters.clients.qbittorrent.wire import free_space, torrent_id
 from core.domain import ClientStatus as S
-from core.metainfo import magnet_hash, torrent_hash
+from core.metainfo import InfoHashes, info_hashes, magnet_hash, torrent_hash
 from tests.support.torrents import bencode, infohash, make_torrent
 
 # Every state the WebAPI documents for 4.x and 5.x, at progress 0.5 and 1.0.
@@ -61,10 +62,29 @@ def test_torrent_hash_uses_the_raw_info_bytes() -> None:
     assert torrent_hash(data) == hashlib.sha1(raw_info).hexdigest()
 
 
-def test_a_pure_v2_torrent_gets_the_truncated_sha256() -> None:
+def test_a_pure_v2_torrent_has_only_a_v2_hash_and_qbittorrent_lists_it_truncated() -> None:
     info = {"name": "v2", "piece length": 16384, "meta version": 2, "file tree": {}}
     data = bencode({"info": info})
-    assert torrent_hash(data) == hashlib.sha256(bencode(info)).hexdigest()[:40]
+    full = hashlib.sha256(bencode(info)).hexdigest()
+    assert info_hashes(data) == InfoHashes(v1=None, v2=full)
+    assert torrent_hash(data) is None  # no v1 hash: the grab cannot tell it in advance
+    assert torrent_id(data) == full[:40]  # qBittorrent's own id for it
+
+
+def test_a_hybrid_torrent_is_listed_under_its_v1_hash() -> None:
+    info = {"name": "h", "piece length": 16384, "pieces": b"p" * 20, "length": 1}
+    info |= {"meta version": 2, "file tree": {}}
+    data = bencode({"info": info})
+    raw = bencode(info)
+    expected = InfoHashes(hashlib.sha1(raw).hexdigest(), hashlib.sha256(raw).hexdigest())
+    assert info_hashes(data) == expected
+    assert torrent_id(data) == torrent_hash(data) == expected.v1
+
+
+def test_qbittorrent_saying_zero_free_bytes_means_not_measured_yet() -> None:
+    assert free_space({"free_space_on_disk": 0}) is None
+    assert free_space({}) is None and free_space({"free_space_on_disk": True}) is None
+    assert free_space({"free_space_on_disk": 5_000}) == 5_000
 
 
 @pytest.mark.parametrize(

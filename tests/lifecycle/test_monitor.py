@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from adapters.clients.qbittorrent import QBittorrentClient
-from core.domain import ClientStatus, Download, DownloadRequest
+from core.domain import ClientCheck, ClientStatus, Download, DownloadRequest, Protocol
 from core.events import DownloadCompleted, DownloadFailed, DownloadStalled, EventBus
 from core.ports import DownloadClient
 from core.services.monitor import Monitor
@@ -57,9 +57,7 @@ async def test_data_in_place_completes_once_across_restarts(
     torrent = make_torrent("Sintel.2010.1080p", os.urandom(64 * 1024))
     torrent.write_payload(tmp_path / "dl")
     grab = await record_grab(torrent.info_hash)
-    await qbt.add(
-        DownloadRequest(torrent.name, torrent=torrent.data, save_path=str(tmp_path / "dl"))
-    )
+    await qbt.add(torrent.request(save_path=str(tmp_path / "dl")))
 
     first = monitor({"qbt": qbt}, bus, clock)
     done = await poll_until(first, grab, lambda g: g.state == "completed")
@@ -83,18 +81,41 @@ async def test_data_in_place_completes_once_across_restarts(
     assert (await state_of(grab)).state == "completed"
 
 
-class PlainListing:
-    """The adapter through the plain port only, so the monitor falls back to `downloads()`."""
+class Asked:
+    """The real client, noting which ids the monitor asks it about and when it is checked."""
 
     def __init__(self, client: QBittorrentClient) -> None:
-        self.name = client.name
         self._client = client
+        self.asked: list[list[str]] = []
+        self.checks = 0
 
-    async def downloads(self, ids: list[str] | None = None) -> list[Download]:
+    async def check(self) -> ClientCheck:
+        self.checks += 1
+        return await self._client.check()
+
+    async def downloads(self, ids: list[str]) -> list[Download]:
+        self.asked.append(list(ids))
         return await self._client.downloads(ids)
 
 
-@pytest.mark.parametrize("listing", ["snapshot", "downloads"])
+async def test_the_monitor_asks_for_exactly_the_ids_it_tracks(
+    store: object, qbt: QBittorrentClient, bus: EventBus, clock: Clock
+) -> None:
+    asked = Asked(qbt)
+    mon = monitor({"qbt": asked}, bus, clock)  # type: ignore[dict-item]
+    await mon.poll_once()
+    assert (asked.asked, asked.checks) == ([], 1)  # nothing tracked: only whether it is up
+    one, two, done = "a1" * 20, "b2" * 20, "c3" * 20
+    await record_grab(one)
+    await record_grab(two)
+    await record_grab(done, state="imported")
+    await record_grab("d4" * 20, client="other")
+    await mon.poll_once()
+    assert asked.asked == [[one, two]] and asked.checks == 1
+    assert mon.health == {"qbt": True}
+
+
+@pytest.mark.parametrize("listing", ["sync", "listed"])
 async def test_completion_while_outpost_was_down_fires_on_the_next_start(
     listing: str,
     store: object,
@@ -103,20 +124,23 @@ async def test_completion_while_outpost_was_down_fires_on_the_next_start(
     recorder: Recorder,
     clock: Clock,
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if listing == "sync":  # one tracked id rides on sync/maindata too
+        monkeypatch.setattr("adapters.clients.qbittorrent.client.SYNC_FROM", 1)
     torrent = make_torrent("Tears.of.Steel.2012", os.urandom(32 * 1024))
     torrent.write_payload(tmp_path)
     grab = await record_grab(torrent.info_hash)
-    await qbt.add(DownloadRequest(torrent.name, torrent=torrent.data, save_path=str(tmp_path)))
+    await qbt.add(torrent.request(save_path=str(tmp_path)))
     await eventually(
         lambda: qbt.downloads([torrent.info_hash]),
         lambda d: bool(d) and d[0].status is ClientStatus.COMPLETED,
     )
     assert recorder.events == []  # nobody polled: the row still says grabbed
     assert (await state_of(grab)).state == "grabbed"
-    client = qbt if listing == "snapshot" else PlainListing(qbt)
-    await monitor({"qbt": client}, bus, clock).poll_once()  # type: ignore[dict-item]
-    await monitor({"qbt": client}, bus, clock).poll_once()  # type: ignore[dict-item]
+    await monitor({"qbt": qbt}, bus, clock).poll_once()
+    await monitor({"qbt": qbt}, bus, clock).poll_once()
+    assert (qbt.last_sync is not None) is (listing == "sync")
     assert recorder.names() == ["DownloadCompleted"]
     assert (await state_of(grab)).content_path == str(tmp_path / torrent.name)
 
@@ -132,10 +156,12 @@ async def test_no_progress_goes_stalled_then_failed(
 ) -> None:
     if kind == "magnet-without-peers":
         info_hash = os.urandom(20).hex()
-        await qbt.add(DownloadRequest("m", magnet=f"magnet:?xt=urn:btih:{info_hash}"))
+        await qbt.add(
+            DownloadRequest("m", Protocol.TORRENT, magnet=f"magnet:?xt=urn:btih:{info_hash}")
+        )
     else:
         torrent = make_torrent("Paused.Thing", os.urandom(4096))
-        info_hash = await qbt.add(DownloadRequest("p", torrent=torrent.data, paused=True))
+        info_hash = await qbt.add(torrent.request(paused=True))
     # A new torrent checks its resume data first, which is work, not a stall: wait it out.
     await eventually(
         lambda: qbt.downloads([info_hash]),
@@ -179,10 +205,10 @@ async def test_a_torrent_deleted_in_the_client_is_removed(
     clock: Clock,
 ) -> None:
     torrent = make_torrent("Gone.Soon", os.urandom(4096))
-    await qbt.add(DownloadRequest(torrent.name, torrent=torrent.data, paused=True))
+    await qbt.add(torrent.request(paused=True))
     grab = await record_grab(torrent.info_hash)
     keep = make_torrent("Stays", os.urandom(4096))
-    await qbt.add(DownloadRequest(keep.name, torrent=keep.data, paused=True))
+    await qbt.add(keep.request(paused=True))
     kept = await record_grab(keep.info_hash, title="Stays")
     mon = monitor({"qbt": qbt}, bus, clock)
     await poll_until(mon, grab, lambda g: g.raw_status is not None)
@@ -215,7 +241,7 @@ async def test_a_down_client_is_reported_once_backs_off_and_is_reported_back_onc
 ) -> None:
     caplog.set_level(logging.INFO, logger="core.services.monitor")
     torrent = make_torrent("Waits", os.urandom(4096))
-    await qbt.add(DownloadRequest(torrent.name, torrent=torrent.data, paused=True))
+    await qbt.add(torrent.request(paused=True))
     grab = await record_grab(torrent.info_hash, state="downloading", progress=0.25)
     start = clock.now
     flaky = Flaky(clock)
@@ -260,7 +286,7 @@ async def test_the_queue_reads_the_last_poll_not_the_client(
     store: object, qbt: QBittorrentClient, bus: EventBus, clock: Clock
 ) -> None:
     torrent = make_torrent("Queued.Thing", os.urandom(4096))
-    await qbt.add(DownloadRequest(torrent.name, torrent=torrent.data, paused=True))
+    await qbt.add(torrent.request(paused=True))
     grab = await record_grab(torrent.info_hash, title="Queued.Thing.2024")
     await poll_until(monitor({"qbt": qbt}, bus, clock), grab, lambda g: g.raw_status == "pausedDL")
 

@@ -15,7 +15,8 @@ import pytest
 from adapters.clients.qbittorrent import QBittorrentClient
 from adapters.indexers.torznab import TorznabIndexer
 from core import errors
-from core.domain import Protocol, Release
+from core.clients import ConfiguredClient
+from core.domain import ClientCheck, Protocol, Release
 from core.http import HttpPolicy, HttpService
 from core.services.diskspace import DEFAULT_MARGIN, DiskSpace, human_bytes, same_filesystem
 from core.services.grab import GrabService
@@ -42,7 +43,8 @@ async def grabber(daemon: QBittorrentDaemon) -> AsyncIterator[tuple[GrabService,
             client = QBittorrentClient(
                 "qbit", daemon.url, qh, username=daemon.username, password=daemon.password
             )
-            service = GrabService({"qbit": client}, {"idx": indexer}, space=DiskSpace())
+            qbit = ConfiguredClient("qbit", Protocol.TORRENT, client)
+            service = GrabService({"qbit": qbit}, {"idx": indexer}, space=DiskSpace())
             yield service, url, torrent.info_hash
 
 
@@ -66,7 +68,7 @@ async def measured(service: GrabService) -> None:
     client, as the grab service sees it, has a figure."""
     client = service.client("qbit")
     for _ in range(100):
-        if await client.free_space():  # type: ignore[union-attr]
+        if client is not None and (await client.check()).free_space:
             return
         await asyncio.sleep(0.05)
     pytest.skip("qBittorrent never reported its free space")
@@ -102,7 +104,7 @@ async def test_the_library_root_of_the_kind_is_checked_too(
     async with grabber(daemon) as (service, url, _):
         client = service.client("qbit")
         assert isinstance(client, QBittorrentClient)
-        client_free = await client.free_space() or 0
+        client_free = (await client.check()).free_space or 0
         library_free = shutil.disk_usage(shm).free
         if library_free + 2 * DEFAULT_MARGIN >= client_free:
             pytest.skip("/dev/shm is not smaller than the client's disk here")
@@ -129,11 +131,11 @@ def test_tmp_and_another_mount_do_not(tmp_path: Path, other: str) -> None:
 
 
 class _Unmeasured:
-    """A client that has not measured its disk yet, as a freshly started qBittorrent."""
+    """A client that cannot tell its free space yet (qBittorrent before it measured its disk)."""
 
-    async def free_space(self) -> int:
-        return 0
+    async def check(self) -> ClientCheck:
+        return ClientCheck("v1", None, ())
 
 
-async def test_zero_free_bytes_from_a_client_means_not_measured_yet(store: Store) -> None:
+async def test_a_client_that_cannot_tell_its_free_space_is_not_refused(store: Store) -> None:
     await DiskSpace().check(10**12, client=_Unmeasured(), client_name="fresh", kind=None)  # type: ignore[arg-type]

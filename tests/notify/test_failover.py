@@ -14,12 +14,13 @@ import pytest
 
 from adapters.clients.qbittorrent import QBittorrentClient
 from adapters.indexers.torznab import TorznabIndexer
+from core.clients import ConfiguredClient
 from core.domain import MediaKind, Protocol, Release, SearchQuery
 from core.events import DownloadFailed, EventBus
 from core.http import HttpPolicy, HttpService
 from core.releases import Wanted, rank
 from core.services.failover import FailoverService, explain
-from core.services.grab import ClientSettings, GrabService
+from core.services.grab import GrabService
 from core.services.notify import NotificationService
 from core.services.search import ReleaseSearch
 from core.store.database import Store
@@ -71,8 +72,10 @@ async def rig(
                 "qbit", daemon.url, qh, username=daemon.username, password=daemon.password
             )
             bus = EventBus()
-            settings = {"qbit": ClientSettings("outpost", str(tmp_path / "dl"))}
-            grabber = GrabService({"qbit": client}, {"idx": indexer}, settings, bus=bus)
+            qbit = ConfiguredClient(
+                "qbit", Protocol.TORRENT, client, save_path=str(tmp_path / "dl")
+            )
+            grabber = GrabService({"qbit": qbit}, {"idx": indexer}, bus=bus)
             search = ReleaseSearch([indexer])
             service = FailoverService(bus, grabber, search, **failover)
             console = ChatFrontend("console")

@@ -13,9 +13,10 @@ import pytest_asyncio
 from adapters.clients.qbittorrent import QBittorrentClient
 from adapters.indexers.torznab import TorznabIndexer
 from core import errors
+from core.clients import ConfiguredClient
 from core.domain import Protocol, Release
 from core.http import HttpPolicy, HttpService
-from core.services.grab import ClientSettings, GrabService
+from core.services.grab import GrabService
 from core.store.database import Store
 from core.store.models import Grab
 from tests.support.daemons import QBittorrentDaemon
@@ -63,11 +64,10 @@ async def test_grab_records_once_and_refuses_the_same_torrent_again(
             client = QBittorrentClient(
                 "qbit", daemon.url, qh, username=daemon.username, password=daemon.password
             )
-            service = GrabService(
-                {"qbit": client},
-                {"idx": indexer},
-                {"qbit": ClientSettings("films", str(tmp_path / "dl"))},
+            configured = ConfiguredClient(
+                "qbit", Protocol.TORRENT, client, "films", str(tmp_path / "dl")
             )
+            service = GrabService({"qbit": configured}, {"idx": indexer})
             grab = await service.grab(release(feed.url, "/a.torrent", "guid-1"))
             with pytest.raises(errors.Conflict) as same_release:
                 await service.grab(release(feed.url, "/a.torrent", "guid-1"))
@@ -94,7 +94,8 @@ async def test_a_download_link_that_redirects_to_a_magnet_is_sent_as_a_magnet(
             client = QBittorrentClient(
                 "qbit", daemon.url, qh, username=daemon.username, password=daemon.password
             )
-            grab = await GrabService({"qbit": client}, {"idx": indexer}).grab(
+            configured = ConfiguredClient("qbit", Protocol.TORRENT, client)
+            grab = await GrabService({"qbit": configured}, {"idx": indexer}).grab(
                 release(server.url, "/m", "guid-m")
             )
     assert grab.client_id == torrent.info_hash
@@ -112,3 +113,18 @@ async def test_no_client_for_the_protocol_is_a_clear_error(store: Store) -> None
     with pytest.raises(errors.UserError) as caught:
         await GrabService({}, {}).grab(usenet)
     assert caught.value.key == "error.no_client" and caught.value.params["protocol"] == "usenet"
+
+
+async def test_the_client_is_picked_by_its_configured_protocol(store: Store) -> None:
+    torrent_release = release("http://127.0.0.1:9", "/x.torrent", "guid-p")
+    async with HttpService("nzb", HttpPolicy(retries=0)) as http:
+        # never asked: the protocol it is configured with rules it out before any call
+        client = QBittorrentClient("nzb", "http://127.0.0.1:9", http)
+        service = GrabService({"nzb": ConfiguredClient("nzb", Protocol.USENET, client)}, {})
+        with pytest.raises(errors.UserError) as none_fits:
+            await service.grab(torrent_release)
+        with pytest.raises(errors.UserError) as wrong_one:
+            await service.grab(torrent_release, client="nzb")
+    assert none_fits.value.key == "error.no_client"
+    assert wrong_one.value.key == "error.client_protocol"
+    assert wrong_one.value.params == {"name": "nzb", "protocol": "torrent"}

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from core.domain import DownloadRequest, Protocol, ReleaseFile
+
 Bencodable = int | bytes | str | list[Any] | dict[Any, Any]
 
 
@@ -80,6 +82,11 @@ class Torrent:
             target.write_bytes(content)
             written.append(target)
         return written
+
+    def request(self, **options: Any) -> DownloadRequest:
+        """What a download client gets for these .torrent bytes (`options`: category ...)."""
+        file = ReleaseFile(f"{self.name}.torrent", self.data)
+        return DownloadRequest(self.name, Protocol.TORRENT, file=file, **options)
 
     def magnet(self, trackers: tuple[str, ...] = ()) -> str:
         parts = [f"xt=urn:btih:{self.info_hash}", f"dn={quote(self.name)}"]

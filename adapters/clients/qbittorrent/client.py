@@ -14,15 +14,17 @@ from adapters.clients.qbittorrent.wire import (
     HASH,
     check_source,
     field,
-    file,
+    free_space,
     hash_of,
     hashes_param,
     int_or_none,
     json_list,
+    known_hashes,
+    save_roots,
     str_or_none,
 )
 from core import errors
-from core.domain import ClientStatus, Download, DownloadFile, DownloadRequest, Protocol
+from core.domain import ClientCheck, ClientStatus, Download, DownloadRequest, Protocol
 from core.http import HttpResponse, HttpService, raise_for_status
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,11 @@ ADD_POLL_FIRST = 0.05  # the daemon lists a new torrent a moment after accepting
 ADD_POLL_MAX = 0.5
 ADD_POLL_TIMEOUT = 10.0  # a URL add is fetched asynchronously by the daemon
 LISTING_MAX_BYTES = 64 * 1024 * 1024  # a full listing of 5,000 torrents is about 8 MiB
+# From this many ids on, `downloads` reads the incremental `sync/maindata` (after its first
+# call it carries only what changed) instead of asking torrents/info for each hash; below it,
+# a short filtered listing is cheaper than keeping the whole view. It also keeps the
+# `hashes=` query string short (41 bytes an id).
+SYNC_FROM = 50
 
 
 def _api_version(text: str) -> tuple[int, ...]:
@@ -76,40 +83,43 @@ class QBittorrentClient:
 
     # --- the port ---------------------------------------------------------------------------
 
-    async def version(self) -> str:
-        """The daemon's version, e.g. "v4.5.2"; also learns which endpoint names it speaks."""
-        response = await self._call("GET", "app/version")
+    async def check(self) -> ClientCheck:
+        """Version, free space and save roots; also learns which endpoint names it speaks."""
+        version = (await self._call("GET", "app/version")).text.strip()
         await self._api()
-        return response.text.strip()
+        default = (await self._call("GET", "app/defaultSavePath")).text.strip()
+        categories = (await self._call("GET", "torrents/categories")).json()
+        async with self._sync_lock:  # free space rides on the sync's server_state
+            await self._sync()
+            free = free_space(self._view.server)
+        return ClientCheck(version, free, save_roots(default, categories))
 
     async def add(self, request: DownloadRequest) -> str:
         """Hand over a .torrent, URL or magnet; returns the lower-case info-hash."""
         check_source(request)
+        if request.protocol is not Protocol.TORRENT:
+            raise errors.UserError(
+                f"{self.name} cannot download {request.protocol.value} releases",
+                key="error.client_protocol",
+                name=self.name,
+                protocol=request.protocol.value,
+            )
         if request.category:
             await self._ensure_category(request.category)
-        known = request.info_hash or hash_of(request)
+        # what qBittorrent will call it, if the request tells; else what the caller expects
+        known = hash_of(request) or request.expected_id
         before = None if known else await self._hashes(request.category)
         added = await self._post_add(request)
         if known or added:
             return await self._await_listed(known or added or "")
         return await self._await_new(request.category, before or set())
 
-    async def downloads(self, ids: list[str] | None = None) -> list[Download]:
-        if ids is not None and not ids:
-            return []
-        params = {"hashes": hashes_param(ids)} if ids else None
-        response = await self._call(
-            "GET", "torrents/info", params=params, max_bytes=LISTING_MAX_BYTES
-        )
-        return [self._download(row) for row in json_list(response, self.name)]
-
-    async def files(self, id: str) -> list[DownloadFile]:
-        """Files of one torrent; NotFound for a hash the client does not hold."""
-        params = {"hash": hashes_param([id])}
-        response = await self._call("GET", "torrents/files", params=params, expect=(404, 409))
-        if response.status != 200:
-            raise errors.NotFound(f"{self.name}: no torrent {id}", key="error.download_not_found")
-        return [file(row, self.name) for row in json_list(response, self.name)]
+    async def downloads(self, ids: list[str]) -> list[Download]:
+        """The asked torrents the daemon holds; ids it does not list are left out."""
+        wanted = known_hashes(ids)
+        if len(wanted) >= SYNC_FROM:
+            return await self._synced(wanted)
+        return await self._listed(wanted) if wanted else []
 
     async def pause(self, ids: list[str]) -> None:
         await self._act("stop" if await self._modern() else "pause", ids)
@@ -121,25 +131,6 @@ class QBittorrentClient:
         if ids:
             form = {"hashes": hashes_param(ids), "deleteFiles": str(delete_files).lower()}
             await self._call("POST", "torrents/delete", data=form)
-
-    async def free_space(self) -> int | None:
-        """Free bytes on the default save path's disk, as the daemon sees it."""
-        async with self._sync_lock:
-            await self._sync()
-        value = self._view.server.get("free_space_on_disk")
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-    async def snapshot(self) -> list[Download]:
-        """Every torrent, like `downloads()`, but over `sync/maindata`: after the first call the
-        daemon sends only what changed, and only changed torrents are mapped again."""
-        async with self._sync_lock:
-            stats = await self._sync()
-            view = self._view
-            for info_hash in list(view.dirty):
-                view.mapped[info_hash] = self._download(view.rows[info_hash])
-                view.dirty.discard(info_hash)
-            self.last_sync = stats
-            return list(view.mapped.values())
 
     async def aclose(self) -> None:
         """Close the HttpService: the composition root builds one per client."""
@@ -210,6 +201,33 @@ class QBittorrentClient:
         if ids:
             await self._call("POST", f"torrents/{action}", data={"hashes": hashes_param(ids)})
 
+    # --- listing ----------------------------------------------------------------------------
+
+    async def _listed(self, ids: list[str] | None) -> list[Download]:
+        """torrents/info for these hashes (every torrent for None), mapped afresh."""
+        params = {"hashes": hashes_param(ids)} if ids is not None else None
+        response = await self._call(
+            "GET", "torrents/info", params=params, max_bytes=LISTING_MAX_BYTES
+        )
+        return [self._download(row) for row in json_list(response, self.name)]
+
+    async def _synced(self, ids: list[str]) -> list[Download]:
+        """The asked rows of the merged `sync/maindata` view; only rows that changed since they
+        were last read are mapped again."""
+        async with self._sync_lock:
+            await self._sync()
+            view = self._view
+            found: list[Download] = []
+            for info_hash in ids:
+                row = view.rows.get(info_hash)
+                if row is None:
+                    continue
+                if info_hash in view.dirty or info_hash not in view.mapped:
+                    view.mapped[info_hash] = self._download(row)
+                    view.dirty.discard(info_hash)
+                found.append(view.mapped[info_hash])
+            return found
+
     # --- incremental sync -------------------------------------------------------------------
 
     async def _sync(self) -> SyncStats:
@@ -223,10 +241,11 @@ class QBittorrentClient:
             view.reset(self._logins)  # re-logged in mid-call: that diff is against another base
             data = await self._maindata(0)
         try:
-            return view.apply(data, self._logins, self.name)
+            self.last_sync = view.apply(data, self._logins, self.name)
         except errors.BadResponse:
             view.reset(-1)  # half-merged: the next call starts from a full listing
             raise
+        return self.last_sync
 
     async def _maindata(self, rid: int) -> dict[str, Any]:
         params = {"rid": str(rid)}
@@ -259,8 +278,9 @@ class QBittorrentClient:
         if request.save_path:
             form.update(savepath=request.save_path, autoTMM="false")
         files = None
-        if request.torrent is not None:
-            files = {"torrents": ("release.torrent", request.torrent, "application/x-bittorrent")}
+        if request.file is not None:
+            upload = (request.file.name or "release.torrent", request.file.data)
+            files = {"torrents": (*upload, "application/x-bittorrent")}
         else:
             form["urls"] = request.url or request.magnet or ""
         response = await self._call(
