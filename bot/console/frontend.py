@@ -25,6 +25,7 @@ from core.services.requests import console_person
 log = logging.getLogger(__name__)
 
 QUIT = ("/quit", "/exit")
+PATIENCE = 1.0  # seconds before a slow answer (a search) is announced as under way
 
 
 class ConsoleFrontend:
@@ -40,6 +41,7 @@ class ConsoleFrontend:
         *,
         lang: str,
         card_interval: float = 5.0,
+        patience: float = PATIENCE,
     ) -> None:
         self.app = app
         self.conversation = conversation
@@ -47,6 +49,7 @@ class ConsoleFrontend:
         self.sender = Sender(CONSOLE, CONSOLE, CONSOLE, True, lang, CONSOLE)
         self.lang = lang
         self._card_interval = card_interval
+        self._patience = patience
         self.cards: ConsoleCards | None = None
         self._refresher: asyncio.Task[None] | None = None
 
@@ -82,8 +85,19 @@ class ConsoleFrontend:
         if text.lower() in QUIT:
             return False
         if text:
-            self.show(await self._answer(text))
+            self.show(await self._patiently(text))
         return True
+
+    async def _patiently(self, text: str) -> Sequence[Reply]:
+        """The answer; "working on it" first if it takes longer than `patience`."""
+        work = asyncio.create_task(self._answer(text))
+        try:
+            done, _ = await asyncio.wait({work}, timeout=self._patience)
+            if not done:
+                self.screen.write(t("console.working", self.lang))
+            return await work
+        finally:
+            work.cancel()  # when the chat ends mid-answer
 
     async def _answer(self, text: str) -> Sequence[Reply]:
         try:
