@@ -104,7 +104,7 @@ class ConsoleFrontend:
             if text.startswith("/"):
                 name, _, args = text[1:].partition(" ")
                 return await self.conversation.command(self.sender, name, args.strip())
-            if text.isdigit():
+            if text.isdecimal():
                 return await self._tap(int(text))
             return await self.conversation.message(self.sender, text)
         except errors.OutpostError as err:
