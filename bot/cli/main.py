@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from bot.cli import integrations, library, people, searching, system
 from bot.cli.output import Output
+from bot.console.command import chat
 from bot.i18n import pick_language, t
 from core import errors
 from core.domain import MediaKind
@@ -134,8 +135,10 @@ RUN_TIMING = (
 def _service_commands(sub: SubParsers) -> None:
     _leaf(sub, "doctor", system.doctor, help="test every configured service")
     run = _leaf(sub, "run", system.run, help="run the service")
-    for flag, default, help_ in RUN_TIMING:
-        run.add_argument(flag, type=float, default=default, metavar="S", help=help_)
+    talk = _leaf(sub, "chat", chat, help="run the service and talk to it in this terminal")
+    for parser in (run, talk):
+        for flag, default, help_ in RUN_TIMING:
+            parser.add_argument(flag, type=float, default=default, metavar="S", help=help_)
     hist = _leaf(sub, "history", system.history, help="what Outpost told whom")
     hist.add_argument("--limit", type=int, default=50)
     actions = _actions(sub, "secrets", "manage the encryption of stored secrets")

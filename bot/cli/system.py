@@ -142,6 +142,8 @@ async def run(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     frontends = await start_frontends(app, out)
     log.info("Outpost is running with data in %s", app.data_dir)
     out.say("cli.running", data_dir=str(app.data_dir))
+    if not frontends:
+        out.say("cli.no_chat_token")
     try:
         await runtime.serve(stop)
     finally:
