@@ -79,11 +79,7 @@ async def test_base_url_with_or_without_api_reaches_the_same_endpoint(serve, mak
 
 K = MediaKind
 KIND_CASES = [
-    pytest.param(
-        "full",
-        {K.MOVIE: (2000,), K.SERIES: (5000,), K.MUSIC: (3000,), K.BOOK: (7000,), K.AUDIOBOOK: (3030,)},
-        id="every-kind-by-its-parent",
-    ),
+    pytest.param("full", dict(STANDARD_CATEGORIES), id="every-kind-by-its-parent"),
     pytest.param(
         "torznab/prowlarr/torznab_animetosho_caps.xml",
         {K.MOVIE: (2020,), K.SERIES: (5070,)},
@@ -92,7 +88,7 @@ KIND_CASES = [
     pytest.param(
         "newznab/sonarr/newznab_caps.xml", {K.SERIES: (5000,), K.BOOK: (7000,)}, id="tv-and-books"
     ),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("name", "expected"), KIND_CASES)
