@@ -15,6 +15,7 @@ from core.releases import DEFAULT_PROFILE, QualityProfile, Verdict, Wanted, rank
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True, slots=True)
 class IndexerFailure:
     indexer: str
