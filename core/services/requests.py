@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from core.domain import MediaKind, Release
+from core.credits import credits_json, credits_of, text_or_none
+from core.domain import MediaKind, Release, SearchQuery
+from core.releases import Wanted
+from core.releases.matching import CREDITED_ROLE
 from core.services.grab import GrabService
 from core.services.notify import CONSOLE
 from core.store.models import Grab, Identity, MediaRequest, Person, RequestStatus, Role
@@ -21,7 +25,9 @@ async def console_person() -> Person:
 
 
 async def record_request(person: Person, query: dict[str, Any]) -> MediaRequest:
-    """A request from what a search asked for: kind, title, year, season, episode."""
+    """A request from what a search asked for: kind, title, year, season, episode, and who
+    the chosen title is by (credits), its series and position when the title said."""
+    credits = credits_of(query.get("credits"))
     return await MediaRequest.create(
         person=person,
         kind=query.get("kind") or MediaKind.MOVIE.value,
@@ -29,8 +35,38 @@ async def record_request(person: Person, query: dict[str, Any]) -> MediaRequest:
         year=query.get("year"),
         season=query.get("season"),
         episode=query.get("episode"),
+        credits=credits_json(credits) if credits else None,
+        series=text_or_none(query.get("series"), 255),
+        series_position=text_or_none(query.get("series_position"), 32),
         status=RequestStatus.GRABBED,
     )
+
+
+def wanted_for(asked: Mapping[str, Any]) -> tuple[SearchQuery, Wanted]:
+    """The release search and the match for what was asked (a chosen title or a request's
+    fields): a music or book search also names the artist or author it is by."""
+    kind = MediaKind(asked.get("kind") or MediaKind.MOVIE)
+    title, credits = str(asked.get("title") or ""), credits_of(asked.get("credits"))
+    wanted = Wanted(
+        kind=kind,
+        title=title,
+        year=asked.get("year"),
+        season=asked.get("season"),
+        episode=asked.get("episode"),
+        credits=credits,
+    )
+    role = CREDITED_ROLE.get(kind)
+    by = wanted.credited(role)[0] if role and wanted.credited(role) else None
+    query = SearchQuery(
+        text=title,
+        kind=kind,
+        year=wanted.year,
+        season=wanted.season,
+        episode=wanted.episode,
+        artist=by if kind is MediaKind.MUSIC else None,
+        author=by if role == "author" else None,
+    )
+    return query, wanted
 
 
 async def grab_requested(
