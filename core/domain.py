@@ -52,10 +52,6 @@ class Media:
     # would print "1.0" in a file name.
     series_position: str | None = None
 
-    def credited(self, role: str) -> tuple[str, ...]:
-        """The names credited in `role`, in the provider's order."""
-        return tuple(c.name for c in self.credits if c.role == role)
-
 
 @dataclass(frozen=True, slots=True)
 class Person:
