@@ -8,7 +8,6 @@ from typing import Any
 from core.credits import credits_json, credits_of, text_or_none
 from core.domain import MediaKind, Release, SearchQuery
 from core.releases import Wanted
-from core.releases.matching import CREDITED_ROLE
 from core.services.grab import GrabService
 from core.services.notify import CONSOLE
 from core.store.models import Grab, Identity, MediaRequest, Person, RequestStatus, Role
@@ -44,28 +43,14 @@ async def record_request(person: Person, query: dict[str, Any]) -> MediaRequest:
 
 def wanted_for(asked: Mapping[str, Any]) -> tuple[SearchQuery, Wanted]:
     """The release search and the match for what was asked (a chosen title or a request's
-    fields): a music or book search also names the artist or author it is by."""
+    fields). The credits judge the releases found; they do not narrow the search, since
+    many release names carry no artist or author."""
     kind = MediaKind(asked.get("kind") or MediaKind.MOVIE)
-    title, credits = str(asked.get("title") or ""), credits_of(asked.get("credits"))
-    wanted = Wanted(
-        kind=kind,
-        title=title,
-        year=asked.get("year"),
-        season=asked.get("season"),
-        episode=asked.get("episode"),
-        credits=credits,
-    )
-    role = CREDITED_ROLE.get(kind)
-    by = wanted.credited(role)[0] if role and wanted.credited(role) else None
-    query = SearchQuery(
-        text=title,
-        kind=kind,
-        year=wanted.year,
-        season=wanted.season,
-        episode=wanted.episode,
-        artist=by if kind is MediaKind.MUSIC else None,
-        author=by if role == "author" else None,
-    )
+    title = str(asked.get("title") or "")
+    year, season, episode = asked.get("year"), asked.get("season"), asked.get("episode")
+    query = SearchQuery(text=title, kind=kind, year=year, season=season, episode=episode)
+    credits = credits_of(asked.get("credits"))
+    wanted = Wanted(kind, title, year=year, season=season, episode=episode, credits=credits)
     return query, wanted
 
 

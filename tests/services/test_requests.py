@@ -47,11 +47,11 @@ async def test_a_request_stores_credits_series_and_position(store: Store) -> Non
         Credit("author", "Frank Herbert", {"openlibrary": "OL79034A"}),
         Credit("narrator", "Scott Brick"),
     )
-    assert (query.kind, query.text, query.author, query.artist) == (
+    assert (query.kind, query.text, query.year, query.author) == (
         MediaKind.AUDIOBOOK,
         "Dune",
-        "Frank Herbert",
-        None,
+        2007,
+        None,  # the credits judge releases, they do not narrow the search
     )
 
 
@@ -62,7 +62,7 @@ async def test_a_request_without_credits_stores_none(store: Store) -> None:
     assert wanted_of(stored)[1].credits == ()
 
 
-def test_a_music_search_names_its_artist() -> None:
+def test_a_music_match_knows_its_artist() -> None:
     query, wanted = wanted_for(
         {
             "kind": "music",
@@ -70,5 +70,5 @@ def test_a_music_search_names_its_artist() -> None:
             "credits": [{"role": "artist", "name": "Miles Davis"}],
         }
     )
-    assert (query.text, query.artist, query.author) == ("Kind of Blue", "Miles Davis", None)
+    assert (query.text, query.artist) == ("Kind of Blue", None)
     assert wanted.credited("artist") == ("Miles Davis",)
