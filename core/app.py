@@ -10,7 +10,7 @@ from core import errors
 from core.clients import ConfiguredClient
 from core.events import EventBus, EventQueue
 from core.http import TMDB_POLICY, HttpPolicy, HttpService
-from core.ports import DownloadClient, Indexer, MetadataProvider, Notifier
+from core.ports import DownloadClient, Enricher, Indexer, Notifier, TitleSearch
 from core.registry import AdapterSpec, spec_for
 from core.runtime import Runtime, Timing
 from core.secrets import SecretBox
@@ -99,14 +99,19 @@ class Outpost:
     async def clients(self) -> dict[str, DownloadClient]:
         return await self._build_all(IntegrationCategory.CLIENT)
 
-    async def providers(self) -> list[MetadataProvider]:
+    async def providers(self) -> list[TitleSearch | Enricher]:
+        """Metadata adapters: title searches, enrichers by ids, or both in one."""
         return list((await self._build_all(IntegrationCategory.PROVIDER)).values())
 
     async def release_search(self) -> ReleaseSearch:
         return ReleaseSearch(list((await self.indexers()).values()))
 
     async def metadata_search(self) -> MetadataSearch:
-        return MetadataSearch(await self.providers())
+        providers = await self.providers()
+        return MetadataSearch(
+            [p for p in providers if isinstance(p, TitleSearch)],
+            [p for p in providers if isinstance(p, Enricher)],
+        )
 
     async def queue(self) -> QueueService:
         return QueueService()

@@ -22,6 +22,16 @@ class Protocol(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Credit:
+    """Someone a title is by: `role` is "artist", "author", "narrator", "director", "creator" ...
+    `ids` by scheme ("musicbrainz", "tmdb") stay out of the hash so a Credit can key a cache."""
+
+    role: str
+    name: str
+    ids: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Media:
     """A title a person can want, as a metadata provider describes it."""
 
@@ -36,6 +46,11 @@ class Media:
     # External ids by scheme: "tmdb", "imdb", "tvdb", "musicbrainz", "isbn" ...
     ids: Mapping[str, str] = field(default_factory=dict)
     popularity: float | None = None
+    credits: tuple[Credit, ...] = ()
+    series: str | None = None  # a book or audiobook series, "Dune Chronicles"
+    # Text, not a number: positions read "1", "2.5", "0.5" or "1-3" (an omnibus), and a float
+    # would print "1.0" in a file name.
+    series_position: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +109,9 @@ class Capabilities:
     categories: tuple[Category, ...] = ()
     limit_max: int | None = None
     limit_default: int | None = None
+    # The media kinds the indexer serves, each with the categories to ask for it (the adapter
+    # reads them from the indexer's own category list): a kind missing here is not served.
+    kinds: Mapping[MediaKind, tuple[int, ...]] = field(default_factory=dict)
 
     def supports(self, mode: str, param: str | None = None) -> bool:
         params = self.modes.get(mode)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
 
-from core.domain import MediaKind, ParsedRelease
+from core.domain import Credit, MediaKind, ParsedRelease
 from core.releases import parse, quality_name
 
 TOKENS = frozenset(
@@ -29,8 +29,12 @@ TOKENS = frozenset(
         "album",
         "track",
         "author",
+        "narrator",
+        "series_position",
     }
 )
+# The tokens a request's credits and series fill; the release name is only the fallback.
+CREDIT_TOKENS = ("artist", "author", "narrator")
 
 _BOOK = "{author}/{title}/{title}.{ext}"
 DEFAULT_TEMPLATES: Mapping[MediaKind, str] = {
@@ -149,9 +153,39 @@ def extension(name: str) -> str:
     return clean.rsplit(".", 1)[-1].strip() if "." in clean else ""
 
 
-def values_for(kind: MediaKind, release: str, file_name: str) -> dict[str, Value]:
+def known_values(
+    credits: Iterable[Credit], series: str | None = None, position: str | None = None
+) -> dict[str, Value]:
+    """Token values the chosen title states: "Simon & Garfunkel" for two credited artists,
+    the book series and the position in it. Only the known ones."""
+    values: dict[str, Value] = {}
+    credits = tuple(credits)
+    for role in CREDIT_TOKENS:
+        names = list(dict.fromkeys(c.name.strip() for c in credits if c.role == role))
+        if any(names):
+            values[role] = " & ".join(n for n in names if n)
+    if series:
+        values["series"] = series
+    if position:
+        values["series_position"] = position
+    return values
+
+
+def values_for(
+    kind: MediaKind, release: str, file_name: str, known: Mapping[str, Value] | None = None
+) -> dict[str, Value]:
     """Template values for one file: the release name says what it is, the file's own name
-    says which part (the episode of a season pack, the track of an album)."""
+    says which part (the episode of a season pack, the track of an album). `known` values
+    (`known_values` of the request) win over what the release name suggests."""
+    values = _guessed(kind, release, file_name, known or {})
+    if known and kind is not MediaKind.SERIES:  # a series' {series} is its own title
+        values |= {k: v for k, v in known.items() if k in TOKENS and v not in (None, "")}
+    return values
+
+
+def _guessed(
+    kind: MediaKind, release: str, file_name: str, known: Mapping[str, Value]
+) -> dict[str, Value]:
     stem = PurePosixPath(file_name).stem
     whole, own = parse(release), parse(stem)
     title = whole.title if whole else _untagged(release)
@@ -162,10 +196,10 @@ def values_for(kind: MediaKind, release: str, file_name: str) -> dict[str, Value
     elif kind is MediaKind.SERIES:
         values |= _episode(title, whole, own)
     elif kind is MediaKind.MUSIC:
-        values["artist"], values["album"] = _pair(title)
+        values["artist"], values["album"] = _pair(title, known.get("artist"))
         values["track"], values["title"] = _track(stem)
     else:
-        values["author"], values["title"] = _pair(title)
+        values["author"], values["title"] = _pair(title, known.get("author"))
     return values
 
 
@@ -190,8 +224,14 @@ def _episode(
     return values
 
 
-def _pair(title: str) -> tuple[str, str]:
-    """ "Artist - Album" or "Author - Title"; without a dash the first is unknown."""
+def _pair(title: str, known: Value = None) -> tuple[str, str]:
+    """ "Artist - Album" or "Author - Title"; without a dash the first is unknown. A known
+    name is also taken off a "Name-Title" or "Title - Name" that has no spaced dash."""
+    if isinstance(known, str) and known:
+        name = re.escape(known.strip())
+        for pattern in (rf"^{name}\s*-\s*(.+)$", rf"^(.+?)\s*-\s*{name}$"):
+            if match := re.match(pattern, title.strip(), re.IGNORECASE):
+                return known, match.group(1).strip()
     first, dash, second = title.partition(" - ")
     return (first.strip(), second.strip()) if dash else ("", title.strip())
 

@@ -20,8 +20,10 @@ from core.domain import (
 )
 
 
-class MetadataProvider(_Protocol):
-    """Knows titles: search and details for the kinds it serves."""
+@runtime_checkable
+class TitleSearch(_Protocol):
+    """Finds titles by text for the kinds it serves (TMDB, MusicBrainz, Open Library ...);
+    `details` is everything it knows of one of them, for cards and file names."""
 
     name: str
     kinds: frozenset[MediaKind]
@@ -31,6 +33,20 @@ class MetadataProvider(_Protocol):
     ) -> list[Media]: ...
 
     async def details(self, media: Media) -> MediaDetails: ...
+
+    async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class Enricher(_Protocol):
+    """Adds to a title it can look up by one of its id schemes ("musicbrainz" for Cover Art
+    Archive, "asin" for Audnexus): credits, series, a poster. It cannot search by text, so
+    it only ever sees titles a TitleSearch found. Answers None when it knows nothing."""
+
+    name: str
+    schemes: frozenset[str]
+
+    async def enrich(self, media: Media) -> Media | None: ...
 
     async def aclose(self) -> None: ...
 

@@ -11,12 +11,12 @@ from bot.conversation.household import ask_admins, needs_approval
 from bot.views import Button, Reply, Text, View
 from bot.wording import human_size
 from core import errors
-from core.domain import MediaKind, SearchQuery
-from core.releases import DEFAULT_PROFILE, Verdict, Wanted
+from core.domain import MediaKind
+from core.releases import DEFAULT_PROFILE, Verdict
 from core.releases.profiles import DEFAULT_RUNTIME
 from core.services.failover import explain
 from core.services.found import recall, remember
-from core.services.requests import grab_requested, record_request
+from core.services.requests import grab_requested, record_request, wanted_for
 from core.store.models import BlocklistEntry, MediaRequest, RequestStatus
 
 SHOWN = 8
@@ -25,14 +25,13 @@ _MB = 1024 * 1024
 
 
 def _asked(media: dict[str, Any]) -> dict[str, Any]:
-    return {"kind": media["kind"], "title": media["title"], "year": media.get("year")}
+    about = {k: media.get(k) for k in ("credits", "series", "series_position")}
+    return {"kind": media["kind"], "title": media["title"], "year": media.get("year"), **about}
 
 
 async def _search(ctx: Ctx, media: dict[str, Any]) -> tuple[list[str], list[Verdict], list[str]]:
     """Refs and verdicts of a release search for the title, and the indexers that failed."""
-    kind = MediaKind(media["kind"])
-    query = SearchQuery(text=media["title"], kind=kind, year=media.get("year"))
-    wanted = Wanted(kind=kind, title=media["title"], year=media.get("year"))
+    query, wanted = wanted_for(media)
     blocklist = {b.release_key for b in await BlocklistEntry.all()}
     outcome = await (await ctx.app.release_search()).search(query, wanted, blocklist=blocklist)
     refs = await remember(outcome.verdicts, _asked(media))

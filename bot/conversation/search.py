@@ -9,6 +9,7 @@ from bot.conversation.context import Ctx, line, say
 from bot.views import Button, Reply, View
 from bot.wording import split_year
 from core import errors
+from core.credits import about_json
 from core.domain import Media, MediaKind
 
 KINDS: dict[str, tuple[MediaKind, ...]] = {
@@ -41,6 +42,7 @@ def media_json(media: Media) -> dict[str, Any]:
         "id": media.provider_id,
         "overview": cut(media.overview),
         "poster": media.poster_url,
+        **about_json(media),
     }
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from core.domain import MediaKind, ParsedRelease
+from core.domain import Credit, MediaKind, ParsedRelease
 
 _SMALL_WORDS = re.compile(r"\b(?:the|a|an|and|or|of)\b")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -16,6 +16,10 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _TRAILING_COUNTRY = re.compile(r"(?:19|20)\d{2}$|(?:us|uk|au|nz|ca)$")
 _EPISODIC = frozenset({MediaKind.SERIES})
 _LENIENT = frozenset({MediaKind.MUSIC, MediaKind.BOOK, MediaKind.AUDIOBOOK})
+# The credit a music or book release name carries beside the title ("Artist - Album").
+CREDITED_ROLE = {MediaKind.MUSIC: "artist", MediaKind.BOOK: "author", MediaKind.AUDIOBOOK: "author"}
+_DASH = re.compile(r"\s*-\s*")
+_ANYONE = frozenset({"va", "various", "variousartists", "unknown", "unknownartist"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,10 @@ class Wanted:
     episode: int | None = None
     aliases: tuple[str, ...] = ()
     runtime: int | None = None  # minutes, for size sanity
+    credits: tuple[Credit, ...] = ()  # from the chosen title: the artist, the author ...
+
+    def credited(self, role: str) -> tuple[str, ...]:
+        return tuple(c.name for c in self.credits if c.role == role)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,16 +100,65 @@ def match(
 
     `titles` is `wanted_titles(wanted)`, for callers that match many releases."""
     rejections: list[Rejection] = []
+    if wanted.kind in _LENIENT:
+        return _by_credit(parsed, wanted, titles)
     if not title_matches(parsed, wanted, titles):
         rejections.append(Rejection("wrong_title", {"title": parsed.title}))
-    if wanted.kind in _LENIENT:
-        return rejections
     rejections.extend(_kind(parsed, wanted))
     if wanted.year is not None and parsed.year is not None and _year_differs(parsed, wanted):
         rejections.append(Rejection("wrong_year", {"year": parsed.year, "wanted": wanted.year}))
     if wanted.kind in _EPISODIC and is_episodic(parsed):
         rejections.extend(_season_episode(parsed, wanted))
     return rejections
+
+
+def _by_credit(
+    parsed: ParsedRelease, wanted: Wanted, titles: WantedTitles | None
+) -> list[Rejection]:
+    """Music and books: the title alone, unless the name reads "Credit - Title" (or "Title -
+    Credit") and the wanted title says who it is by. Then the credit must be one of them; a
+    name that merely differs in spelling, or "VA", is not a misfit."""
+    role = CREDITED_ROLE[wanted.kind]
+    names = wanted.credited(role)
+    split = _credit_and_title(parsed, wanted, titles) if names else None
+    if split is None:
+        if title_matches(parsed, wanted, titles):
+            return []
+        return [Rejection("wrong_title", {"title": parsed.title})]
+    if _same_person(split, names):
+        return []
+    return [Rejection(f"wrong_{role}", {role: split, "wanted": ", ".join(names)})]
+
+
+def _credit_and_title(
+    parsed: ParsedRelease, wanted: Wanted, titles: WantedTitles | None
+) -> str | None:
+    """The other side of the first dash whose one side is the wanted title, if any."""
+    titles = wanted_titles(wanted) if titles is None else titles
+    for dash in _DASH.finditer(parsed.title):
+        left, right = parsed.title[: dash.start()], parsed.title[dash.end() :]
+        for credit, title in ((left, right), (right, left)):
+            if credit.strip() and normalize_title(title) in titles.exact:
+                return credit.strip()
+    return None
+
+
+def _same_person(found: str, names: tuple[str, ...]) -> bool:
+    if normalize_title(found) in _ANYONE:
+        return True
+    got = _words(found)
+    return not got or any(_within(got, _words(n)) or _within(_words(n), got) for n in names)
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in (normalize_title(part) for part in name.split()) if w]
+
+
+def _within(some: list[str], other: list[str]) -> bool:
+    """Every word of `some` is in `other`, an initial standing for a word it begins."""
+    return bool(some) and all(
+        any(w == o or (len(w) == 1 and o.startswith(w)) for o in other) for w in some
+    )
 
 
 def is_episodic(parsed: ParsedRelease) -> bool:

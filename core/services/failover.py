@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import errors
-from core.domain import MediaKind, SearchQuery
+from core.domain import SearchQuery
 from core.events import DownloadFailed, Event, EventBus
 from core.lifecycle import GrabState
 from core.releases import DEFAULT_PROFILE, QualityProfile, Verdict, Wanted, release_key
 from core.services.grab import GrabService
+from core.services.requests import wanted_for
 from core.services.search import ReleaseSearch
 from core.store.models import BlocklistEntry, Grab, MediaRequest, RequestStatus
 
@@ -65,22 +66,8 @@ def explain(verdicts: Iterable[Verdict], top: int | None = None) -> dict[str, in
 
 def wanted_of(request: MediaRequest) -> tuple[SearchQuery, Wanted]:
     """The search a request stands for, rebuilt from what the person asked."""
-    kind = MediaKind(request.kind)
-    query = SearchQuery(
-        text=request.title,
-        kind=kind,
-        year=request.year,
-        season=request.season,
-        episode=request.episode,
-    )
-    wanted = Wanted(
-        kind=kind,
-        title=request.title,
-        year=request.year,
-        season=request.season,
-        episode=request.episode,
-    )
-    return query, wanted
+    fields = ("kind", "title", "year", "season", "episode", "credits")
+    return wanted_for({name: getattr(request, name) for name in fields})
 
 
 class FailoverService:

@@ -19,6 +19,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from core import fileops, naming
+from core.credits import credits_of
 from core.domain import MediaKind
 from core.events import EventBus, ImportCompleted, ImportFailed
 from core.fileops import FileInfo, FileRefused
@@ -156,7 +157,8 @@ class Importer:
             raise FileRefused(f"nothing to import in {content}", key="failure.no_files")
         journal = {job.source: job for job in await ImportJob.filter(grab_id=grab.id)}
         template = naming.template_for(kind, await text_setting(f"naming.{kind.value}"))
-        targets = _targets(chosen, content, root, kind, grab.title, template)
+        known = await _known(grab)
+        targets = _targets(chosen, content, root, kind, grab.title, template, known)
         for info in chosen:  # a journaled target wins: settings may have changed since
             if (job := journal.get(str(info.path))) is not None:
                 targets[info.path] = Path(job.target)
@@ -295,14 +297,21 @@ def _relative(path: Path, content: Path) -> PurePosixPath:
 
 
 def _targets(
-    chosen: list[FileInfo], content: Path, root: Path, kind: MediaKind, title: str, template: str
+    chosen: list[FileInfo],
+    content: Path,
+    root: Path,
+    kind: MediaKind,
+    title: str,
+    template: str,
+    known: Mapping[str, naming.Value],
 ) -> dict[Path, Path]:
     """Each chosen file's library path; files that would share a name keep their own stem."""
     if "{ext}" not in template:
         template += ".{ext}"
     named: dict[Path, PurePosixPath] = {}
     for info in chosen:
-        named[info.path] = naming.render(template, naming.values_for(kind, title, info.path.name))
+        values = naming.values_for(kind, title, info.path.name, known)
+        named[info.path] = naming.render(template, values)
     counts: dict[PurePosixPath, int] = {}
     for relative in named.values():
         counts[relative] = counts.get(relative, 0) + 1
@@ -349,6 +358,16 @@ async def _journal(grab: Grab, steps: list[_Step]) -> list[ImportJob]:
 async def _done_paths(grab: Grab) -> tuple[Path, ...]:
     targets = await ImportJob.filter(grab_id=grab.id, state="done").values_list("target", flat=True)
     return tuple(Path(str(target)) for target in targets)
+
+
+async def _known(grab: Grab) -> dict[str, naming.Value]:
+    """The naming values the grab's request states: its credits, series and position."""
+    request_id: int | None = grab.request_id  # type: ignore[attr-defined]
+    request = await MediaRequest.get_or_none(id=request_id) if request_id is not None else None
+    if request is None:
+        return {}
+    credits = credits_of(request.credits)
+    return naming.known_values(credits, request.series, request.series_position)
 
 
 async def _about(grab: Grab) -> dict[str, Any]:

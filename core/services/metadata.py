@@ -1,15 +1,17 @@
-"""Metadata search: ask every provider that knows the kind; keep what came and why others failed."""
+"""Metadata search: ask every title search that knows the kind, then the enrichers whose id
+scheme a result carries; keep what came and why others failed."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core import errors
 from core.domain import Media, MediaKind
-from core.ports import MetadataProvider
+from core.ports import Enricher, TitleSearch
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +23,11 @@ class MediaResults:
 
 
 class MetadataSearch:
-    def __init__(self, providers: Sequence[MetadataProvider]) -> None:
+    def __init__(
+        self, providers: Sequence[TitleSearch], enrichers: Sequence[Enricher] = ()
+    ) -> None:
         self._providers = list(providers)
+        self._enrichers = list(enrichers)
 
     async def search(
         self, query: str, kinds: Sequence[MediaKind], *, year: int | None = None
@@ -45,5 +50,42 @@ class MetadataSearch:
                 raise answer
             else:
                 media.extend(answer)
+        media = list(await asyncio.gather(*(self.enrich(m, failures) for m in media)))
         media.sort(key=lambda m: -(m.popularity or 0.0))
         return MediaResults(media, failures)
+
+    async def enrich(
+        self, media: Media, failures: dict[str, errors.OutpostError] | None = None
+    ) -> Media:
+        """`media` with what each enricher that knows one of its ids adds; an enricher that
+        fails costs only its additions (and is named in `failures`)."""
+        for enricher in self._enrichers:
+            if not enricher.schemes & media.ids.keys():
+                continue
+            try:
+                extra = await enricher.enrich(media)
+            except errors.OutpostError as err:
+                log.warning("enricher %s failed for %s: %s", enricher.name, media.title, err)
+                if failures is not None:
+                    failures[enricher.name] = err
+                continue
+            if extra is not None:
+                media = merged(media, extra)
+        return media
+
+
+def merged(base: Media, extra: Media) -> Media:
+    """`base` with the gaps `extra` fills: empty fields, new ids and new credits. What the
+    title search said is never overwritten, so an enricher cannot rename a title."""
+    changes: dict[str, object] = {}
+    for name in ("year", "original_title", "overview", "poster_url", "series", "series_position"):
+        if not getattr(base, name) and getattr(extra, name):
+            changes[name] = getattr(extra, name)
+    ids = {**extra.ids, **base.ids}
+    if ids != dict(base.ids):
+        changes["ids"] = ids
+    known = {(c.role, c.name.casefold()) for c in base.credits}
+    new = tuple(c for c in extra.credits if (c.role, c.name.casefold()) not in known)
+    if new:
+        changes["credits"] = base.credits + new
+    return dataclasses.replace(base, **changes) if changes else base  # type: ignore[arg-type]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from core.domain import MediaKind, Release
+from core.credits import credits_json, credits_of, text_or_none
+from core.domain import MediaKind, Release, SearchQuery
+from core.releases import Wanted
 from core.services.grab import GrabService
 from core.services.notify import CONSOLE
 from core.store.models import Grab, Identity, MediaRequest, Person, RequestStatus, Role
@@ -21,7 +24,9 @@ async def console_person() -> Person:
 
 
 async def record_request(person: Person, query: dict[str, Any]) -> MediaRequest:
-    """A request from what a search asked for: kind, title, year, season, episode."""
+    """A request from what a search asked for: kind, title, year, season, episode, and who
+    the chosen title is by (credits), its series and position when the title said."""
+    credits = credits_of(query.get("credits"))
     return await MediaRequest.create(
         person=person,
         kind=query.get("kind") or MediaKind.MOVIE.value,
@@ -29,8 +34,24 @@ async def record_request(person: Person, query: dict[str, Any]) -> MediaRequest:
         year=query.get("year"),
         season=query.get("season"),
         episode=query.get("episode"),
+        credits=credits_json(credits) if credits else None,
+        series=text_or_none(query.get("series"), 255),
+        series_position=text_or_none(query.get("series_position"), 32),
         status=RequestStatus.GRABBED,
     )
+
+
+def wanted_for(asked: Mapping[str, Any]) -> tuple[SearchQuery, Wanted]:
+    """The release search and the match for what was asked (a chosen title or a request's
+    fields). The credits judge the releases found; they do not narrow the search, since
+    many release names carry no artist or author."""
+    kind = MediaKind(asked.get("kind") or MediaKind.MOVIE)
+    title = str(asked.get("title") or "")
+    year, season, episode = asked.get("year"), asked.get("season"), asked.get("episode")
+    query = SearchQuery(text=title, kind=kind, year=year, season=season, episode=episode)
+    credits = credits_of(asked.get("credits"))
+    wanted = Wanted(kind, title, year=year, season=season, episode=episode, credits=credits)
+    return query, wanted
 
 
 async def grab_requested(

@@ -15,15 +15,6 @@ from core.releases import DEFAULT_PROFILE, QualityProfile, Verdict, Wanted, rank
 
 log = logging.getLogger(__name__)
 
-# Newznab top-level category of each kind; an indexer whose caps list none of them is skipped.
-KIND_CATEGORIES: dict[MediaKind, tuple[int, ...]] = {
-    MediaKind.MOVIE: (2000,),
-    MediaKind.SERIES: (5000,),
-    MediaKind.MUSIC: (3000,),
-    MediaKind.BOOK: (7000,),
-    MediaKind.AUDIOBOOK: (3030, 3000, 7000),
-}
-
 
 @dataclass(frozen=True, slots=True)
 class IndexerFailure:
@@ -39,12 +30,8 @@ class SearchOutcome:
 
 
 def serves(caps: Capabilities, kind: MediaKind | None) -> bool:
-    """Whether an indexer carries `kind`, judged by the categories its caps list (all, if none)."""
-    if kind is None or not caps.categories:
-        return True
-    ids = {c.id for c in caps.categories} | {s.id for c in caps.categories for s in c.subcategories}
-    wanted = KIND_CATEGORIES[kind]
-    return any(i in wanted or i // 1000 * 1000 in wanted for i in ids)
+    """Whether an indexer carries `kind`, as its adapter read it from the indexer's caps."""
+    return kind is None or kind in caps.kinds
 
 
 def _merge_key(release: Release) -> tuple[str, ...]:

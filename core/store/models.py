@@ -103,6 +103,11 @@ class MediaRequest(Model):
     status = fields.CharEnumField(RequestStatus, max_length=16, default=RequestStatus.WANTED)
     release_ref = fields.CharField(max_length=16, null=True)  # the release chosen, until grabbed
     awaiting_approval = fields.BooleanField(default=False, db_default=False)  # a member's grab
+    # Who the title is by, as the chosen title said: [{"role", "name", "ids"}], for matching
+    # releases and naming files. None on requests older than 0006.
+    credits: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(null=True)
+    series = fields.CharField(max_length=255, null=True)  # a book series, "Dune Chronicles"
+    series_position = fields.CharField(max_length=32, null=True)  # "1", "2.5", "1-3"
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

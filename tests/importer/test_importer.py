@@ -13,6 +13,7 @@ import pytest
 from core.domain import MediaKind
 from core.events import EventBus, ImportCompleted, ImportFailed
 from core.services.importer import Importer, ImportMode
+from core.services.requests import console_person, record_request
 from core.store.database import Store
 from core.store.models import Grab, ImportJob, Setting
 from tests.importer.conftest import Recorder, make_grab, write
@@ -287,3 +288,27 @@ async def test_a_symlinked_content_path_is_not_followed(
     assert outcome.failure == "failure.no_files"
     assert files_under(library) == []
     assert recorder.names() == ["ImportFailed"]
+
+
+async def test_the_request_credits_name_the_files(
+    store: Store, bus: EventBus, downloads: Path, library: Path
+) -> None:
+    """The release name says no artist; the chosen title did, so the folder is theirs."""
+    album = downloads / "The.Dark.Side.Of.The.Moon.1973.FLAC"
+    write(album / "01 - Speak to Me.flac", 100)
+    request = await record_request(
+        await console_person(),
+        {
+            "kind": "music",
+            "title": "The Dark Side of the Moon",
+            "credits": [{"role": "artist", "name": "Pink Floyd", "ids": {"musicbrainz": "x"}}],
+        },
+    )
+    grab = await make_grab(album, album.name, MediaKind.MUSIC)
+    grab.request = request
+    await grab.save()
+    outcome = await importer(bus, library).import_grab(grab.id)
+    assert outcome.ok
+    assert files_under(library) == [
+        "Pink Floyd/The Dark Side Of The Moon (1973)/01 - Speak to Me.flac"
+    ]

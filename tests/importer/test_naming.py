@@ -7,11 +7,12 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from core.domain import MediaKind
+from core.domain import Credit, MediaKind
 from core.naming import (
     DEFAULT_TEMPLATES,
     NAME_MAX,
     extension,
+    known_values,
     render,
     sanitize_component,
     template_for,
@@ -273,3 +274,61 @@ def test_values_from_release_and_file(
 ) -> None:
     values = values_for(kind, release, file)
     assert str(render(DEFAULT_TEMPLATES[kind], values)) == expected
+
+
+HERBERT = (Credit("author", "Frank Herbert"), Credit("narrator", "Scott Brick"))
+
+
+@pytest.mark.parametrize(
+    ("kind", "release", "file", "template", "expected"),
+    [
+        (  # no dash in the name: without credits the artist was unknown
+            MediaKind.MUSIC,
+            "The.Dark.Side.Of.The.Moon.1973.FLAC",
+            "01 - Speak to Me.flac",
+            None,
+            "Pink Floyd/The Dark Side Of The Moon (1973)/01 - Speak to Me.flac",
+        ),
+        (  # "Name-Title" without spaces: the known name is taken off the album
+            MediaKind.MUSIC,
+            "Pink.Floyd-The.Dark.Side.Of.The.Moon-2011-FLAC",
+            "01 - Speak to Me.flac",
+            None,
+            "Pink Floyd/The Dark Side Of The Moon (2011)/01 - Speak to Me.flac",
+        ),
+        (  # the credit beats a differently spelt guess
+            MediaKind.BOOK,
+            "F. Herbert - Dune (1965) [EPUB]",
+            "Dune.epub",
+            None,
+            "Frank Herbert/Dune/Dune.epub",
+        ),
+        (
+            MediaKind.AUDIOBOOK,
+            "Frank Herbert - Dune (2007) [M4B]",
+            "Dune.m4b",
+            "{author}/{series} {series_position:02} - {title} ({narrator}).{ext}",
+            "Frank Herbert/Dune Chronicles 01 - Dune (Scott Brick).m4b",
+        ),
+    ],
+)
+def test_known_credits_and_series_fill_the_tokens(
+    kind: MediaKind, release: str, file: str, template: str | None, expected: str
+) -> None:
+    credits = HERBERT if kind is not MediaKind.MUSIC else (Credit("artist", "Pink Floyd"),)
+    known = known_values(credits, "Dune Chronicles", "1")
+    values = values_for(kind, release, file, known)
+    assert str(render(template or DEFAULT_TEMPLATES[kind], values)) == expected
+
+
+def test_known_values_join_credits_and_skip_unknowns() -> None:
+    two = (Credit("artist", "Simon"), Credit("artist", "Garfunkel"), Credit("director", "x"))
+    assert known_values(two) == {"artist": "Simon & Garfunkel"}
+    assert known_values(()) == {}
+
+
+def test_a_series_keeps_its_own_title_as_series() -> None:
+    values = values_for(
+        MediaKind.SERIES, "The.Expanse.S02E05.1080p.WEB-DL-GRP", "x.mkv", {"series": "Other"}
+    )
+    assert values["series"] == "The Expanse"

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
+from adapters.indexers.torznab.caps import STANDARD_CATEGORIES, kinds_of
+from core.domain import MediaKind
 from tests.indexers.conftest import fixture_bytes
+from tests.support.torznab_server import DEFAULT_CAPS
 
 
 async def caps_of(serve, make_indexer, name: str):
@@ -70,3 +75,43 @@ async def test_base_url_with_or_without_api_reaches_the_same_endpoint(serve, mak
             await indexer.capabilities()
             assert indexer.base_url == f"{fake.url}/1/"
     assert [r.path for r in fake.requests] == ["/1/api"] * 4
+
+
+K = MediaKind
+KIND_CASES = [
+    pytest.param("full", dict(STANDARD_CATEGORIES), id="every-kind-by-its-parent"),
+    pytest.param(
+        "torznab/prowlarr/torznab_animetosho_caps.xml",
+        {K.MOVIE: (2020,), K.SERIES: (5070,)},
+        id="subcategories-without-their-parent",
+    ),
+    pytest.param(
+        "newznab/sonarr/newznab_caps.xml", {K.SERIES: (5000,), K.BOOK: (7000,)}, id="tv-and-books"
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), KIND_CASES)
+async def test_caps_say_which_kinds_are_served_with_which_categories(
+    serve, make_indexer, name, expected
+) -> None:
+    fake = serve({"caps": DEFAULT_CAPS.encode() if name == "full" else fixture_bytes(name)})
+    async with make_indexer(fake.url) as indexer:
+        caps = await indexer.capabilities()
+    assert dict(caps.kinds) == expected
+
+
+@pytest.mark.parametrize(
+    ("listed", "expected"),
+    [
+        ((), dict(STANDARD_CATEGORIES)),  # lists nothing: serves every kind, standard categories
+        ((3000, 3040), {K.MUSIC: (3000,)}),  # audio without 3030 is music only
+        ((3030,), {K.AUDIOBOOK: (3030,)}),  # 3030 alone is audiobooks, not music
+        ((3030, 3040), {K.MUSIC: (3040,), K.AUDIOBOOK: (3030,)}),
+        ((5070,), {K.SERIES: (5070,)}),  # anime is TV
+        ((7020,), {K.BOOK: (7020,)}),  # ebooks are books
+        ((6000, 8010, 100001), {}),  # XXX, other and custom ids serve no kind
+    ],
+)
+def test_kinds_of_a_category_list(listed: tuple[int, ...], expected: dict) -> None:
+    assert kinds_of(frozenset(listed)) == expected

@@ -12,7 +12,7 @@ import pytest
 
 from adapters.metadata.tmdb import CACHE_TTL, wire
 from core import errors
-from core.domain import Media, MediaKind
+from core.domain import Credit, Media, MediaKind
 from core.http import TMDB_POLICY, HttpPolicy
 from core.redact import RedactingFilter
 from tests.metadata.conftest import (
@@ -345,3 +345,44 @@ def _dates(*entries: tuple[int, str]) -> dict[str, object]:
 )
 def test_movie_certification_choice(block: object, expected: str | None) -> None:
     assert wire.movie_certification(block, "US") == expected
+
+
+# -- credits -----------------------------------------------------------------------------------
+
+
+async def test_search_items_carry_no_credits_and_details_do(make_provider: MakeProvider) -> None:
+    provider = make_provider()
+    assert all(m.credits == () for m in await provider.search("omen", MediaKind.MOVIE))
+    movie = await provider.details(_media(MediaKind.MOVIE, "550"))
+    show = await provider.details(_media(MediaKind.SERIES, "1396"))
+    assert movie.media.credits == (Credit("director", "David Fincher", {"tmdb": "7467"}),)
+    # The series' crew lists Vince Gilligan as Executive Producer: only created_by credits him.
+    assert show.media.credits == (Credit("creator", "Vince Gilligan", {"tmdb": "66633"}),)
+
+
+DIRECTOR = {"name": "A", "job": "Director", "id": 1}
+ODD_CREDITS = [
+    (MediaKind.MOVIE, {"credits": {"crew": "x"}}, ()),
+    (
+        MediaKind.MOVIE,
+        {"credits": {"crew": [1, {"job": "Director"}, {**DIRECTOR, "name": " A ", "id": "7"}]}},
+        (Credit("director", "A"),),
+    ),
+    (
+        MediaKind.MOVIE,
+        {"credits": {"crew": [DIRECTOR, DIRECTOR]}},
+        (Credit("director", "A", {"tmdb": "1"}),),
+    ),
+    (MediaKind.SERIES, {"created_by": {"name": "A"}}, ()),
+    (
+        MediaKind.SERIES,
+        {"created_by": [None, {"name": ""}, {"name": "B", "id": True}]},
+        (Credit("creator", "B"),),
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "body", "expected"), ODD_CREDITS)
+def test_credits_tolerate_odd_shapes(kind: MediaKind, body: dict, expected: tuple) -> None:
+    credits = wire.credits(body, kind)
+    assert credits == expected and [c.ids for c in credits] == [c.ids for c in expected]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.domain import MediaKind, Protocol, Release
+from core.domain import Credit, MediaKind, Protocol, Release
 from core.releases import Wanted, evaluate, normalize_title, parse, release_key
 from core.releases.matching import match
 
@@ -112,3 +112,46 @@ def test_music_and_books_match_on_title_only() -> None:
 def test_free_text_search_skips_title_checks() -> None:
     assert _codes("Anything.At.All.2020.1080p.WEB-DL.x264-GRP", None) == []
     assert _codes("Anything.At.All.2020.1080p.WEB-DL.x264-GRP", None, seeders=0) == ["no_seeders"]
+
+
+FLOYD = Wanted(
+    MediaKind.MUSIC,
+    "The Dark Side of the Moon",
+    year=1973,
+    credits=(Credit("artist", "Pink Floyd"), Credit("producer", "Alan Parsons")),
+)
+DUNE_BOOK = Wanted(MediaKind.AUDIOBOOK, "Dune", credits=(Credit("author", "Frank Herbert"),))
+
+
+@pytest.mark.parametrize(
+    ("name", "wanted", "codes"),
+    [
+        ("Pink Floyd - The Dark Side of the Moon (1973) [FLAC]", FLOYD, []),
+        ("Pink.Floyd-The.Dark.Side.Of.The.Moon-REMASTERED-2011-FLAC", FLOYD, []),
+        ("The.Dark.Side.Of.The.Moon.1973.FLAC", FLOYD, []),  # no credit in the name
+        ("VA - The Dark Side of the Moon (1973) [FLAC]", FLOYD, []),
+        ("Floyd - The Dark Side of the Moon (1973) [MP3]", FLOYD, []),  # a part of the name
+        ("Dream Theater - The Dark Side of the Moon (2005) [FLAC]", FLOYD, ["wrong_artist"]),
+        ("Alan Parsons - The Dark Side of the Moon (1973)", FLOYD, ["wrong_artist"]),  # not artist
+        ("Pink Floyd - Animals (1977) [FLAC]", FLOYD, ["wrong_title"]),
+        ("Frank.Herbert-Dune.2019.M4B", DUNE_BOOK, []),
+        ("Dune - Frank Herbert (2007) MP3", DUNE_BOOK, []),  # title first
+        ("Herbert, F. - Dune (2019) MP3", DUNE_BOOK, []),  # surname first, an initial
+        ("Brian Herbert - Dune (2019) MP3", DUNE_BOOK, ["wrong_author"]),  # his son
+        ("Kevin J Anderson - Dune (2019) MP3", DUNE_BOOK, ["wrong_author"]),
+    ],
+)
+def test_music_and_books_check_the_credit_a_name_carries(
+    name: str, wanted: Wanted, codes: list[str]
+) -> None:
+    assert _codes(name, wanted) == codes
+
+
+def test_a_wrong_credit_says_who_it_is_and_who_was_wanted() -> None:
+    parsed = parse("Dream Theater - The Dark Side of the Moon (2005) [FLAC]")
+    assert parsed is not None
+    (rejection,) = match(parsed, FLOYD)
+    assert (rejection.key, dict(rejection.params)) == (
+        "rejection.wrong_artist",
+        {"artist": "Dream Theater", "wanted": "Pink Floyd"},
+    )

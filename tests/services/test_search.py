@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, ExitStack
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -113,3 +115,51 @@ async def test_no_indexer_configured_says_so() -> None:
     with pytest.raises(errors.UserError) as caught:
         await ReleaseSearch([]).search(SearchQuery(text="x"))
     assert caught.value.key == "error.no_indexers"
+
+
+MUSIC_ONLY_CAPS = (
+    '<?xml version="1.0" encoding="UTF-8"?><caps><searching>'
+    '<search available="yes" supportedParams="q"/></searching>'
+    '<categories><category id="3000" name="Audio"><subcat id="3040" name="Audio/Lossless"/>'
+    "</category></categories></caps>"
+)
+
+
+async def test_audiobooks_go_only_to_indexers_listing_3030() -> None:
+    """Core used to send audiobook searches to any indexer with audio or books."""
+    with (
+        TorznabFeed([item("Dune Audiobook", category=3030)], api_key=KEY) as full,
+        TorznabFeed(
+            [item("Dune Audiobook", category=3000)], caps=MUSIC_ONLY_CAPS, api_key=KEY
+        ) as music,
+    ):
+        async with (
+            HttpService("full", HttpPolicy(retries=0), secrets=[KEY]) as h1,
+            HttpService("music", HttpPolicy(retries=0), secrets=[KEY]) as h2,
+        ):
+            indexers = [
+                TorznabIndexer("full", full.url, h1, api_key=KEY),
+                TorznabIndexer("music", music.url, h2, api_key=KEY),
+            ]
+            outcome = await ReleaseSearch(indexers).search(
+                SearchQuery(text="Dune", kind=MediaKind.AUDIOBOOK)
+            )
+            assert outcome.skipped == ["music"]
+            assert [r.arg("cat") for r in full.searches] == ["3030"]
+            music_outcome = await ReleaseSearch(indexers).search(
+                SearchQuery(text="Dune", kind=MediaKind.MUSIC)
+            )
+    assert music_outcome.skipped == []
+    assert [r.arg("cat") for r in music.searches] == ["3000"]
+
+
+def test_core_holds_no_newznab_category_numbers() -> None:
+    """The category table lives in the Torznab adapter; core asks `Capabilities.kinds`."""
+    numbers = {2000, 2040, 3000, 3030, 3040, 5000, 5070, 7000, 7020}
+    found = []
+    for path in sorted((Path(__file__).resolve().parents[2] / "core").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in numbers:
+                found.append(f"{path.name}:{node.lineno}")
+    # structure.py's 2000 is the century of a two-digit year, database.py's 5000 a timeout in ms
+    assert sorted(found) == ["database.py:39", "structure.py:205"]

@@ -21,6 +21,7 @@ MIGRATIONS = [
     "0003_lifecycle",
     "0004_chat",
     "0005_grab_eta",
+    "0006_credits",
 ]
 
 
@@ -130,7 +131,9 @@ async def test_upgrade_from_0001_keeps_rows_and_writes_a_backup(data_dir: Path) 
         jackett = await Integration.get(name="jackett")
         assert jackett.options == {"categories": [2000]}
         assert jackett.priority == 25  # the new column's default filled the old row
-        assert (await MediaRequest.get(title="Dune")).person_id == ann.id
+        dune = await MediaRequest.get(title="Dune")
+        assert dune.person_id == ann.id
+        assert (dune.credits, dune.series, dune.series_position) == (None, None, None)  # 0006
         assert (await Setting.get(key="locale")).value == "de"
 
     assert applied(db) == MIGRATIONS
@@ -169,6 +172,7 @@ async def test_upgrades_keep_every_reference_between_rows(data_dir: Path) -> Non
     assert applied(db_file) == MIGRATIONS
     assert query(db_file, "SELECT request_id FROM grab") == [(1,)]
     assert query(db_file, "SELECT person_id, awaiting_approval FROM media_request") == [(1, 0)]
+    assert query(db_file, "SELECT credits, series FROM media_request") == [(None, None)]
 
 
 async def test_second_start_with_nothing_pending_writes_no_backup(data_dir: Path) -> None:

@@ -11,12 +11,12 @@ from adapters.indexers.torznab import xmldoc
 from adapters.indexers.torznab.caps import parse_caps
 from adapters.indexers.torznab.feed import FeedContext, parse_feed, releases_from
 from adapters.indexers.torznab.fetching import FETCH_MAX_BYTES, fetch_file
-from adapters.indexers.torznab.query import DEFAULT_CATEGORIES, search_params
+from adapters.indexers.torznab.query import search_params
 from core import errors
 from core.domain import Capabilities, MediaKind, Protocol, Release, SearchQuery
 from core.http import HttpService, raise_for_status
 
-__all__ = ["DEFAULT_CATEGORIES", "FETCH_MAX_BYTES", "TorznabIndexer", "parse_feed"]
+__all__ = ["FETCH_MAX_BYTES", "TorznabIndexer", "parse_feed"]
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +61,7 @@ class TorznabIndexer:
 
     async def search(self, query: SearchQuery) -> list[Release]:
         caps = await self.capabilities()
-        categories = {**DEFAULT_CATEGORIES, **(self._categories or {})}
-        root = await self._call(search_params(query, caps, categories))
+        root = await self._call(search_params(query, caps, self._categories))
         releases = releases_from(root, FeedContext(self.name, self.base_url, self.protocol))
         log.debug("%s: %d releases", self.name, len(releases))
         return releases

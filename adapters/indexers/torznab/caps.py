@@ -1,10 +1,31 @@
-"""Parse a t=caps document into `Capabilities`."""
+"""Parse a t=caps document into `Capabilities`, and the Newznab category table it is read by."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from xml.etree.ElementTree import Element
 
-from core.domain import Capabilities, Category
+from core.domain import Capabilities, Category, MediaKind
+
+AUDIOBOOKS = 3030  # under Audio (3000), so music is the 3000 family without it
+
+# Newznab's standard categories: the parent asked for each kind when the caps list none.
+STANDARD_CATEGORIES: Mapping[MediaKind, tuple[int, ...]] = {
+    MediaKind.MOVIE: (2000,),
+    MediaKind.SERIES: (5000,),  # anime, 5070, is TV
+    MediaKind.MUSIC: (3000,),  # lossless, 3040, is audio
+    MediaKind.BOOK: (7000,),  # ebooks, 7020, are books
+    MediaKind.AUDIOBOOK: (AUDIOBOOKS,),
+}
+
+# Which listed category ids belong to a kind.
+_MEMBER: Mapping[MediaKind, Callable[[int], bool]] = {
+    MediaKind.MOVIE: lambda c: c // 1000 == 2,
+    MediaKind.SERIES: lambda c: c // 1000 == 5,
+    MediaKind.MUSIC: lambda c: c // 1000 == 3 and c != AUDIOBOOKS,
+    MediaKind.BOOK: lambda c: c // 1000 == 7,
+    MediaKind.AUDIOBOOK: lambda c: c == AUDIOBOOKS,
+}
 
 # Newznab calls it audio-search; we use the Torznab names throughout.
 _MODE_NAMES = {
@@ -30,12 +51,29 @@ _MAX_CATEGORIES = 2000
 
 def parse_caps(root: Element) -> Capabilities:
     limits = root.find("limits")
+    categories = _categories(root.find("categories"))
     return Capabilities(
         modes=_modes(root.find("searching")),
-        categories=_categories(root.find("categories")),
+        categories=categories,
         limit_max=_positive(limits.get("max")) if limits is not None else None,
         limit_default=_positive(limits.get("default")) if limits is not None else None,
+        kinds=kinds_of(_ids(categories)),
     )
+
+
+def kinds_of(listed: frozenset[int]) -> dict[MediaKind, tuple[int, ...]]:
+    """The kinds an indexer serves and what to ask for each: the standard parent when listed
+    (it covers the subcategories), else the kind's listed subcategories. An indexer that lists
+    no categories at all is taken to serve every kind under the standard ones."""
+    if not listed:
+        return dict(STANDARD_CATEGORIES)
+    kinds: dict[MediaKind, tuple[int, ...]] = {}
+    for kind, member in _MEMBER.items():
+        parent = STANDARD_CATEGORIES[kind][0]
+        own = tuple(c for c in sorted(listed) if member(c))
+        if own:
+            kinds[kind] = (parent,) if parent in own else own
+    return kinds
 
 
 def _modes(searching: Element | None) -> dict[str, tuple[str, ...]]:
@@ -73,8 +111,12 @@ def _category(element: Element) -> Category | None:
 
 def category_ids(caps: Capabilities) -> frozenset[int]:
     """Every id the caps list, parents and subcategories alike."""
+    return _ids(caps.categories)
+
+
+def _ids(categories: tuple[Category, ...]) -> frozenset[int]:
     ids: set[int] = set()
-    stack = list(caps.categories)
+    stack = list(categories)
     while stack:
         category = stack.pop()
         ids.add(category.id)

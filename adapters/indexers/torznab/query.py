@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from adapters.indexers.torznab.caps import category_ids
+from adapters.indexers.torznab.caps import STANDARD_CATEGORIES, category_ids
 from core.domain import Capabilities, MediaKind, SearchQuery
 
 Params = dict[str, str]
 
-DEFAULT_CATEGORIES: Mapping[MediaKind, tuple[int, ...]] = {
-    MediaKind.MOVIE: (2000,),
-    MediaKind.SERIES: (5000,),
-    MediaKind.MUSIC: (3000,),
-    MediaKind.BOOK: (7000,),
-    MediaKind.AUDIOBOOK: (3030,),
-}
-
 
 def search_params(
-    query: SearchQuery, caps: Capabilities, categories: Mapping[MediaKind, tuple[int, ...]]
+    query: SearchQuery,
+    caps: Capabilities,
+    categories: Mapping[MediaKind, tuple[int, ...]] | None = None,
 ) -> Params:
-    """The query string for one search, without the api key."""
+    """The query string for one search, without the api key. The categories asked are the
+    query's own, else the configured ones of its kind, else those the caps say serve it."""
     if query.kind is MediaKind.MOVIE and caps.supports("movie-search"):
         params = _movie(query, caps.modes["movie-search"])
     elif query.kind is MediaKind.SERIES:
@@ -36,8 +31,7 @@ def search_params(
         )
     else:
         params = {"t": "search", **_q(_fallback_text(query))}
-    wanted = query.categories or (categories.get(query.kind, ()) if query.kind else ())
-    cats = allowed_categories(wanted, caps)
+    cats = allowed_categories(_wanted_categories(query, caps, categories or {}), caps)
     if cats:
         params["cat"] = ",".join(str(c) for c in cats)
     if query.limit:
@@ -45,6 +39,18 @@ def search_params(
         params["limit"] = str(limit)
     params["extended"] = "1"  # Newznab sends the attrs (seeders, ids, size) only when asked
     return params
+
+
+def _wanted_categories(
+    query: SearchQuery, caps: Capabilities, configured: Mapping[MediaKind, tuple[int, ...]]
+) -> tuple[int, ...]:
+    if query.categories or query.kind is None:
+        return query.categories
+    return (
+        configured.get(query.kind)
+        or caps.kinds.get(query.kind)
+        or STANDARD_CATEGORIES.get(query.kind, ())
+    )
 
 
 def _movie(query: SearchQuery, supported: tuple[str, ...]) -> Params:

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from core import errors
-from core.domain import Episode, Media, MediaKind, Person, Season
+from core.domain import Credit, Episode, Media, MediaKind, Person, Season
 from core.http import HttpResponse
 
 POSTER_SIZE = "w342"
@@ -109,7 +109,26 @@ def media(item: Mapping[str, Any], kind: MediaKind, image_base: str) -> Media | 
         poster_url=image_url(image_base, POSTER_SIZE, item.get("poster_path")),
         ids=_ids(item, tmdb_id),
         popularity=float(popularity) if isinstance(popularity, int | float) else None,
+        credits=credits(item, kind),
     )
+
+
+def credits(item: Mapping[str, Any], kind: MediaKind) -> tuple[Credit, ...]:
+    """Who a title is by: a film's directors (its `credits.crew`), a series' creators
+    (`created_by`). Only details answers carry them; search and list items do not."""
+    if kind is MediaKind.MOVIE:
+        people = [p for p in _credits(item, "crew") if p.get("job") == "Director"]
+        role = "director"
+    else:
+        listed = item.get("created_by")
+        people = [p for p in listed if isinstance(p, dict)] if isinstance(listed, list) else []
+        role = "creator"
+    found: dict[str, Credit] = {}
+    for person in people:
+        name, ident = text(person.get("name")), _number(person.get("id"))
+        if name and name not in found:
+            found[name] = Credit(role, name, {"tmdb": str(ident)} if ident else {})
+    return tuple(found.values())
 
 
 def _ids(item: Mapping[str, Any], tmdb_id: int) -> dict[str, str]:

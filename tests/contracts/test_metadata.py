@@ -1,0 +1,152 @@
+"""The metadata contract, run against every metadata adapter on a local server serving captures.
+
+A title search (TMDB; next MusicBrainz, Open Library, AniList) and an enricher by ids (next
+Cover Art Archive, Audnexus) join with one factory that starts its server and says what to
+expect, and one line naming it in `RIGS`. An adapter is a TitleSearch, an Enricher, or both:
+the rig's `searches` and `enriches` say which, and the tests hold it to that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from adapters.metadata.tmdb import TmdbProvider
+from core import errors
+from core.domain import Credit, Media, MediaKind
+from core.http import TMDB_POLICY, HttpService
+from core.ports import Cache, Enricher, TitleSearch
+from tests.metadata.conftest import API_KEY, FakeTmdb, MemoryCache
+from tests.support.localserver import LocalServer
+
+WRONG = "0123456789abcdef0123456789abcdef"  # shaped like a key, and refused
+
+
+@dataclass
+class Rig:
+    """One adapter on its server, and what the contract expects of it."""
+
+    build: Callable[[str, Cache | None], Any]  # (api key, cache) -> adapter
+    key: str
+    server: LocalServer
+    # Title search: a query each kind it serves answers, and a title whose details carry a credit.
+    searches: Mapping[MediaKind, str] = field(default_factory=dict)
+    details: tuple[tuple[Media, Credit], ...] = ()
+    # Enricher: a title carrying an id it knows, and a credit its answer adds.
+    enriches: tuple[tuple[Media, Credit], ...] = ()
+
+
+@contextmanager
+def tmdb() -> Iterator[Rig]:
+    def build(key: str, cache: Cache | None) -> TmdbProvider:
+        http = HttpService("tmdb", TMDB_POLICY, secrets=[key])
+        return TmdbProvider(http, api_key=key, cache=cache, base_url=server.url + "/3")
+
+    with LocalServer(FakeTmdb()) as server:
+        yield Rig(
+            build=build,
+            key=API_KEY,
+            server=server,
+            searches={MediaKind.MOVIE: "omen", MediaKind.SERIES: "breaking bad"},
+            details=(
+                (
+                    Media(MediaKind.MOVIE, "Fight Club", provider="tmdb", provider_id="550"),
+                    Credit("director", "David Fincher", {"tmdb": "7467"}),
+                ),
+                (
+                    Media(MediaKind.SERIES, "Breaking Bad", provider="tmdb", provider_id="1396"),
+                    Credit("creator", "Vince Gilligan", {"tmdb": "66633"}),
+                ),
+            ),
+        )
+
+
+RIGS: dict[str, Callable[[], AbstractContextManager[Rig]]] = {
+    "tmdb": tmdb,
+}
+
+
+@pytest.fixture(params=list(RIGS))
+def rig(request: pytest.FixtureRequest) -> Iterator[Rig]:
+    with RIGS[request.param]() as built:
+        yield built
+
+
+@pytest_asyncio.fixture(loop_scope="function")
+async def adapter(rig: Rig) -> AsyncIterator[Any]:
+    built = rig.build(rig.key, None)
+    yield built
+    await built.aclose()
+
+
+def test_the_adapter_is_the_ports_its_rig_says(rig: Rig, adapter: Any) -> None:
+    assert isinstance(adapter, TitleSearch) == bool(rig.searches)
+    assert isinstance(adapter, Enricher) == bool(rig.enriches)
+    if rig.searches:
+        assert set(rig.searches) == adapter.kinds
+
+
+async def test_title_search_answers_each_kind_it_serves(rig: Rig, adapter: Any) -> None:
+    for kind, query in rig.searches.items():
+        found = await adapter.search(query, kind)
+        assert found, f"{adapter.name} found nothing for {query!r} ({kind})"
+        for media in found:
+            assert (media.kind, media.provider) == (kind, adapter.name)
+            assert media.title and media.provider_id
+            assert media.ids, "ids are what enrichers and indexers look titles up by"
+
+
+async def test_details_fill_the_credits(rig: Rig, adapter: Any) -> None:
+    for media, credit in rig.details:
+        details = await adapter.details(media)
+        assert details.media.provider_id == media.provider_id
+        assert credit in details.media.credits
+        assert details.media.credits[details.media.credits.index(credit)].ids == credit.ids
+
+
+async def test_enrichers_add_to_titles_they_know_by_id(rig: Rig, adapter: Any) -> None:
+    for media, credit in rig.enriches:
+        assert adapter.schemes & media.ids.keys()
+        extra = await adapter.enrich(media)
+        assert extra is not None and credit in extra.credits
+        unknown = Media(media.kind, "Nobody Knows", provider="x", provider_id="0")
+        assert await adapter.enrich(unknown) is None
+
+
+async def test_a_refused_key_is_auth_failed_and_the_text_keeps_no_key(rig: Rig) -> None:
+    adapter = rig.build(WRONG, None)
+    try:
+        with pytest.raises(errors.AuthFailed) as caught:
+            await _any_call(rig, adapter)
+    finally:
+        await adapter.aclose()
+    assert WRONG not in str(caught.value) and WRONG not in repr(caught.value.params)
+    assert caught.value.key.startswith("error.")
+
+
+async def test_the_cache_answers_a_second_call(rig: Rig) -> None:
+    cache = MemoryCache()
+    first, again = rig.build(rig.key, cache), rig.build(rig.key, cache)
+    try:
+        answer = await _any_call(rig, first)
+        asked = len(rig.server.requests)
+        assert await _any_call(rig, first) == answer
+        assert await _any_call(rig, again) == answer  # a new instance: after a restart
+    finally:
+        await first.aclose()
+        await again.aclose()
+    assert len(rig.server.requests) == asked
+
+
+async def _any_call(rig: Rig, adapter: Any) -> Any:
+    """The adapter's first search, else its first enrichment."""
+    if rig.searches:
+        kind, query = next(iter(rig.searches.items()))
+        return await adapter.search(query, kind)
+    media, _ = rig.enriches[0]
+    return await adapter.enrich(media)
