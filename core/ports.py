@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, runtime_checkable
 from typing import Protocol as _Protocol
 
 from core.domain import (
