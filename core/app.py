@@ -9,7 +9,7 @@ from typing import Any
 from core import errors
 from core.events import EventBus, EventQueue
 from core.http import TMDB_POLICY, HttpPolicy, HttpService
-from core.ports import DownloadClient, Indexer, MetadataProvider, Notifier
+from core.ports import DownloadClient, Frontend, Indexer, MetadataProvider
 from core.registry import AdapterSpec, spec_for
 from core.runtime import Runtime, Timing
 from core.secrets import SecretBox
@@ -19,7 +19,7 @@ from core.services.grab import ClientSettings, GrabService
 from core.services.importer import Importer
 from core.services.metadata import MetadataSearch
 from core.services.monitor import Monitor
-from core.services.notify import LogNotifier, NotificationService, Translate
+from core.services.notify import LogFrontend, NotificationService, Translate
 from core.services.queue import QueueService
 from core.services.search import ReleaseSearch
 from core.store.cache import StoreCache
@@ -54,7 +54,7 @@ class Outpost:
         self.store = Store(data_dir, database_url)
         self.bus = EventBus()
         # the console frontend: notices go to the log, worded by `translate`
-        self.notices = NotificationService(self.bus, {"console": LogNotifier(translate=translate)})
+        self.notices = NotificationService(self.bus, {"console": LogFrontend(translate=translate)})
         self._box: SecretBox | None = None
         self._https: list[HttpService] = []
         self._adapters: dict[str, Any] = {}
@@ -82,9 +82,10 @@ class Outpost:
         self._https.clear()
         await self.store.close()
 
-    def add_notifier(self, notifier: Notifier) -> None:
-        """Deliver notices for chats of `notifier.name` ("telegram:<id>") through it."""
-        self.notices.add_notifier(notifier)
+    def add_frontend(self, frontend: Frontend, *, window: float = 0.0) -> None:
+        """Deliver notices for addresses of `frontend.platform` ("telegram:<id>") through it,
+        merging what one recipient is told within `window` seconds."""
+        self.notices.add_frontend(frontend, window=window)
 
     @property
     def box(self) -> SecretBox:

@@ -7,12 +7,13 @@ and renders the answer; it never decides who may do what, and never speaks to an
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from functools import partial
 
 from bot.conversation import household, tokens
 from bot.conversation.cards import card_view
 from bot.conversation.channel import household_chat, quiet_hours
-from bot.conversation.context import Command, Ctx, TapHandler, line, say
+from bot.conversation.context import Command, Ctx, PrivateHandler, TapHandler, line, say
 from bot.conversation.follow import follow, follow_tap
 from bot.conversation.queue import control, queue
 from bot.conversation.releases import choose, decide_grab, grab, grab_best
@@ -108,6 +109,9 @@ TAPS: dict[str, TapHandler] = {
     "decline_grab": partial(_decide_grab, False),
 }
 
+# Answers to private input (`Ctx.ask`), by the action its token was issued for.
+PRIVATE: dict[str, PrivateHandler] = {}
+
 
 class Conversation:
     """`app` is the open Outpost (store, services, bus)."""
@@ -161,6 +165,25 @@ class Conversation:
             log.info("tap %s failed: %s", tap.action, err)
             return TapAnswer(alert=line(err.key, **err.params))
         return TapAnswer(replies=tuple(replies))
+
+    async def private_answer(
+        self, sender: Sender, token: str, values: Mapping[str, str]
+    ) -> list[Reply]:
+        """Values a frontend collected privately for an `Ask` (its `token`, redeemed once, by
+        the person it was issued to, in that chat)."""
+        member = await household.member_of(sender)
+        try:
+            tap = await tokens.redeem(token, member.person if member else None, sender.chat)
+        except tokens.Refused as refused:
+            return say(refused.alert)
+        handler = PRIVATE.get(tap.action)
+        if handler is None or member is None:
+            return say(line("tap.unknown"))
+        try:
+            return await handler(Ctx(self.app, sender, member), tap, dict(values))
+        except errors.OutpostError as err:
+            log.info("private answer %s failed: %s", tap.action, err)
+            return say(line(err.key, **err.params))
 
     async def card(self, request_id: int) -> View | None:
         """The current status card of a request (None if it is gone)."""

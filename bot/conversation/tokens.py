@@ -17,6 +17,8 @@ SINGLE_USE = frozenset(
     {"grab", "approve_grab", "decline_grab", "approve_person", "decline_person", "remove"}
 )
 
+PRIVATE = "private."  # the prefix of actions that answer private input: single use too
+
 
 @dataclass(frozen=True, slots=True)
 class Tap:
@@ -72,7 +74,7 @@ async def redeem(token: str, person: Person | None, chat: str) -> Tap:
         raise Refused("tap.foreign")
     if row.expires_at <= now():
         raise Refused("tap.expired")
-    if row.action in SINGLE_USE:
+    if row.action in SINGLE_USE or row.action.startswith(PRIVATE):
         claimed = await ButtonToken.filter(token=row.token, used_at__isnull=True).update(
             used_at=now()
         )

@@ -9,11 +9,14 @@ import pytest
 
 from bot.i18n import t
 from core.events import DownloadFailed, EventBus, GrabSent, ImportCompleted
+from core.messages import View
+from core.recipients import Account
 from core.services.notify import (
-    LogNotifier,
+    LogFrontend,
     NotificationService,
     history_json,
     notice_key,
+    notice_text,
     render,
 )
 from core.store.database import Store
@@ -185,7 +188,7 @@ async def test_failure_notices_read_well_in_every_language(
     )
     assert nothing.endswith("fits: nothing found.")
     caplog.set_level("INFO", logger="core.services.notify")
-    await LogNotifier(translate=lambda k, **p: t(k, "en", **p)).send(
-        "console", "notice.no_replacement", params
+    await LogFrontend(translate=lambda k, **p: t(k, "en", **p)).send(
+        Account("console", "console"), View((notice_text("notice.no_replacement", params),))
     )
     assert "notice to console: Sintel failed (it failed)" in caplog.text

@@ -8,12 +8,13 @@ import pytest
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 
 from bot.i18n import t
+from bot.telegram.errors import typed
 from bot.telegram.handlers import incident_text, split_command
-from bot.telegram.notifier import chunks, is_quiet, typed
-from bot.telegram.render import CAPTION_LIMIT, TEXT_LIMIT, chat_id, keyboard, text_of
+from bot.telegram.render import CAPTION_LIMIT, TEXT_LIMIT, chat_id, chunks, keyboard, text_of
 from bot.telegram.webhook import parse_listen, webhook_from_env
 from bot.views import Button, Text, View
 from core import errors
+from core.services.notify import is_quiet
 
 LONG = "x" * 5000
 
