@@ -13,14 +13,18 @@ from core.ports import DownloadClient, Frontend, Indexer, MetadataProvider
 from core.registry import AdapterSpec, spec_for
 from core.runtime import Runtime, Timing
 from core.secrets import SecretBox
+from core.services.bundle import Services
 from core.services.diskspace import DiskSpace
 from core.services.failover import FailoverService
 from core.services.grab import ClientSettings, GrabService
+from core.services.health import Health, check
+from core.services.household import Household
 from core.services.importer import Importer
 from core.services.metadata import MetadataSearch
 from core.services.monitor import Monitor
 from core.services.notify import LogFrontend, NotificationService, Translate
 from core.services.queue import QueueService
+from core.services.requests import Requests
 from core.services.search import ReleaseSearch
 from core.store.cache import StoreCache
 from core.store.database import Store
@@ -122,6 +126,35 @@ class Outpost:
         return GrabService(
             await self.clients(), await self.indexers(), settings, bus=self.bus, space=DiskSpace()
         )
+
+    def services(self) -> Services:
+        """What a frontend's handlers use (they never get the Outpost itself)."""
+        household = Household()
+        return Services(
+            household=household,
+            requests=Requests(household, self.grabber, self.clients),
+            notices=self.notices,
+            metadata=self.metadata_search,
+            releases=self.release_search,
+            queue=self.queue,
+            health=self.health,
+            box=self.box,
+            build=self.build,
+        )
+
+    async def health(self) -> list[Health]:
+        """One real call to every enabled integration; one that cannot be built says why."""
+        found = []
+        for row in await list_integrations():
+            if not row.enabled:
+                continue
+            try:
+                adapter = self.build(row)
+            except errors.OutpostError as err:
+                found.append(Health(row.name, row.category, err))
+                continue
+            found.append(await check(row.name, row.category, adapter))
+        return found
 
     async def runtime(self, timing: Timing) -> Runtime:
         """The background service: monitor, importer, failover, notice retries."""

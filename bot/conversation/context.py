@@ -1,4 +1,5 @@
-"""What every handler gets: the app, the sender, the person behind them, and small view helpers."""
+"""What every handler gets: the services it may use, the sender, the person behind them, and
+small view helpers. Never the composition root."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from bot.conversation import tokens
 from bot.conversation.household import Member
 from bot.i18n import t
 from bot.views import Ask, Button, Field, Reply, Sender, Text, View
-from core.app import Outpost
-from core.store.models import Person
+from core.services.bundle import Services
+from core.services.household import Person
 
 
 @dataclass(frozen=True, slots=True)
 class Ctx:
-    app: Outpost
+    services: Services
     sender: Sender
     member: Member
 
