@@ -28,14 +28,22 @@ class ChatFrontend(LogFrontend):
         self.down = False
         self.sent: list[tuple[str, str, dict[str, Any]]] = []
         self.views: list[tuple[str, View]] = []
+        self.edits: list[tuple[str, str, View]] = []
+        self.recipients: list[Recipient] = []
 
     async def send(self, to: Recipient, view: View) -> str:
         if self.down:
             raise errors.Unreachable(f"{self.name} is down", service=self.name)
         self.views.append((to.address, view))
+        self.recipients.append(to)
         for line in view.lines:
             self.sent.append((to.address, line.key, _stored(line.params)))
         return str(len(self.views))
+
+    async def edit(self, to: Recipient, message_id: str, view: View) -> None:
+        if self.down:
+            raise errors.Unreachable(f"{self.name} is down", service=self.name)
+        self.edits.append((to.address, message_id, view))
 
 
 def _stored(params: Mapping[str, Any]) -> dict[str, Any]:

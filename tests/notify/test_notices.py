@@ -10,7 +10,7 @@ import pytest
 from bot.i18n import t
 from core.events import DownloadFailed, EventBus, GrabSent, ImportCompleted
 from core.messages import View
-from core.recipients import Account
+from core.recipients import Account, Channel
 from core.services.notify import (
     LogFrontend,
     NotificationService,
@@ -192,3 +192,15 @@ async def test_failure_notices_read_well_in_every_language(
         Account("console", "console"), View((notice_text("notice.no_replacement", params),))
     )
     assert "notice to console: Sintel failed (it failed)" in caplog.text
+
+
+async def test_a_requester_is_told_at_their_account_never_at_an_assumed_chat(
+    store: Store,
+) -> None:
+    """The frontend gets "person P's discord account" and finds the DM itself."""
+    request = await person_with_request(platforms=(("discord", "4242"),))
+    await Subscription.create(chat="discord:#home", scope="household")
+    discord = ChatFrontend("discord")
+    bus, _ = wired(discord)
+    await bus.publish(completed(await a_grab(request), request))
+    assert discord.recipients == [Account("discord", "4242"), Channel("discord", "home")]
