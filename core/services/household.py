@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from core import errors
-from core.recipients import CONSOLE, Account
+from core.recipients import CONSOLE, Account, Channel, parse
 from core.services.notify import QUIET_HOURS
 from core.store.models import AccessRequest, Identity, Role, Setting, Subscription
 from core.store.models import Person as PersonRow
@@ -49,6 +49,13 @@ class Admission:
 
     decided: bool
     person: Person | None = None
+
+
+def same_place(address: str) -> list[str]:
+    """The address, and the one a channel had before channels were told apart from accounts
+    ("telegram:-1009" for "telegram:#-1009"), so older rows are still found."""
+    to = parse(address)
+    return [address, f"{to.platform}:{to.channel_id}"] if isinstance(to, Channel) else [address]
 
 
 def _digest(code: str) -> str:
@@ -202,8 +209,8 @@ class Household:
 
     async def toggle_household_chat(self, person: Person, address: str) -> bool:
         """This address hears every notice, or stops to; True when it now does."""
-        found = await Subscription.filter(scope="household", chat=address).first()
-        if found is not None:
+        found = Subscription.filter(scope="household", chat__in=same_place(address))
+        if await found.exists():
             await found.delete()
             return False
         await Subscription.create(person_id=person.id, chat=address, scope="household")
@@ -211,10 +218,13 @@ class Household:
 
     async def follow(self, person: Person, address: str, media_key: str) -> bool:
         """This address hears of a title ("tmdb:438631"); False if it did already."""
-        _, created = await Subscription.get_or_create(
-            chat=address, scope="title", media_key=media_key, defaults={"person_id": person.id}
+        places = same_place(address)
+        if await Subscription.exists(chat__in=places, scope="title", media_key=media_key):
+            return False
+        await Subscription.create(
+            chat=address, scope="title", media_key=media_key, person_id=person.id
         )
-        return bool(created)
+        return True
 
     async def set_quiet_hours(self, spec: str | None) -> str | None:
         """ "22:00-07:00" (spaces ignored) sends notices silently then; None ends it. Returns
