@@ -21,6 +21,7 @@ from bot.conversation.releases import choose, decide_grab, grab, grab_best
 from bot.conversation.search import KINDS, search, turn_page
 from bot.conversation.settings import SECRET_COMMANDS, secret_command
 from bot.conversation.status import history, status
+from bot.i18n import DEFAULT, catalogue, t
 from bot.views import Reply, Sender, TapAnswer, View
 from core import errors
 from core.services.bundle import Services
@@ -46,6 +47,12 @@ COMMANDS = (
     "household",
     "quiet",
 )
+
+
+def describe(command: str, lang: str) -> str:
+    """A command's one-line description for a frontend's menu (`command.<name>` keys)."""
+    key = f"command.{command}"
+    return t(key, lang) if key in catalogue(lang) or key in catalogue(DEFAULT) else command
 
 
 async def start(ctx: Ctx, args: str) -> list[Reply]:

@@ -9,8 +9,8 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 
 from bot.conversation import Conversation, tokens
-from bot.conversation.entry import COMMANDS
-from bot.i18n import catalogue, languages, t
+from bot.conversation.entry import COMMANDS, describe
+from bot.i18n import languages
 from bot.telegram.app import TelegramApp, build_application
 from bot.telegram.errors import typed
 from bot.telegram.handlers import Handlers
@@ -94,7 +94,7 @@ class TelegramFrontend:
         """The command menu, in every language Outpost speaks (English as the default)."""
         assert self.application is not None
         for lang in languages():
-            menu = [BotCommand(name, _describe(name, lang)) for name in COMMANDS]
+            menu = [BotCommand(name, describe(name, lang)) for name in COMMANDS]
             code = None if lang == "en" else lang
             try:
                 await self.application.bot.set_my_commands(menu, language_code=code)
@@ -126,8 +126,3 @@ async def _connect(application: TelegramApp) -> None:
         await application.initialize()
     except TelegramError as err:  # a refused token is typed AuthFailed too
         raise typed(err) from None
-
-
-def _describe(name: str, lang: str) -> str:
-    key = f"command.{name}"
-    return t(key, lang) if key in catalogue(lang) or key in catalogue("en") else name
