@@ -119,3 +119,9 @@ def test_the_frontend_port_sends_edits_deletes_answers_and_asks_privately() -> N
         "answer",
         "ask_private",
     }
+
+
+def test_the_scan_sees_imports() -> None:
+    tree = ast.parse((ROOT / "adapters/clients/qbittorrent/client.py").read_text("utf-8"))
+    assert "core.http" in imported(tree)
+    assert reaching("bot/conversation", "core.services") != {}  # lazy and from-imports too

@@ -34,8 +34,6 @@ QUIET_HOURS = "notify.quiet_hours"  # {"hours": "22:00-07:00"}, local time
 _BASE_FIELDS = frozenset(f.name for f in dataclasses.fields(Event))
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
-__all__ = ["CONSOLE", "QUIET_HOURS", "LogFrontend", "NotificationService", "Translate"]
-
 
 def notice_key(event_name: str) -> str:
     """The message key of an event's notice: GrabSent -> notice.grab_sent."""
