@@ -9,6 +9,7 @@ from typing import Any
 from core import errors
 from core.events import EventBus, EventQueue
 from core.http import TMDB_POLICY, HttpPolicy, HttpService
+from core.messages import Translate
 from core.ports import DownloadClient, Frontend, Indexer, MetadataProvider
 from core.registry import AdapterSpec, spec_for
 from core.runtime import Runtime, Timing
@@ -22,7 +23,7 @@ from core.services.household import Household
 from core.services.importer import Importer
 from core.services.metadata import MetadataSearch
 from core.services.monitor import Monitor
-from core.services.notify import LogFrontend, NotificationService, Translate
+from core.services.notify import LogFrontend, NotificationService
 from core.services.queue import QueueService
 from core.services.requests import Requests
 from core.services.search import ReleaseSearch
