@@ -23,9 +23,11 @@ from tortoise.expressions import F
 
 from core import errors
 from core.events import Event, EventBus
-from core.messages import Ask, Text, Translate, View, words
+from core.messages import Ask, Text, View, words
+from core.messages import Translate as Translate  # re-exported: notify's callers used it here
 from core.ports import Frontend
-from core.recipients import CONSOLE, Account, Recipient, parse, platform_of
+from core.recipients import CONSOLE as CONSOLE  # re-exported, as above
+from core.recipients import Account, Recipient, parse, platform_of
 from core.store.models import Grab, Identity, MediaRequest, Notice, Setting, Subscription
 
 log = logging.getLogger(__name__)
