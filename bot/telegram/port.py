@@ -89,10 +89,11 @@ class TelegramPort:
         except TelegramError as err:
             raise typed(err) from None
 
-    async def answer(self, tap_id: str, alert: Text | None = None) -> None:
+    async def answer(self, tap_id: str, alert: Text | None = None, *, lang: str = "en") -> None:
+        """Answer a callback query; the handler knows the tapper's language, core does not."""
         text = None
         if alert is not None:
-            text = cap(line_text(alert, "en"), ALERT_LIMIT)
+            text = cap(line_text(alert, lang), ALERT_LIMIT)
         try:
             await self.bot.answer_callback_query(tap_id, text, show_alert=text is not None)
         except TelegramError as err:
