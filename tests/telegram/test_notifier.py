@@ -149,3 +149,32 @@ async def test_a_notice_waits_while_telegram_is_unreachable(outpost: Outpost) ->
     notice = await Notice.get(chat="telegram:1001")
     assert notice.delivered_at is None
     assert notice.attempts == 1
+
+
+async def test_the_port_sends_edits_deletes_and_answers_taps(botapi: BotApiServer) -> None:
+    """The Frontend port's members against the Bot API, with no frontend service running."""
+    from core.messages import Button, Text
+
+    ann = botapi.user(1001, started=True)
+    async with Bot(CANARY_TOKEN, base_url=botapi.base_url) as bot:
+
+        async def german(address: str) -> str:
+            return "de"
+
+        port = TelegramPort(bot, german)
+        to = Account("telegram", "1001")
+        view = View((Text("error.generic"),), ((Button(Text("button.approve"), "tok1"),),))
+        message_id = await port.send(to, view)
+        sent = botapi.message(ann.id, int(message_id))
+        assert sent.text == t("error.generic", "de")
+        botapi.tap(ann, sent, "tok1")
+        [query] = botapi.unanswered_queries()
+        await port.answer(str(query["id"]), Text("tap.expired"), lang="de")
+        [answered] = botapi.callback_answers
+        assert answered["text"] == t("tap.expired", "de") and answered["show_alert"]
+        await port.edit(to, message_id, View((Text("error.not_found"),)))
+        assert botapi.message(ann.id, int(message_id)).text == t("error.not_found", "de")
+        await port.delete(to, message_id)
+        assert botapi.message(ann.id, int(message_id)).deleted
+        with pytest.raises(errors.AdapterError):
+            await port.delete(to, message_id)  # gone already: a typed error, not Telegram's
