@@ -4,6 +4,7 @@ tap, and ask for private input. Failures leave as Outpost's typed errors."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ from core.recipients import Account, Recipient
 log = logging.getLogger(__name__)
 
 Language = Callable[[str], Awaitable[str]]  # an address -> the language to speak there
+ASK_FOR = 15 * 60.0  # seconds private input is awaited, as long as its token lives
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Asking:
     """Private input under way in one person's private chat: the fields still to read."""
 
     ask: Ask
+    until: float  # time.monotonic() after which the person's messages are ordinary again
     values: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -49,9 +52,10 @@ class TelegramPort:
 
     platform = PLATFORM
 
-    def __init__(self, bot: Bot, language: Language) -> None:
+    def __init__(self, bot: Bot, language: Language, *, ask_for: float = ASK_FOR) -> None:
         self.bot = bot
         self._language = language
+        self._ask_for = ask_for
         self.asking: dict[str, Asking] = {}  # by Telegram user id
 
     async def send(self, to: Recipient, view: View) -> str:
@@ -104,13 +108,16 @@ class TelegramPort:
         private chat are the values (see `take`), each deleted as soon as it is read."""
         if not ask.fields:
             return
-        self.asking[to.user_id] = Asking(ask)
+        self.asking[to.user_id] = Asking(ask, time.monotonic() + self._ask_for)
         await self.send(to, View((*prompt.lines, ask.fields[0].label)))
 
     def take(self, user_id: str, text: str) -> tuple[Ask, dict[str, str]] | Asking | None:
         """A private message while input is asked: the whole answer once every field is read,
         the asking still under way, or None when nothing is being asked."""
         asking = self.asking.get(user_id)
+        if asking is not None and asking.until < time.monotonic():
+            del self.asking[user_id]  # asked long ago: this is an ordinary message
+            asking = None
         if asking is None:
             return None
         asking.values[asking.ask.fields[asking.next].name] = text

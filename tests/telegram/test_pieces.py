@@ -137,3 +137,20 @@ def test_webhook_settings_from_the_environment() -> None:
     for bad in ("8443", "host:", "host:99999"):
         with pytest.raises(errors.UserError):
             parse_listen(bad)
+
+
+def test_private_input_is_awaited_only_for_a_while() -> None:
+    from bot.telegram.port import Asking, TelegramPort
+    from bot.views import Ask, Field
+
+    async def english(address: str) -> str:
+        return "en"
+
+    port = TelegramPort(None, english, ask_for=0.0)  # type: ignore[arg-type]
+    ask = Ask("tok", (Field("key", Text("help.header")), Field("more", Text("help.header"))))
+    port.asking["1"] = Asking(ask, until=0.0)  # long past
+    assert port.take("1", "hello") is None and "1" not in port.asking
+    port.asking["1"] = Asking(ask, until=float("inf"))
+    assert isinstance(port.take("1", "a"), Asking)
+    assert port.take("1", "b") == (ask, {"key": "a", "more": "b"})
+    assert port.take("1", "c") is None
