@@ -1,35 +1,17 @@
 """What the conversation layer answers, for any chat frontend to render: keys, never sentences.
 
-A frontend translates every `Text` in the person's language, lays out `buttons` in rows, and
-sends a button's `token` back unchanged when it is tapped; the token is all a button carries.
+The message model itself (`Text`, `Button`, `View`, `Ask`) is core's (`core.messages`), so core
+services and the Frontend port speak it too; here are the conversation's envelopes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
+from core.messages import Ask, Button, Field, Text, View
+from core.recipients import Account, Channel, Recipient
 
-@dataclass(frozen=True, slots=True)
-class Text:
-    key: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Button:
-    text: Text
-    token: str  # opaque, at most 32 ASCII characters; the meaning lives in the store
-
-
-@dataclass(frozen=True, slots=True)
-class View:
-    lines: tuple[Text, ...]  # translated one by one, joined by newlines
-    buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons
-    photo: str | None = None  # a poster URL: the frontend sends a photo with the text as caption
-    card: int | None = None  # this view is the status card of that request: edit it in place later
-    silent: bool = False  # deliver without a sound (quiet hours)
+__all__ = ["Ask", "Button", "Field", "Reply", "Sender", "TapAnswer", "Text", "View"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,17 +26,27 @@ class Sender:
     name: str = ""  # display name, for the admin's approval prompt only
 
     @property
+    def account(self) -> Account:
+        return Account(self.platform, self.user_id)
+
+    @property
+    def where(self) -> Recipient:
+        """Where the sender wrote: their own account in a private chat, else the channel."""
+        return self.account if self.private else Channel(self.platform, self.chat_id)
+
+    @property
     def chat(self) -> str:
-        """The chat address notices use: "telegram:<chat id>"."""
-        return f"{self.platform}:{self.chat_id}"
+        """The address of where the sender wrote ("telegram:1001", "telegram:#-1009")."""
+        return self.where.address
 
 
 @dataclass(frozen=True, slots=True)
 class Reply:
     view: View
     edit: bool = False  # replace the message whose button was tapped, instead of a new message
-    chat: str | None = None  # another chat ("telegram:<id>"), e.g. an admin's approval prompt
+    chat: str | None = None  # another address ("telegram:<user id>"), e.g. an admin's prompt
     delete_trigger: bool = False  # delete the message that caused this: it held a secret
+    ask: Ask | None = None  # after showing `view`, collect these fields privately
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,18 +10,23 @@ from core import errors
 from core.clients import ConfiguredClient
 from core.events import EventBus, EventQueue
 from core.http import TMDB_POLICY, HttpPolicy, HttpService
-from core.ports import DownloadClient, Enricher, Indexer, Notifier, TitleSearch
+from core.messages import Translate
+from core.ports import DownloadClient, Enricher, Frontend, Indexer, TitleSearch
 from core.registry import AdapterSpec, spec_for
 from core.runtime import Runtime, Timing
 from core.secrets import SecretBox
+from core.services.bundle import Services
 from core.services.diskspace import DiskSpace
 from core.services.failover import FailoverService
 from core.services.grab import GrabService
+from core.services.health import Health, check
+from core.services.household import Household
 from core.services.importer import Importer
 from core.services.metadata import MetadataSearch
 from core.services.monitor import Monitor
-from core.services.notify import LogNotifier, NotificationService, Translate
+from core.services.notify import LogFrontend, NotificationService
 from core.services.queue import QueueService
+from core.services.requests import Requests
 from core.services.search import ReleaseSearch
 from core.store.cache import StoreCache
 from core.store.database import Store
@@ -55,7 +60,7 @@ class Outpost:
         self.store = Store(data_dir, database_url)
         self.bus = EventBus()
         # the console frontend: notices go to the log, worded by `translate`
-        self.notices = NotificationService(self.bus, {"console": LogNotifier(translate=translate)})
+        self.notices = NotificationService(self.bus, {"console": LogFrontend(translate=translate)})
         self._box: SecretBox | None = None
         self._https: list[HttpService] = []
         self._adapters: dict[str, Any] = {}
@@ -83,9 +88,10 @@ class Outpost:
         self._https.clear()
         await self.store.close()
 
-    def add_notifier(self, notifier: Notifier) -> None:
-        """Deliver notices for chats of `notifier.name` ("telegram:<id>") through it."""
-        self.notices.add_notifier(notifier)
+    def add_frontend(self, frontend: Frontend, *, window: float = 0.0) -> None:
+        """Deliver notices for addresses of `frontend.platform` ("telegram:<id>") through it,
+        merging what one recipient is told within `window` seconds."""
+        self.notices.add_frontend(frontend, window=window)
 
     @property
     def box(self) -> SecretBox:
@@ -135,6 +141,35 @@ class Outpost:
                     save_path=row.options.get("save_path"),
                 )
         return configured
+
+    def services(self) -> Services:
+        """What a frontend's handlers use (they never get the Outpost itself)."""
+        household = Household()
+        return Services(
+            household=household,
+            requests=Requests(household, self.grabber, self.clients),
+            notices=self.notices,
+            metadata=self.metadata_search,
+            releases=self.release_search,
+            queue=self.queue,
+            health=self.health,
+            box=self.box,
+            build=self.build,
+        )
+
+    async def health(self) -> list[Health]:
+        """One real call to every enabled integration; one that cannot be built says why."""
+        found = []
+        for row in await list_integrations():
+            if not row.enabled:
+                continue
+            try:
+                adapter = self.build(row)
+            except errors.OutpostError as err:
+                found.append(Health(row.name, row.category, err))
+                continue
+            found.append(await check(row.name, row.category, adapter))
+        return found
 
     async def runtime(self, timing: Timing) -> Runtime:
         """The background service: monitor, importer, failover, notice retries."""

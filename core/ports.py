@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, runtime_checkable
 from typing import Protocol as _Protocol
+from typing import runtime_checkable
 
 from core.domain import (
     Capabilities,
@@ -18,6 +17,8 @@ from core.domain import (
     Release,
     SearchQuery,
 )
+from core.messages import Ask, Text, View
+from core.recipients import Account, Recipient
 
 
 @runtime_checkable
@@ -98,10 +99,28 @@ class Cache(_Protocol):
     async def set(self, key: str, value: str, ttl: float) -> None: ...
 
 
-class Notifier(_Protocol):
-    """A frontend that tells people things. `chat` is the notice's chat ("console",
-    "telegram:<id>"); raises `errors.Unreachable` while the frontend cannot deliver."""
+class Frontend(_Protocol):
+    """A chat system people talk to Outpost through (Telegram, Discord, the console).
 
-    name: str
+    It words each view in the recipient's language and turns a recipient into a destination
+    itself. Sending raises `errors.Unreachable` (or another retryable error) while it cannot
+    deliver, so a notice waits and is tried again."""
 
-    async def send(self, chat: str, text_key: str, params: Mapping[str, Any]) -> None: ...
+    platform: str  # the first part of its addresses: "telegram"
+
+    async def send(self, to: Recipient, view: View) -> str:
+        """A new message (silently when `view.silent`); returns its message id."""
+        ...
+
+    async def edit(self, to: Recipient, message_id: str, view: View) -> None: ...
+
+    async def delete(self, to: Recipient, message_id: str) -> None: ...
+
+    async def answer(self, tap_id: str, alert: Text | None = None) -> None:
+        """Acknowledge a button tap, with a short alert when there is one."""
+        ...
+
+    async def ask_private(self, to: Account, prompt: View, ask: Ask) -> None:
+        """Collect `ask.fields` where only that person sees them (see `core.messages.Ask`)."""
+        ...
+

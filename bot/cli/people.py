@@ -10,7 +10,7 @@ from bot.conversation.household import add_person, people, remove_person
 from bot.i18n import DEFAULT, languages
 from core import errors
 from core.app import Outpost
-from core.store.models import Role
+from core.services.household import Role
 
 
 def _accounts(args: argparse.Namespace) -> dict[str, str]:
@@ -51,17 +51,22 @@ async def list_(app: Outpost, args: argparse.Namespace, out: Output) -> int:
                 "name": p.name,
                 "role": p.role.value,
                 "language": p.language,
-                "accounts": {i.platform: i.external_id for i in ids},
+                "accounts": {a.platform: a.user_id for a in p.accounts},
             }
-            for p, ids in rows
+            for p in rows
         ]
     )
     if not rows:
         out.say("cli.no_people")
         return 0
     lines = [
-        [p.name, p.role.value, p.language, ", ".join(f"{i.platform}:{i.external_id}" for i in ids)]
-        for p, ids in rows
+        [
+            p.name,
+            p.role.value,
+            p.language,
+            ", ".join(f"{a.platform}:{a.user_id}" for a in p.accounts),
+        ]
+        for p in rows
     ]
     out.text(table(["NAME", "ROLE", "LANGUAGE", "ACCOUNTS"], lines))
     return 0

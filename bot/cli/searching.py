@@ -10,9 +10,7 @@ from bot.wording import human_size, split_year
 from core.app import Outpost
 from core.domain import MediaKind, ParsedRelease, SearchQuery
 from core.releases import Rejection, Verdict, Wanted, parse
-from core.services.found import recall, remember
-from core.services.requests import console_person, grab_requested, record_request
-from core.store.models import BlocklistEntry
+from core.services.found import remember
 
 ALL_KINDS = list(MediaKind)
 SHOWN = 20  # rows a person sees unless --all
@@ -81,7 +79,7 @@ async def search_releases(app: Outpost, args: argparse.Namespace, out: Output) -
         if kind
         else None
     )
-    blocklist = {b.release_key for b in await BlocklistEntry.all()}
+    blocklist = await app.services().requests.blocklist()
     outcome = await (await app.release_search()).search(query, wanted, blocklist=blocklist)
     asked = {
         "kind": kind.value if kind else None,
@@ -144,15 +142,8 @@ def _print_releases(rows: list[dict[str, Any]], out: Output, *, show_all: bool) 
 
 
 async def grab(app: Outpost, args: argparse.Namespace, out: Output) -> int:
-    release, asked = await recall(args.ref)
-    grabber = await app.grabber()
-    if not asked.get("kind"):  # a free-text search: read the kind from the release name
-        parsed = parse(release.title)
-        episodic = parsed is not None and (parsed.season is not None or parsed.episodes)
-        asked = {**asked, "kind": (MediaKind.SERIES if episodic else MediaKind.MOVIE).value}
-    request = await record_request(await console_person(), asked)
-    row = await grab_requested(grabber, release, request, args.client)
-    out.data({"ref": f"g{row.id}", "title": row.title, "client": row.client, "id": row.client_id})
+    row = await app.services().requests.console_grab(args.ref, args.client)
+    out.data({"ref": row.ref, "title": row.title, "client": row.client, "id": row.client_id})
     out.say("cli.grabbed", title=row.title, client=row.client)
     return 0
 

@@ -1,4 +1,5 @@
-"""What every handler gets: the app, the sender, the person behind them, and small view helpers."""
+"""What every handler gets: the services it may use, the sender, the person behind them, and
+small view helpers. Never the composition root."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from typing import Any
 from bot.conversation import tokens
 from bot.conversation.household import Member
 from bot.i18n import t
-from bot.views import Button, Reply, Sender, Text, View
-from core.app import Outpost
-from core.store.models import Person
+from bot.views import Ask, Button, Field, Reply, Sender, Text, View
+from core.services.bundle import Services
+from core.services.household import Person
 
 
 @dataclass(frozen=True, slots=True)
 class Ctx:
-    app: Outpost
+    services: Services
     sender: Sender
     member: Member
 
@@ -43,9 +44,24 @@ class Ctx:
         token = await tokens.issue(self.person, self.chat, action, payload)
         return Button(Text(key, params), token)
 
+    async def ask(
+        self,
+        action: str,
+        fields: tuple[Field, ...],
+        *prompt: Text,
+        payload: dict[str, Any] | None = None,
+    ) -> list[Reply]:
+        """Ask this person for `fields` privately; the values come back to the private handler
+        registered for `action` (which starts with "private."), once."""
+        if not self.sender.private:
+            return say(line("secret.private_only"))
+        token = await tokens.issue(self.person, self.chat, action, payload)
+        return [Reply(View(prompt), ask=Ask(token, fields))]
+
 
 Command = Callable[[Ctx, str], Awaitable[list[Reply]]]
 TapHandler = Callable[[Ctx, tokens.Tap], Awaitable[list[Reply]]]
+PrivateHandler = Callable[[Ctx, tokens.Tap, dict[str, str]], Awaitable[list[Reply]]]
 
 
 def say(*lines: Text, edit: bool = False) -> list[Reply]:

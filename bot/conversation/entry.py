@@ -7,21 +7,24 @@ and renders the answer; it never decides who may do what, and never speaks to an
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from functools import partial
+from typing import Protocol
 
 from bot.conversation import household, tokens
 from bot.conversation.cards import card_view
 from bot.conversation.channel import household_chat, quiet_hours
-from bot.conversation.context import Command, Ctx, TapHandler, line, say
+from bot.conversation.context import Command, Ctx, PrivateHandler, TapHandler, line, say
 from bot.conversation.follow import follow, follow_tap
 from bot.conversation.queue import control, queue
 from bot.conversation.releases import choose, decide_grab, grab, grab_best
 from bot.conversation.search import KINDS, search, turn_page
 from bot.conversation.settings import SECRET_COMMANDS, secret_command
 from bot.conversation.status import history, status
+from bot.i18n import DEFAULT, catalogue, t
 from bot.views import Reply, Sender, TapAnswer, View
 from core import errors
-from core.app import Outpost
+from core.services.bundle import Services
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,12 @@ COMMANDS = (
     "household",
     "quiet",
 )
+
+
+def describe(command: str, lang: str) -> str:
+    """A command's one-line description for a frontend's menu (`command.<name>` keys)."""
+    key = f"command.{command}"
+    return t(key, lang) if key in catalogue(lang) or key in catalogue(DEFAULT) else command
 
 
 async def start(ctx: Ctx, args: str) -> list[Reply]:
@@ -86,7 +95,7 @@ def _handlers() -> dict[str, Command]:
 
 
 async def _decide_person(approve: bool, ctx: Ctx, tap: tokens.Tap) -> list[Reply]:
-    return await household.decide_stranger(tap, approve)
+    return await household.decide_stranger(ctx.services.household, tap, approve)
 
 
 async def _decide_grab(approve: bool, ctx: Ctx, tap: tokens.Tap) -> list[Reply]:
@@ -108,22 +117,33 @@ TAPS: dict[str, TapHandler] = {
     "decline_grab": partial(_decide_grab, False),
 }
 
+# Answers to private input (`Ctx.ask`), by the action its token was issued for.
+PRIVATE: dict[str, PrivateHandler] = {}
+
+
+class _HasServices(Protocol):
+    def services(self) -> Services: ...
+
 
 class Conversation:
-    """`app` is the open Outpost (store, services, bus)."""
+    """Built on the core services (`Conversation(app)` takes them from an open Outpost)."""
 
-    def __init__(self, app: Outpost) -> None:
-        self.app = app
+    def __init__(self, services: Services | _HasServices) -> None:
+        self.services = services if isinstance(services, Services) else services.services()
+        self._household = self.services.household
         self._commands = _handlers()
+
+    async def _member(self, sender: Sender) -> household.Member | None:
+        return await household.member_of(self._household, sender)
 
     async def command(self, sender: Sender, name: str, args: str) -> list[Reply]:
         """A slash command (`name` without the slash, `args` the rest of the line)."""
         name = name.lower().lstrip("/").split("@", 1)[0]
         if name == "claim":
-            return await household.claim(sender, args.strip())
-        member = await household.member_of(sender)
+            return await household.claim(self._household, sender, args.strip())
+        member = await self._member(sender)
         if member is None:
-            replies = await household.stranger(sender)
+            replies = await household.stranger(self._household, sender)
             if name in SECRET_COMMANDS:  # never leave a secret standing in a chat
                 return [Reply(r.view, r.edit, r.chat, r.chat is None) for r in replies] or [
                     Reply(View(()), delete_trigger=True)
@@ -132,7 +152,7 @@ class Conversation:
         handler = self._commands.get(name)
         if handler is None:
             return say(line("help.unknown", command=name))
-        ctx = Ctx(self.app, sender, member)
+        ctx = Ctx(self.services, sender, member)
         try:
             return await handler(ctx, args)
         except errors.OutpostError as err:
@@ -141,13 +161,13 @@ class Conversation:
 
     async def message(self, sender: Sender, text: str) -> list[Reply]:
         """A plain message that is not a command."""
-        if await household.member_of(sender) is None:
-            return await household.stranger(sender)
+        if await self._member(sender) is None:
+            return await household.stranger(self._household, sender)
         return say(line("message.hint"))
 
     async def tap(self, sender: Sender, token: str) -> TapAnswer:
         """A button tap; the token is whatever the client sent back, trusted for nothing."""
-        member = await household.member_of(sender)
+        member = await self._member(sender)
         try:
             tap = await tokens.redeem(token, member.person if member else None, sender.chat)
         except tokens.Refused as refused:
@@ -156,11 +176,30 @@ class Conversation:
         if handler is None or member is None:  # a data-only token (search results)
             return TapAnswer(alert=line("tap.unknown"))
         try:
-            replies = await handler(Ctx(self.app, sender, member), tap)
+            replies = await handler(Ctx(self.services, sender, member), tap)
         except errors.OutpostError as err:
             log.info("tap %s failed: %s", tap.action, err)
             return TapAnswer(alert=line(err.key, **err.params))
         return TapAnswer(replies=tuple(replies))
+
+    async def private_answer(
+        self, sender: Sender, token: str, values: Mapping[str, str]
+    ) -> list[Reply]:
+        """Values a frontend collected privately for an `Ask` (its `token`, redeemed once, by
+        the person it was issued to, in that chat)."""
+        member = await self._member(sender)
+        try:
+            tap = await tokens.redeem(token, member.person if member else None, sender.chat)
+        except tokens.Refused as refused:
+            return say(refused.alert)
+        handler = PRIVATE.get(tap.action)
+        if handler is None or member is None:
+            return say(line("tap.unknown"))
+        try:
+            return await handler(Ctx(self.services, sender, member), tap, dict(values))
+        except errors.OutpostError as err:
+            log.info("private answer %s failed: %s", tap.action, err)
+            return say(line(err.key, **err.params))
 
     async def card(self, request_id: int) -> View | None:
         """The current status card of a request (None if it is gone)."""
@@ -168,11 +207,11 @@ class Conversation:
 
     async def language(self, chat: str) -> str:
         """The language to speak in a chat ("telegram:<id>"): its person's setting, else "en"."""
-        return await household.chat_language(chat)
+        return await household.chat_language(self._household, chat)
 
     async def language_of(self, sender: Sender) -> str:
         """The language to answer this sender in (their person's, else their client's)."""
-        member = await household.member_of(sender)
+        member = await self._member(sender)
         if member is not None:
             return member.lang
         return household.client_language(sender.language)

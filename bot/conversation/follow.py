@@ -9,14 +9,11 @@ from bot.conversation.context import Ctx, line, say
 from bot.views import Reply
 from bot.wording import split_year
 from core.domain import MediaKind
-from core.store.models import Subscription
 
 
 async def subscribe(ctx: Ctx, media: dict[str, Any]) -> list[Reply]:
     key = f"{media['provider']}:{media['id']}"
-    _, created = await Subscription.get_or_create(
-        chat=ctx.chat, scope="title", media_key=key, defaults={"person": ctx.person}
-    )
+    created = await ctx.services.household.follow(ctx.person, ctx.chat, key)
     done = "follow.done" if created else "follow.already"
     return say(line(done, title=media["title"]))
 
@@ -27,7 +24,7 @@ async def follow(ctx: Ctx, args: str) -> list[Reply]:
         return say(line("follow.usage"))
     title, year = split_year(args)
     kinds = (MediaKind.MOVIE, MediaKind.SERIES)
-    found = await (await ctx.app.metadata_search()).search(title, kinds, year=year)
+    found = await (await ctx.services.metadata()).search(title, kinds, year=year)
     if not found.media:
         return say(line("search.none", query=args.strip()))
     best = found.media[0]

@@ -7,25 +7,13 @@ from bot.conversation.cards import bar, eta_text, percent
 from bot.conversation.context import Ctx, line, say
 from bot.views import Button, Reply, View
 from core.lifecycle import FINAL
-from core.services.control import DownloadControl
 from core.services.queue import QueueItem
-from core.store.models import Grab, MediaRequest
 
 SHOWN = 10
 
 
-async def may_remove(ctx: Ctx, grab: Grab) -> bool:
-    """Admins, and the person who asked for it."""
-    if ctx.member.admin:
-        return True
-    request_id = grab.request_id  # type: ignore[attr-defined]
-    if request_id is None:
-        return False
-    return await MediaRequest.exists(id=request_id, person_id=ctx.person.id)
-
-
 async def queue(ctx: Ctx, args: str) -> list[Reply]:
-    view = await (await ctx.app.queue()).view()
+    view = await (await ctx.services.queue()).view()
     replies = [r for name in view.failures for r in say(line("queue.client_down", name=name))]
     active = [i for i in view.items if i.state not in FINAL]
     if not active:
@@ -54,24 +42,17 @@ async def _item_view(ctx: Ctx, item: QueueItem) -> View:
         await ctx.button("button.pause", "pause", payload),
         await ctx.button("button.resume", "resume", payload),
     ]
-    grab = await Grab.get(id=grab_id)
-    if await may_remove(ctx, grab):
+    if await ctx.services.requests.may_remove(ctx.person, grab_id):
         buttons.append(await ctx.button("button.remove", "remove", payload))
     return View(tuple(lines), (tuple(buttons),))
 
 
 async def control(ctx: Ctx, tap: tokens.Tap) -> list[Reply]:
     """Pause, resume or remove one download, through the client that has it."""
-    grab = await Grab.get_or_none(id=int(tap.payload.get("grab", 0)))
-    if grab is None:
+    grab_id = int(tap.payload.get("grab", 0))
+    done = await ctx.services.requests.control(ctx.person, tap.action, grab_id)
+    if done.gone:
         return say(line("queue.gone"), edit=True)
-    if tap.action == "remove" and not await may_remove(ctx, grab):
+    if done.refused:
         return say(line("queue.remove_refused"))
-    act = DownloadControl(await ctx.app.clients())
-    if tap.action == "pause":
-        await act.pause(grab.id)
-    elif tap.action == "resume":
-        await act.resume(grab.id)
-    else:
-        await act.remove(grab.id)
-    return say(line(f"queue.{tap.action}d", name=grab.title), edit=True)
+    return say(line(f"queue.{tap.action}d", name=done.title), edit=True)

@@ -7,17 +7,15 @@ from typing import Any
 from bot.conversation import tokens
 from bot.conversation.cards import card_view
 from bot.conversation.context import Ctx, line, say
-from bot.conversation.household import ask_admins, needs_approval
+from bot.conversation.household import ask_admins
 from bot.views import Button, Reply, Text, View
 from bot.wording import human_size
-from core import errors
 from core.domain import MediaKind
 from core.releases import DEFAULT_PROFILE, Verdict
 from core.releases.profiles import DEFAULT_RUNTIME
 from core.services.failover import explain
-from core.services.found import recall, remember
-from core.services.requests import grab_requested, record_request, wanted_for
-from core.store.models import BlocklistEntry, MediaRequest, RequestStatus
+from core.services.found import remember
+from core.services.requests import Asked, wanted_for
 
 SHOWN = 8
 LARGE = 2.0  # times the kind's typical size before a release is called unusually large
@@ -32,8 +30,8 @@ def _asked(media: dict[str, Any]) -> dict[str, Any]:
 async def _search(ctx: Ctx, media: dict[str, Any]) -> tuple[list[str], list[Verdict], list[str]]:
     """Refs and verdicts of a release search for the title, and the indexers that failed."""
     query, wanted = wanted_for(media)
-    blocklist = {b.release_key for b in await BlocklistEntry.all()}
-    outcome = await (await ctx.app.release_search()).search(query, wanted, blocklist=blocklist)
+    blocklist = await ctx.services.requests.blocklist()
+    outcome = await (await ctx.services.releases()).search(query, wanted, blocklist=blocklist)
     refs = await remember(outcome.verdicts, _asked(media))
     return refs, outcome.verdicts, [f.indexer for f in outcome.failures]
 
@@ -119,20 +117,10 @@ async def grab(ctx: Ctx, tap: tokens.Tap) -> list[Reply]:
 
 
 async def _grab_ref(ctx: Ctx, ref: str, media: dict[str, Any]) -> list[Reply]:
-    release, asked = await recall(ref)
-    request = await record_request(ctx.person, asked)
-    request.provider, request.provider_id = media.get("provider"), media.get("id")
-    if await needs_approval(ctx.person):
-        request.status, request.awaiting_approval, request.release_ref = (
-            RequestStatus.WANTED,
-            True,
-            ref,
-        )
-        await request.save()
-        return [await _card(request.id), *await _ask_admins(ctx, request)]
-    await request.save()
-    await grab_requested(await ctx.app.grabber(), release, request)
-    return [await _card(request.id)]
+    asked = await ctx.services.requests.ask(ctx.person, ref, media)
+    if asked.awaiting:
+        return [await _card(asked.request_id), *await _ask_admins(ctx, asked)]
+    return [await _card(asked.request_id)]
 
 
 async def _card(request_id: int, chat: str | None = None) -> Reply:
@@ -141,34 +129,23 @@ async def _card(request_id: int, chat: str | None = None) -> Reply:
     return Reply(view, chat=chat)
 
 
-async def _ask_admins(ctx: Ctx, request: MediaRequest) -> list[Reply]:
-    """Approve / Decline to each admin, in their private chat."""
-    prompt = line("approval.prompt", name=ctx.person.name, title=request.title)
-    payload = {"request": request.id, "chat": ctx.chat}
-    return await ask_admins(ctx.sender.platform, prompt, "grab", payload)
+async def _ask_admins(ctx: Ctx, asked: Asked) -> list[Reply]:
+    """Approve / Decline to each admin, at their own account."""
+    prompt = line("approval.prompt", name=ctx.person.name, title=asked.title)
+    payload = {"request": asked.request_id, "chat": ctx.chat}
+    household = ctx.services.household
+    return await ask_admins(household, ctx.sender.platform, prompt, "grab", payload)
 
 
 async def decide_grab(ctx: Ctx, tap: tokens.Tap, approve: bool) -> list[Reply]:
     """An admin's answer to a member's grab: run it, or tell the requester no."""
-    request = await MediaRequest.get_or_none(id=int(tap.payload["request"]))
-    if request is None or not request.awaiting_approval:
+    request_id = int(tap.payload["request"])
+    decided = await ctx.services.requests.decide(request_id, approve)
+    if decided.outcome == "already":
         return say(line("approval.already_decided"), edit=True)
-    requester_chat = str(tap.payload["chat"])
-    request.awaiting_approval = False
-    if not approve:
-        request.status = RequestStatus.CANCELLED
-        await request.save()
-        done = line("approval.declined", title=request.title)
-        return [*say(done, edit=True), await _card(request.id, requester_chat)]
-    try:
-        release, _ = await recall(request.release_ref or "")
-        await (await ctx.app.grabber()).grab(release, request=request)
-    except errors.OutpostError as err:
-        request.status = RequestStatus.FAILED
-        await request.save()
-        failed = Reply(View((Text(err.key, err.params),)), edit=True)
-        return [failed, await _card(request.id, requester_chat)]
-    request.status, request.release_ref = RequestStatus.GRABBED, None
-    await request.save()
-    done = line("approval.approved", title=request.title)
-    return [*say(done, edit=True), await _card(request.id, requester_chat)]
+    requester = await _card(request_id, str(tap.payload["chat"]))
+    if decided.error is not None:
+        failed = Reply(View((Text(decided.error.key, decided.error.params),)), edit=True)
+        return [failed, requester]
+    done = line(f"approval.{decided.outcome}", title=decided.title)
+    return [*say(done, edit=True), requester]

@@ -53,7 +53,7 @@ async def search(ctx: Ctx, command: str, args: str) -> list[Reply]:
     title, year = split_year(query)
     kinds = KINDS[command]
     try:
-        found = await (await ctx.app.metadata_search()).search(title, kinds, year=year)
+        found = await (await ctx.services.metadata()).search(title, kinds, year=year)
     except errors.UserError as err:
         if err.key != "error.no_provider":
             raise

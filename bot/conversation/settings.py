@@ -44,7 +44,7 @@ async def _add(
     field = "api_key" if category is IntegrationCategory.INDEXER else "password"
     options = {"category": "outpost"} if category is IntegrationCategory.CLIENT else {}
     row = await add_integration(
-        ctx.app.box,
+        ctx.services.box,
         name=name,
         category=category,
         kind=kind,
@@ -53,7 +53,7 @@ async def _add(
         secrets={field: secret},
         options=options,
     )
-    health = await check(row.name, category, ctx.app.build(row))
+    health = await check(row.name, category, ctx.services.build(row))
     if health.error is not None:
         await remove_integration(row.name, category)
         return _answer(

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from bot.conversation.context import Ctx, line, say
 from bot.views import Reply, Text
-from core import errors
-from core.services.health import Health, check
+from core.services.health import Health
 from core.services.notify import notice_key, render
-from core.store.integrations import list_integrations
-from core.store.models import Integration
 
 HISTORY = 10
-
-
-async def _health(ctx: Ctx, row: Integration) -> Health:
-    try:
-        adapter = ctx.app.build(row)
-    except errors.OutpostError as err:
-        return Health(row.name, row.category, err)
-    return await check(row.name, row.category, adapter)
 
 
 def _health_line(ctx: Ctx, health: Health) -> Text:
@@ -30,16 +19,16 @@ def _health_line(ctx: Ctx, health: Health) -> Text:
 
 
 async def status(ctx: Ctx, args: str) -> list[Reply]:
-    rows = [row for row in await list_integrations() if row.enabled]
-    if not rows:
+    found = await ctx.services.health()
+    if not found:
         return say(line("status.nothing"))
     lines = [line("status.header")]
-    lines += [_health_line(ctx, await _health(ctx, row)) for row in rows]
+    lines += [_health_line(ctx, health) for health in found]
     return say(*lines)
 
 
 async def history(ctx: Ctx, args: str) -> list[Reply]:
-    notices = await ctx.app.notices.history(HISTORY)
+    notices = await ctx.services.notices.history(HISTORY)
     if not notices:
         return say(line("history.empty"))
     lines = [line("history.header")]

@@ -9,15 +9,17 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 
 from bot.conversation import Conversation, tokens
-from bot.conversation.entry import COMMANDS
-from bot.i18n import catalogue, languages, t
+from bot.conversation.entry import COMMANDS, describe
+from bot.i18n import languages
 from bot.telegram.app import TelegramApp, build_application
-from bot.telegram.cards import CardKeeper
+from bot.telegram.errors import typed
 from bot.telegram.handlers import Handlers
-from bot.telegram.notifier import TelegramNotifier, typed
+from bot.telegram.port import TelegramPort
+from bot.telegram.render import PLATFORM
 from bot.telegram.replies import Replier
 from bot.telegram.webhook import Webhook, start_webhook
 from core.app import Outpost
+from core.services.cards import CardKeeper
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +27,9 @@ ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
 
 
 class TelegramFrontend:
-    """Long polling by default, a webhook when `webhook` is given; notices go out through the
-    frontend's notifier and status cards are kept current while it runs."""
+    """Long polling by default, a webhook when `webhook` is given. While it runs, its port
+    (`core.ports.Frontend`) delivers notices, merged per recipient within `coalesce` seconds,
+    and keeps status cards current."""
 
     def __init__(
         self,
@@ -50,7 +53,7 @@ class TelegramFrontend:
         self._poll_timeout = poll_timeout
         self.application: TelegramApp | None = None
         self.cards: CardKeeper | None = None
-        self.notifier: TelegramNotifier | None = None
+        self.port: TelegramPort | None = None
         self.handlers: Handlers | None = None
         self._refresher: asyncio.Task[None] | None = None
 
@@ -58,9 +61,11 @@ class TelegramFrontend:
         """Connect (getMe), publish the command list, start receiving updates."""
         application = self.application = build_application(self._token, self._base_url)
         bot = application.bot
-        self.cards = CardKeeper(self.app, self.conversation, bot, interval=self._card_interval)
-        self.notifier = TelegramNotifier(bot, self.conversation, window=self._coalesce)
-        self.handlers = Handlers(self.conversation, Replier(bot, self.conversation, self.cards))
+        port = self.port = TelegramPort(bot, self.conversation.language)
+        self.cards = CardKeeper(
+            self.app.bus, interval=self._card_interval, view_of=self.conversation.card
+        )
+        self.handlers = Handlers(self.conversation, Replier(port, self.conversation), port)
         self.handlers.install(application)
         await _connect(application)
         dropped = await tokens.purge()  # buttons that expired while the service was down
@@ -68,8 +73,8 @@ class TelegramFrontend:
         await self._publish_commands()
         await application.start()
         await self._receive(application)
-        self.cards.subscribe()
-        self.app.add_notifier(self.notifier)
+        self.cards.add_frontend(port)
+        self.app.add_frontend(port, window=self._coalesce)
         self._refresher = asyncio.create_task(self.cards.run(), name="telegram-cards")
         log.info("Telegram bot @%s is listening", bot.username)
 
@@ -89,7 +94,7 @@ class TelegramFrontend:
         """The command menu, in every language Outpost speaks (English as the default)."""
         assert self.application is not None
         for lang in languages():
-            menu = [BotCommand(name, _describe(name, lang)) for name in COMMANDS]
+            menu = [BotCommand(name, describe(name, lang)) for name in COMMANDS]
             code = None if lang == "en" else lang
             try:
                 await self.application.bot.set_my_commands(menu, language_code=code)
@@ -102,7 +107,7 @@ class TelegramFrontend:
             self._refresher.cancel()
             await asyncio.gather(self._refresher, return_exceptions=True)
         if self.cards is not None:
-            self.cards.close()
+            self.cards.remove_frontend(PLATFORM)
         application = self.application
         if application is None:
             return
@@ -110,8 +115,8 @@ class TelegramFrontend:
             await application.updater.stop()
         if application.running:
             await application.stop()
-        if self.notifier is not None:
-            await self.notifier.aclose()
+        if self.port is not None:
+            await self.app.notices.remove_frontend(PLATFORM)
         await application.shutdown()
         self.application = None
 
@@ -121,8 +126,3 @@ async def _connect(application: TelegramApp) -> None:
         await application.initialize()
     except TelegramError as err:  # a refused token is typed AuthFailed too
         raise typed(err) from None
-
-
-def _describe(name: str, lang: str) -> str:
-    key = f"telegram.command.{name}"
-    return t(key, lang) if key in catalogue(lang) or key in catalogue("en") else name

@@ -16,7 +16,8 @@ from bot.conversation import Conversation
 from bot.conversation.entry import COMMANDS
 from bot.i18n import t
 from bot.telegram.app import TelegramApp
-from bot.telegram.render import PLATFORM, cap, send_view
+from bot.telegram.port import Asking, TelegramPort
+from bot.telegram.render import ALERT_LIMIT, PLATFORM, cap, send_view
 from bot.telegram.replies import Replier
 from bot.views import Reply, Sender, TapAnswer, Text, View
 from core import errors
@@ -25,7 +26,6 @@ log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
 WORKING = "telegram.working"  # "searching…", shown when an answer takes longer than `patience`
-ALERT_LIMIT = 200  # Telegram's cap on a callback answer's text
 NEW_MESSAGES = filters.UpdateType.MESSAGE  # edits of old messages are not new commands
 
 
@@ -56,9 +56,17 @@ def split_command(text: str, bot_name: str) -> tuple[str, str] | None:
 class Handlers:
     """Each callback: find the sender, make one conversation call, apply the replies."""
 
-    def __init__(self, conversation: Conversation, replier: Replier, *, patience: float = 1.0):
+    def __init__(
+        self,
+        conversation: Conversation,
+        replier: Replier,
+        port: TelegramPort,
+        *,
+        patience: float = 1.0,
+    ):
         self._conversation = conversation
         self._replier = replier
+        self._port = port
         self.patience = patience
 
     def install(self, application: TelegramApp) -> None:
@@ -75,6 +83,7 @@ class Handlers:
         parsed = split_command(message.text or "", context.bot.username) if message else None
         if sender is None or message is None or parsed is None:
             return
+        self._port.asking.pop(sender.user_id, None)  # a command ends any asking under way
         work = self._conversation.command(sender, *parsed)
         await self._answer(sender, message, work)
 
@@ -82,7 +91,25 @@ class Handlers:
         sender, message = sender_of(update), update.effective_message
         if sender is None or message is None or not message.text:
             return
+        if sender.private and await self._private(sender, message, message.text):
+            return
         await self._answer(sender, message, self._conversation.message(sender, message.text))
+
+    async def _private(self, sender: Sender, message: Message, text: str) -> bool:
+        """A value asked for privately: deleted at once, then the next field or the answer."""
+        taken = self._port.take(sender.user_id, text)
+        if taken is None:
+            return False
+        await self._replier.delete(message)
+        if isinstance(taken, Asking):
+            label = taken.ask.fields[taken.next].label
+            await self._replier.apply(sender, [Reply(View((label,)))])
+            return True
+        ask, values = taken
+        await self._answer(
+            sender, message, self._conversation.private_answer(sender, ask.token, values)
+        )
+        return True
 
     async def on_tap(self, update: Update, context: Context) -> None:
         sender, query = sender_of(update), update.callback_query

@@ -9,11 +9,14 @@ from telegram.error import BadRequest
 
 from bot.i18n import t
 from bot.views import Button, View
+from core.messages import Text, words
+from core.recipients import Account, Recipient, parse
 
 log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 4096  # Telegram's cap on a message's text
 CAPTION_LIMIT = 1024  # and on a photo's caption
+ALERT_LIMIT = 200  # and on a callback answer's text
 PLATFORM = "telegram"
 
 
@@ -25,9 +28,25 @@ def cap(text: str, limit: int) -> str:
 def text_of(view: View, lang: str, *, caption: bool | None = None) -> str:
     """The view's lines translated and joined, capped for a caption (a photo's) or a message
     text; never empty, which Telegram refuses."""
-    text = "\n".join(t(line.key, lang, **line.params) for line in view.lines)
+    text = "\n".join(line_text(line, lang) for line in view.lines)
     as_caption = bool(view.photo) if caption is None else caption
     return cap(text, CAPTION_LIMIT if as_caption else TEXT_LIMIT) or "…"
+
+
+def line_text(line: Text, lang: str) -> str:
+    return words(line, lambda key, **params: t(key, lang, **params))
+
+
+def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Split at line ends into messages of at most `limit` characters."""
+    parts: list[str] = []
+    for line in text.split("\n"):
+        line = line[:limit]
+        if parts and len(parts[-1]) + 1 + len(line) <= limit:
+            parts[-1] += "\n" + line
+        else:
+            parts.append(line)
+    return parts
 
 
 def keyboard(view: View, lang: str) -> InlineKeyboardMarkup | None:
@@ -41,12 +60,18 @@ def _button(button: Button, lang: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=button.token)
 
 
-def chat_id(chat: str) -> int:
-    """ "telegram:<id>" -> the numeric chat id; anything else is not ours."""
-    platform, _, raw = chat.partition(":")
-    if platform != PLATFORM or not raw.lstrip("-").isdigit():
-        raise ValueError(f"not a Telegram chat: {chat!r}")
+def destination(to: Recipient) -> int:
+    """The chat a recipient is reached in: a person's private chat with the bot has their user
+    id (Telegram's rule, known only here); a channel is its chat id."""
+    raw = to.user_id if isinstance(to, Account) else to.channel_id
+    if to.platform != PLATFORM or not raw.lstrip("-").isdigit():
+        raise ValueError(f"not a Telegram recipient: {to!r}")
     return int(raw)
+
+
+def chat_id(address: str) -> int:
+    """ "telegram:<id>" or "telegram:#<id>" -> the numeric chat id; anything else is not ours."""
+    return destination(parse(address))
 
 
 async def send_view(bot: Bot, chat: int, view: View, lang: str) -> Message:

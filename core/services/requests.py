@@ -2,33 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from core import errors
 from core.credits import credits_json, credits_of, text_or_none
 from core.domain import MediaKind, Release, SearchQuery
-from core.releases import Wanted
+from core.ports import DownloadClient
+from core.recipients import CONSOLE
+from core.releases import Wanted, parse
+from core.services.control import DownloadControl
+from core.services.found import recall
 from core.services.grab import GrabService
-from core.services.notify import CONSOLE
-from core.store.models import Grab, Identity, MediaRequest, Person, RequestStatus, Role
+from core.services.household import Household, Person
+from core.store.models import BlocklistEntry, Grab, Identity, MediaRequest, RequestStatus, Role
+from core.store.models import Person as PersonRow
 
 
-async def console_person() -> Person:
+async def console_person() -> PersonRow:
     """The person behind the command line: the household's first admin, made on first use."""
     identity = await Identity.get_or_none(platform=CONSOLE, external_id=CONSOLE)
     if identity is not None:
-        return await Person.get(id=identity.person_id)  # type: ignore[attr-defined]
-    person, _ = await Person.get_or_create(name=CONSOLE, defaults={"role": Role.ADMIN})
+        return await PersonRow.get(id=identity.person_id)  # type: ignore[attr-defined]
+    person, _ = await PersonRow.get_or_create(name=CONSOLE, defaults={"role": Role.ADMIN})
     await Identity.get_or_create(person=person, platform=CONSOLE, external_id=CONSOLE)
     return person
 
 
-async def record_request(person: Person, query: dict[str, Any]) -> MediaRequest:
+async def record_request(person: PersonRow | int, query: dict[str, Any]) -> MediaRequest:
     """A request from what a search asked for: kind, title, year, season, episode, and who
     the chosen title is by (credits), its series and position when the title said."""
+    person_id = person if isinstance(person, int) else person.id
     credits = credits_of(query.get("credits"))
     return await MediaRequest.create(
-        person=person,
+        person_id=person_id,
         kind=query.get("kind") or MediaKind.MOVIE.value,
         title=str(query.get("title") or "")[:500],
         year=query.get("year"),
@@ -64,3 +72,129 @@ async def grab_requested(
     except BaseException:
         await request.delete()
         raise
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A request just recorded: grabbed at once, or `awaiting` an admin's approval."""
+
+    request_id: int
+    title: str
+    awaiting: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """An admin's answer carried out: "already" decided, "declined", "approved" or "failed"."""
+
+    outcome: str
+    title: str = ""
+    error: errors.OutpostError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Controlled:
+    """What came of pause, resume or remove."""
+
+    title: str = ""
+    gone: bool = False
+    refused: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Grabbed:
+    ref: str  # "g12", as the queue shows it
+    title: str
+    client: str
+    client_id: str
+
+
+class Requests:
+    """Who may grab, approve and cancel, and what each does to the request and its grab."""
+
+    def __init__(
+        self,
+        household: Household,
+        grabber: Callable[[], Awaitable[GrabService]],
+        clients: Callable[[], Awaitable[Mapping[str, DownloadClient]]],
+    ) -> None:
+        self._household = household
+        self._grabber = grabber
+        self._clients = clients
+
+    async def blocklist(self) -> set[str]:
+        """Release keys never to offer again."""
+        return {b.release_key for b in await BlocklistEntry.all()}
+
+    async def ask(self, person: Person, ref: str, media: Mapping[str, Any]) -> Asked:
+        """A person wants the release `ref`: a member's waits for approval, else it is grabbed."""
+        release, asked = await recall(ref)
+        request = await record_request(person.id, asked)
+        request.provider, request.provider_id = media.get("provider"), media.get("id")
+        if await self._household.needs_approval(person):
+            request.status, request.awaiting_approval = RequestStatus.WANTED, True
+            request.release_ref = ref
+            await request.save()
+            return Asked(request.id, request.title, awaiting=True)
+        await request.save()
+        await grab_requested(await self._grabber(), release, request)
+        return Asked(request.id, request.title, awaiting=False)
+
+    async def decide(self, request_id: int, approve: bool) -> Decision:
+        """An admin's answer to a member's grab: run it, or cancel the request."""
+        request = await MediaRequest.get_or_none(id=request_id)
+        if request is None or not request.awaiting_approval:
+            return Decision("already")
+        request.awaiting_approval = False
+        if not approve:
+            request.status = RequestStatus.CANCELLED
+            await request.save()
+            return Decision("declined", request.title)
+        try:
+            release, _ = await recall(request.release_ref or "")
+            await (await self._grabber()).grab(release, request=request)
+        except errors.OutpostError as err:
+            request.status = RequestStatus.FAILED
+            await request.save()
+            return Decision("failed", request.title, err)
+        request.status, request.release_ref = RequestStatus.GRABBED, None
+        await request.save()
+        return Decision("approved", request.title)
+
+    async def may_remove(self, person: Person, grab_id: int) -> bool:
+        """Admins, and the person who asked for it."""
+        if person.admin:
+            return True
+        grab = await Grab.get_or_none(id=grab_id)
+        request_id = grab.request_id if grab is not None else None  # type: ignore[attr-defined]
+        if request_id is None:
+            return False
+        return await MediaRequest.exists(id=request_id, person_id=person.id)
+
+    async def control(self, person: Person, action: str, grab_id: int) -> Controlled:
+        """Pause, resume or remove one download through its client. Removing is refused to
+        anyone but admins and the requester."""
+        grab = await Grab.get_or_none(id=grab_id)
+        if grab is None:
+            return Controlled(gone=True)
+        if action == "remove" and not await self.may_remove(person, grab_id):
+            return Controlled(grab.title, refused=True)
+        act = DownloadControl(await self._clients())
+        if action == "pause":
+            await act.pause(grab.id)
+        elif action == "resume":
+            await act.resume(grab.id)
+        else:
+            await act.remove(grab.id)
+        return Controlled(grab.title)
+
+    async def console_grab(self, ref: str, client: str | None = None) -> Grabbed:
+        """`outpost grab REF`: the console person's request, grabbed now."""
+        release, asked = await recall(ref)
+        if not asked.get("kind"):  # a free-text search: read the kind from the release name
+            parsed = parse(release.title)
+            episodic = parsed is not None and (parsed.season is not None or parsed.episodes)
+            asked = {**asked, "kind": (MediaKind.SERIES if episodic else MediaKind.MOVIE).value}
+        request = await record_request((await console_person()).id, asked)
+        row = await grab_requested(await self._grabber(), release, request, client)
+        return Grabbed(f"g{row.id}", row.title, row.client, row.client_id)

@@ -105,8 +105,9 @@ async def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[
 @pytest_asyncio.fixture(loop_scope="function")
 async def world(app: Outpost) -> World:
     """Ada (admin, English) and Max (member, German) with their Telegram accounts."""
-    admin = await add_person("Ada", Role.ADMIN, {"telegram": ADMIN.user_id}, "en")
-    member = await add_person("Max", Role.MEMBER, {"telegram": MEMBER.user_id}, "de")
+    ada = await add_person("Ada", Role.ADMIN, {"telegram": ADMIN.user_id}, "en")
+    max_ = await add_person("Max", Role.MEMBER, {"telegram": MEMBER.user_id}, "de")
+    admin, member = await Person.get(id=ada.id), await Person.get(id=max_.id)
     return World(app, Conversation(app), admin, member)
 
 

@@ -130,3 +130,13 @@ def test_person_cli_adds_lists_and_removes(tmp_path: Path) -> None:
     assert run("person", "remove", "Max").returncode == 0
     assert run("person", "remove", "Max").returncode == 1
     assert "Max" not in run("person", "list").stdout
+
+
+def test_every_command_is_described_in_every_language_under_command_keys() -> None:
+    from bot.conversation.entry import describe
+    from bot.i18n import catalogue, languages
+
+    for lang in languages():
+        assert all(f"command.{name}" in catalogue(lang) for name in COMMANDS), lang
+        assert not any(key.startswith("telegram.command.") for key in catalogue(lang))
+    assert describe("search", "de") == catalogue("de")["command.search"]

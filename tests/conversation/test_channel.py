@@ -29,3 +29,21 @@ async def test_quiet_hours_are_checked_and_stored(world: World) -> None:
     assert (await Setting.get(key="notify.quiet_hours")).value == {"hours": "22:00-07:00"}
     assert keys(await conv.command(ADMIN, "quiet", "off")) == ["quiet.off"]
     assert not await Setting.exists(key="notify.quiet_hours")
+
+
+async def test_a_household_chat_set_before_channels_were_told_apart_is_still_found(
+    world: World,
+) -> None:
+    """A group's row from before ("telegram:-1009") is the same place as "telegram:#-1009"."""
+    group = in_group(ADMIN)
+    legacy = f"telegram:{group.chat_id}"
+    await Subscription.create(chat=legacy, scope="household")
+    await Subscription.create(chat=legacy, scope="title", media_key="tmdb:1")
+    assert group.chat == f"telegram:#{group.chat_id}"
+    assert keys(await world.conv.command(group, "household", "")) == ["household.off"]
+    assert not await Subscription.filter(scope="household").exists()
+    household = world.conv.services.household
+    person = await household.person_of(ADMIN.account)
+    assert person is not None
+    assert not await household.follow(person, group.chat, "tmdb:1")  # already, from before
+    assert await Subscription.filter(scope="title").count() == 1

@@ -10,23 +10,47 @@ import pytest
 import pytest_asyncio
 
 from core import errors
+from core.messages import Text, View
+from core.recipients import Recipient
+from core.services.notify import LogFrontend
 from core.store.database import Store
 from core.store.models import Identity, MediaRequest, Person
 from tests.support.daemons import QBittorrentDaemon
 
 
-class ChatFrontend:
-    """A frontend that keeps what it was sent; `down = True` makes it unreachable."""
+class ChatFrontend(LogFrontend):
+    """A frontend that keeps what it was sent, one entry per line, with each notice's params
+    as stored (`notice_text` undone); `down = True` makes it unreachable."""
 
     def __init__(self, name: str) -> None:
+        super().__init__(name)
         self.name = name
         self.down = False
         self.sent: list[tuple[str, str, dict[str, Any]]] = []
+        self.views: list[tuple[str, View]] = []
+        self.edits: list[tuple[str, str, View]] = []
+        self.recipients: list[Recipient] = []
 
-    async def send(self, chat: str, text_key: str, params: Mapping[str, Any]) -> None:
+    async def send(self, to: Recipient, view: View) -> str:
         if self.down:
             raise errors.Unreachable(f"{self.name} is down", service=self.name)
-        self.sent.append((chat, text_key, dict(params)))
+        self.views.append((to.address, view))
+        self.recipients.append(to)
+        for line in view.lines:
+            self.sent.append((to.address, line.key, _stored(line.params)))
+        return str(len(self.views))
+
+    async def edit(self, to: Recipient, message_id: str, view: View) -> None:
+        if self.down:
+            raise errors.Unreachable(f"{self.name} is down", service=self.name)
+        self.edits.append((to.address, message_id, view))
+
+
+def _stored(params: Mapping[str, Any]) -> dict[str, Any]:
+    found = dict(params)
+    if isinstance(found.get("reason"), Text):
+        found["reason"] = found["reason"].key
+    return found
 
 
 @pytest_asyncio.fixture(loop_scope="function")

@@ -9,11 +9,14 @@ import pytest
 
 from bot.i18n import t
 from core.events import DownloadFailed, EventBus, GrabSent, ImportCompleted
+from core.messages import View
+from core.recipients import Account, Channel
 from core.services.notify import (
-    LogNotifier,
+    LogFrontend,
     NotificationService,
     history_json,
     notice_key,
+    notice_text,
     render,
 )
 from core.store.database import Store
@@ -185,7 +188,19 @@ async def test_failure_notices_read_well_in_every_language(
     )
     assert nothing.endswith("fits: nothing found.")
     caplog.set_level("INFO", logger="core.services.notify")
-    await LogNotifier(translate=lambda k, **p: t(k, "en", **p)).send(
-        "console", "notice.no_replacement", params
+    await LogFrontend(translate=lambda k, **p: t(k, "en", **p)).send(
+        Account("console", "console"), View((notice_text("notice.no_replacement", params),))
     )
     assert "notice to console: Sintel failed (it failed)" in caplog.text
+
+
+async def test_a_requester_is_told_at_their_account_never_at_an_assumed_chat(
+    store: Store,
+) -> None:
+    """The frontend gets "person P's discord account" and finds the DM itself."""
+    request = await person_with_request(platforms=(("discord", "4242"),))
+    await Subscription.create(chat="discord:#home", scope="household")
+    discord = ChatFrontend("discord")
+    bus, _ = wired(discord)
+    await bus.publish(completed(await a_grab(request), request))
+    assert discord.recipients == [Account("discord", "4242"), Channel("discord", "home")]

@@ -255,3 +255,48 @@ async def test_start_drops_buttons_that_expired_while_the_service_was_down(
     )
     await start_bot()
     assert await ButtonToken.all().values_list("token", flat=True) == ["fresh"]
+
+
+async def test_private_input_is_read_from_the_next_messages_and_each_deleted(
+    outpost: Outpost, botapi: BotApiServer, start_bot: Start
+) -> None:
+    from bot.views import Ask, Field
+
+    fields = (Field("user", Text("error.generic"), secret=False), Field("key", Text("help.header")))
+    talk = Scripted(outpost)
+    answered: list[tuple[Sender, str, dict[str, str]]] = []
+
+    async def private_answer(sender: Sender, token: str, values: dict[str, str]) -> list[Reply]:
+        answered.append((sender, token, dict(values)))
+        return [Reply(View((Text("error.not_found"),)))]
+
+    talk.private_answer = private_answer  # type: ignore[method-assign]
+    talk.answers["addindexer"] = lambda args: [
+        Reply(View((Text("start.next"),)), ask=Ask("tok123", fields))
+    ]
+    talk.answers["message"] = lambda text: [Reply(View((Text("message.hint"),)))]
+    await start_bot(talk)
+    ann = botapi.user(1001)
+    botapi.send_text(ann, "/addindexer")
+    await botapi.until(lambda: len(botapi.messages(ann.id)) == 1)
+    assert botapi.messages(ann.id)[0].text == "\n".join(
+        [t("start.next", "en"), t("error.generic", "en")]
+    )
+    botapi.send_text(ann, "ada")
+    await botapi.until(lambda: len(botapi.messages(ann.id)) == 2)
+    assert botapi.messages(ann.id)[1].text == t("help.header", "en")
+    botapi.send_text(ann, "s3cret-key")
+    await botapi.until(lambda: len(botapi.messages(ann.id)) == 3)
+    assert botapi.messages(ann.id)[2].text == t("error.not_found", "en")
+    [(sender, token, values)] = answered
+    assert (sender.user_id, token, values) == (
+        "1001",
+        "tok123",
+        {"user": "ada", "key": "s3cret-key"},
+    )
+    people = [m for m in botapi.messages(ann.id, incoming=True) if not m.from_bot]
+    assert [m.text for m in people] == ["/addindexer", "ada", "s3cret-key"]
+    assert [m.deleted for m in people] == [False, True, True]
+    botapi.send_text(ann, "hello")  # asking is over: a plain message again
+    await botapi.until(lambda: len(botapi.messages(ann.id)) == 4)
+    assert [s[0] for s in talk.seen][-1] == "message"

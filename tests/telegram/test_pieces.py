@@ -8,12 +8,13 @@ import pytest
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 
 from bot.i18n import t
+from bot.telegram.errors import typed
 from bot.telegram.handlers import incident_text, split_command
-from bot.telegram.notifier import chunks, is_quiet, typed
-from bot.telegram.render import CAPTION_LIMIT, TEXT_LIMIT, chat_id, keyboard, text_of
+from bot.telegram.render import CAPTION_LIMIT, TEXT_LIMIT, chat_id, chunks, keyboard, text_of
 from bot.telegram.webhook import parse_listen, webhook_from_env
 from bot.views import Button, Text, View
 from core import errors
+from core.services.notify import is_quiet
 
 LONG = "x" * 5000
 
@@ -136,3 +137,20 @@ def test_webhook_settings_from_the_environment() -> None:
     for bad in ("8443", "host:", "host:99999"):
         with pytest.raises(errors.UserError):
             parse_listen(bad)
+
+
+def test_private_input_is_awaited_only_for_a_while() -> None:
+    from bot.telegram.port import Asking, TelegramPort
+    from bot.views import Ask, Field
+
+    async def english(address: str) -> str:
+        return "en"
+
+    port = TelegramPort(None, english, ask_for=0.0)  # type: ignore[arg-type]
+    ask = Ask("tok", (Field("key", Text("help.header")), Field("more", Text("help.header"))))
+    port.asking["1"] = Asking(ask, until=0.0)  # long past
+    assert port.take("1", "hello") is None and "1" not in port.asking
+    port.asking["1"] = Asking(ask, until=float("inf"))
+    assert isinstance(port.take("1", "a"), Asking)
+    assert port.take("1", "b") == (ask, {"key": "a", "more": "b"})
+    assert port.take("1", "c") is None
