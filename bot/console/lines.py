@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import termios
 
 CHUNK = 4096
 
@@ -29,10 +30,19 @@ class Lines:
             return
         self._open = True
 
+    def echo(self, on: bool) -> None:
+        """Show what is typed, or not (for a secret); nothing to do unless it is a terminal."""
+        if not os.isatty(self._fd):
+            return
+        attrs = termios.tcgetattr(self._fd)
+        attrs[3] = attrs[3] | termios.ECHO if on else attrs[3] & ~termios.ECHO
+        termios.tcsetattr(self._fd, termios.TCSANOW, attrs)
+
     async def next(self) -> str | None:
         return await self._queue.get()
 
     def close(self) -> None:
+        self.echo(True)
         if self._open:
             asyncio.get_running_loop().remove_reader(self._fd)
             self._open = False

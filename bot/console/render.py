@@ -9,6 +9,7 @@ from typing import TextIO
 from bot.cli.output import clean
 from bot.i18n import t
 from bot.views import Text, View
+from core import messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +20,7 @@ class Printed:
 
 def words(text: Text, lang: str) -> str:
     """One key in words, without control characters: a title cannot rewrite the terminal."""
-    return clean(t(text.key, lang, **text.params))
+    return clean(messages.words(text, lambda key, **params: t(key, lang, **params)))
 
 
 def text_of(view: View, lang: str) -> str:

@@ -1,5 +1,6 @@
 """The console frontend in process, on an open Outpost: slow answers are announced, notices
-for the console person reach the terminal (not the log), and /quit ends the talk."""
+for the console person reach the terminal (not the log) in words, a status card is printed
+again only when it changed, and /quit ends the talk."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ import pytest_asyncio
 
 from bot.console import ConsoleFrontend
 from bot.conversation import Conversation
+from bot.views import Reply, View
 from core.app import Outpost
 from core.events import ImportCompleted
-from core.services.requests import console_person
+from core.recipients import CONSOLE, Account
+from core.services.notify import notice_text
+from core.services.requests import console_person, record_request
 from core.store.integrations import add_integration
-from core.store.models import IntegrationCategory
+from core.store.models import IntegrationCategory, MediaRequest, RequestStatus
 from tests.metadata.conftest import API_KEY as TMDB_KEY
 from tests.metadata.conftest import JSON, FakeTmdb, fixture_bytes
 from tests.support.localserver import LocalServer, Response
@@ -79,3 +83,33 @@ async def test_quit_ends_the_talk_and_blank_lines_are_ignored(
     assert await frontend.handle("   ") is True
     assert out.getvalue() == before
     assert await frontend.handle("/quit") is False
+
+
+async def test_a_card_is_printed_again_only_when_its_view_changed(
+    console: tuple[ConsoleFrontend, io.StringIO],
+) -> None:
+    frontend, out = console
+    person = await console_person()
+    request = await record_request(person.id, {"kind": "movie", "title": "Dune", "year": 2021})
+    card = await frontend.conversation.card(request.id)
+    assert card is not None
+    await frontend.show([Reply(card)])  # printed with the answer to a grab
+    assert out.getvalue().count("Dune (2021)") == 1
+    assert await frontend.cards.refresh(request.id) == 0  # nothing changed: nothing printed
+    await MediaRequest.filter(id=request.id).update(status=RequestStatus.FAILED)
+    assert await frontend.cards.refresh(request.id) == 1
+    assert out.getvalue().count("Dune (2021)") == 2
+    await frontend.app.bus.publish(ImportCompleted(0, "Dune", request_id=request.id))
+    assert out.getvalue().count("Dune (2021)") == 2  # an event, but the card reads the same
+
+
+async def test_a_notice_is_printed_in_the_persons_words(
+    console: tuple[ConsoleFrontend, io.StringIO],
+) -> None:
+    frontend, out = console
+    frontend.lang = "de"
+    failed = notice_text("notice.download_failed", {"title": "Dune", "reason": "failure.stalled"})
+    await frontend.send(Account(CONSOLE, CONSOLE), View((failed,)))
+    assert out.getvalue().strip().splitlines()[-1] == (
+        "Dune ist fehlgeschlagen: es kam nicht voran."
+    )

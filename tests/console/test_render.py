@@ -1,5 +1,5 @@
-"""The console's pieces on their own: views as text with numbered choices, cards printed again
-only when they change, notices in words, and input that never blocks the event loop."""
+"""The console's pieces on their own: views as text with numbered choices, and input that never
+blocks the event loop."""
 
 from __future__ import annotations
 
@@ -8,12 +8,9 @@ import io
 import os
 from pathlib import Path
 
-from bot.console.cards import ConsoleCards
 from bot.console.lines import Lines
-from bot.console.notifier import ConsoleNotifier
 from bot.console.render import Screen, render
 from bot.views import Button, Text, View
-from core.events import GrabSent, ImportCompleted
 
 SEARCH = View(
     (Text("search.title_year", {"title": "Dune", "year": 2021}),),
@@ -23,10 +20,6 @@ SEARCH = View(
     ),
     photo="https://img.example/dune.jpg",
 )
-
-
-def card(key: str, **params: object) -> View:
-    return View((Text("card.title", {"title": "Dune"}), Text(key, params)), card=7)
 
 
 def test_buttons_become_numbered_choices_and_the_photo_a_poster_line() -> None:
@@ -61,47 +54,6 @@ def test_numbers_count_across_one_answer_and_the_latest_answer_with_buttons_wins
     assert screen.choice(2) == "tok-pick"
     screen.show([View((), ((Button(Text("button.pause"), "tok-pause"),),))], "en")
     assert (screen.choice(1), screen.choice(2)) == ("tok-pause", None)
-
-
-async def test_a_card_is_printed_again_only_when_its_text_changed() -> None:
-    current = {"view": card("card.grabbed", title="Dune.2021", client="qbit")}
-
-    async def card_of(request_id: int) -> View | None:
-        return current["view"] if request_id == 7 else None
-
-    out = io.StringIO()
-    cards = ConsoleCards(card_of, Screen(out), "en", interval=60)
-    cards.live = True
-    cards.shown(current["view"])  # printed with the answer to the grab
-    assert await cards.refresh(7) is False
-    current["view"] = card("card.downloading", bar="▓░", percent=50)
-    assert await cards.refresh(7) is True
-    assert await cards.refresh(7) is False
-    await cards.on_event(GrabSent(1, "Dune.2021", request_id=8))  # not a card it printed
-    current["view"] = card("card.ready")
-    await cards.on_event(ImportCompleted(1, "Dune.2021", request_id=7))
-    assert out.getvalue().count("🎬 Dune") == 2
-    assert "Downloading ▓░ 50%" in out.getvalue()
-    assert out.getvalue().rstrip().endswith("✅ Ready in the library.")
-
-
-async def test_a_stopped_card_printer_ignores_events() -> None:
-    async def card_of(request_id: int) -> View | None:
-        return card("card.ready")
-
-    out = io.StringIO()
-    cards = ConsoleCards(card_of, Screen(out), "en", interval=60)
-    cards.shown(card("card.searching"))
-    await cards.on_event(ImportCompleted(1, "Dune", request_id=7))
-    assert out.getvalue() == ""
-
-
-async def test_a_notice_is_printed_in_words() -> None:
-    out = io.StringIO()
-    await ConsoleNotifier(Screen(out), "de").send(
-        "console", "notice.import_completed", {"title": "Dune"}
-    )
-    assert out.getvalue().strip() == "Dune steht jetzt in der Bibliothek."
 
 
 async def test_reading_input_leaves_the_loop_free_until_a_line_comes() -> None:
