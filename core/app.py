@@ -6,17 +6,18 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from core import errors
+from core import declare, errors
 from core.events import EventBus, EventQueue
-from core.http import TMDB_POLICY, HttpPolicy, HttpService
+from core.http import HttpPolicy, HttpService
 from core.ports import DownloadClient, Indexer, MetadataProvider, Notifier
-from core.registry import AdapterSpec, spec_for
+from core.registry import spec_for
 from core.runtime import Runtime, Timing
 from core.secrets import SecretBox
 from core.services.diskspace import DiskSpace
 from core.services.failover import FailoverService
 from core.services.grab import ClientSettings, GrabService
 from core.services.importer import Importer
+from core.services.integrations import Integrations, stored_values
 from core.services.metadata import MetadataSearch
 from core.services.monitor import Monitor
 from core.services.notify import LogNotifier, NotificationService, Translate
@@ -28,16 +29,6 @@ from core.store.integrations import list_integrations, reveal
 from core.store.models import Integration, IntegrationCategory
 
 log = logging.getLogger(__name__)
-
-
-def indexer_policy(options: dict[str, Any]) -> HttpPolicy:
-    """Indexers set their own budget: `rate` is [requests, seconds]; none means unlimited."""
-    rate = options.get("rate")
-    return HttpPolicy(
-        rate=(float(rate[0]), float(rate[1])) if rate else None,
-        deadline=float(options.get("timeout", 20.0)),
-        retries=1,
-    )
 
 
 class Outpost:
@@ -91,6 +82,11 @@ class Outpost:
         if self._box is None:
             raise errors.StoreError("Outpost is not open")
         return self._box
+
+    @property
+    def integrations(self) -> Integrations:
+        """Add → test → keep, for the CLI and the chat alike."""
+        return Integrations(self.box, self.build, self.forget)
 
     async def indexers(self) -> dict[str, Indexer]:
         return await self._build_all(IntegrationCategory.INDEXER)
@@ -150,36 +146,24 @@ class Outpost:
         return built
 
     def build(self, row: Integration) -> Any:
-        """The adapter for one integration row, built once per process."""
+        """The adapter for one integration row, built once per process from its Settings."""
         if row.name in self._adapters:
             return self._adapters[row.name]
-        spec = spec_for(row.kind, row.category)
+        cls = spec_for(row.kind, row.category).load()
         secrets = reveal(self.box, row) if row.secret else {}
-        adapter = self._construct(spec, row, secrets)
+        settings = declare.validate(cls.Settings, stored_values(row, secrets), kind=row.kind)
+        http = self._http(row.name, declare.policy_of(cls, settings), secrets)
+        adapter = cls.build(row.name, settings, http, StoreCache())
         self._adapters[row.name] = adapter
         return adapter
+
+    async def forget(self, name: str) -> None:
+        """Close and drop a built adapter, e.g. one whose settings failed their test."""
+        adapter = self._adapters.pop(name, None)
+        if adapter is not None:
+            await adapter.aclose()
 
     def _http(self, name: str, policy: HttpPolicy, secrets: dict[str, str]) -> HttpService:
         http = HttpService(name, policy, secrets=secrets.values())
         self._https.append(http)
         return http
-
-    def _construct(self, spec: AdapterSpec, row: Integration, secrets: dict[str, str]) -> Any:
-        cls = spec.load()
-        if spec.category is IntegrationCategory.INDEXER:
-            http = self._http(row.name, indexer_policy(row.options), secrets)
-            return cls(
-                row.name, row.url, http, api_key=secrets.get("api_key"), protocol=spec.protocol
-            )
-        if spec.category is IntegrationCategory.CLIENT:
-            http = self._http(row.name, HttpPolicy(retries=1), secrets)
-            return cls(
-                row.name, row.url, http, username=row.username, password=secrets.get("password")
-            )
-        http = self._http(row.name, TMDB_POLICY, secrets)
-        return cls(
-            http,
-            api_key=secrets.get("api_key", ""),
-            cache=StoreCache(),
-            base_url=row.url or spec.default_url,
-        )

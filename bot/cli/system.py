@@ -18,8 +18,9 @@ from core.app import Outpost
 from core.runtime import Timing
 from core.secrets import ENV_KEY, SecretBox
 from core.services.diskspace import same_filesystem
-from core.services.health import Health, check
+from core.services.health import Health
 from core.services.notify import history_json
+from core.services.pathcheck import PathProblem, path_problems
 from core.store.integrations import list_integrations, rotate_secrets, unreadable_integrations
 from core.store.models import Integration, IntegrationCategory, Setting
 
@@ -43,13 +44,19 @@ async def doctor(app: Outpost, args: argparse.Namespace, out: Output) -> int:
             err = errors.SecretUnavailable(integrations=[row.name])
             results.append(Health(row.name, row.category, err))
             continue
-        results.append(await check(row.name, row.category, app.build(row)))
+        results.append(await app.integrations.check(row))
     missing = [
         c.value
         for c in (IntegrationCategory.INDEXER, IntegrationCategory.CLIENT)
         if not any(r.category == c for r in rows)
     ]
     links = await hardlink_report(rows)
+    paths = [
+        problem
+        for row in rows
+        if row.category == IntegrationCategory.CLIENT
+        for problem in await path_problems(row.name, row.options)
+    ]
     out.data(
         {
             "checks": [
@@ -58,6 +65,7 @@ async def doctor(app: Outpost, args: argparse.Namespace, out: Output) -> int:
             ],
             "missing": missing,
             "hardlinks": links,
+            "paths": [_path_json(p) for p in paths],
         }
     )
     for health in results:
@@ -67,7 +75,9 @@ async def doctor(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     for link in links:
         key = "doctor.hardlinks" if link["possible"] else "doctor.no_hardlinks"
         out.say(key, client=link["client"], downloads=link["downloads"], library=link["library"])
-    healthy = all(h.ok for h in results) and not missing
+    for problem in paths:
+        _say_path(problem, out)
+    healthy = all(h.ok for h in results) and not missing and not paths
     out.say("doctor.all_good" if healthy else "doctor.some_problems")
     return 0 if healthy else 1
 
@@ -95,6 +105,22 @@ async def hardlink_report(rows: list[Integration]) -> list[dict[str, Any]]:
                     }
                 )
     return report
+
+
+def _path_json(problem: PathProblem) -> dict[str, Any]:
+    local = str(problem.local) if problem.local is not None else None
+    return {
+        "client": problem.client,
+        "path": problem.path,
+        "remote": problem.remote,
+        "local": local,
+    }
+
+
+def _say_path(problem: PathProblem, out: Output) -> None:
+    """Which path a client reports that Outpost cannot see, and the `--path-map` that fixes it."""
+    key = "doctor.path_missing" if problem.local is None else "doctor.path_suggest"
+    out.say(key, **_path_json(problem))
 
 
 def _say_health(health: Health, out: Output) -> None:
