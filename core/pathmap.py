@@ -84,7 +84,7 @@ def suggest(reported: str, candidates: Sequence[Path]) -> PathMap | None:
     /downloads=/srv/dl.
     """
     parts = PurePosixPath(reported).parts
-    for cut in range(1, len(parts)):  # the longest tail first: the most specific evidence
+    for cut in range(2, len(parts)):  # the longest tail first; never a map of "/" itself
         remote, tail = PurePosixPath(*parts[:cut]), parts[cut:]
         for base in candidates:
             if base.joinpath(*tail).exists():

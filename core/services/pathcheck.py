@@ -16,6 +16,7 @@ from typing import Any
 from core import pathmap
 from core.pathmap import PathMap
 from core.store.models import Grab, Setting
+from core.store.settings import text_setting
 
 PENDING_STATES = ("completed", "importing", "failed")  # reported, not (yet) imported
 NEWEST = 3
@@ -51,8 +52,9 @@ def _problem(client: str, path: str, candidates: Sequence[Path]) -> PathProblem:
 
 def _candidates(roots: Sequence[Path], maps: Sequence[PathMap]) -> list[Path]:
     """Folders worth looking in: the mapped folders, the library roots, their neighbours."""
-    found = [m.local for m in maps] + list(roots)
-    for root in roots:
+    near = [m.local for m in maps] + list(roots)
+    found = list(near)
+    for root in near:
         parent = root.parent
         found.append(parent)
         try:
@@ -63,6 +65,6 @@ def _candidates(roots: Sequence[Path], maps: Sequence[PathMap]) -> list[Path]:
 
 
 async def _library_roots() -> list[Path]:
-    settings = await Setting.filter(key__startswith="library.")
-    paths = [(s.value or {}).get("path") for s in settings if isinstance(s.value, dict)]
+    keys = [s.key for s in await Setting.filter(key__startswith="library.")]
+    paths = [await text_setting(key) for key in keys]
     return [Path(p) for p in paths if p and PurePosixPath(p).is_absolute()]
