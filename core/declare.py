@@ -138,9 +138,9 @@ def split(settings: Any) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def policy_of(cls: Declared, settings: Any) -> HttpPolicy:
-    """The declared policy, with a `rate` or `timeout` setting taking precedence."""
+    """The declared policy, with a `rate` or `timeout` setting, when given, taking precedence."""
     policy = cls.policy
-    if hasattr(settings, "rate"):
+    if getattr(settings, "rate", None) is not None:
         policy = dataclasses.replace(policy, rate=settings.rate)
     if getattr(settings, "timeout", None) is not None:
         policy = dataclasses.replace(policy, deadline=float(settings.timeout))
@@ -197,11 +197,16 @@ def _value(f: FieldInfo, raw: Any, kind: str, entered: bool) -> Any:
         if entered and f.check is not None:
             for item in parsed:
                 f.check(item)
-    except (ValueError, TypeError) as err:
+    except (ValueError, TypeError):
         raise errors.UserError(
-            f"bad {f.name}: {err}", key="error.setting_bad", kind=kind, field=f.name, value=str(raw)
+            f"bad {f.name}", key="error.setting_bad", kind=kind, field=f.name, value=_shown(f, raw)
         ) from None
     return tuple(parsed) if f.many else parsed[0]
+
+
+def _shown(f: FieldInfo, raw: Any) -> str:
+    """What a person typed, for the error line: never a secret, which the line would repeat."""
+    return "…" if f.secret else str(raw)
 
 
 def _coercer(hint: Any) -> Parse | None:

@@ -142,3 +142,14 @@ def test_adapters_declare_kind_category_protocols_and_defaults() -> None:
     assert defaults["url"] == "http://localhost:8080"
     tmdb = {f.name: f for f in declare.fields_of(TmdbProvider.Settings)}
     assert tmdb["url"].default == "https://api.themoviedb.org/3" and tmdb["api_key"].secret
+
+
+def test_a_bad_secret_is_not_repeated_in_the_error() -> None:
+    @dataclass(frozen=True, slots=True)
+    class Pin:
+        pin: int = setting(help="the pin", secret=True)
+
+    with pytest.raises(errors.UserError) as caught:
+        declare.validate(Pin, {"pin": "secret-canary"}, kind="pin")
+    assert caught.value.key == "error.setting_bad"
+    assert "secret-canary" not in str(caught.value) + str(caught.value.params)
