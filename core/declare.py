@@ -8,10 +8,12 @@ CLI options, the chat's add-steps, validation and storage all read one declarati
     class Settings:
         url: str = setting(help="the daemon's WebUI address", default="http://localhost:8080",
                            parse=http_url)
-        password: str | None = setting(help="its password", secret=True)
+        password: str | None = setting(help="its password", default=None, secret=True)
 
-A field named `rate` ((requests, seconds) or None) or `timeout` (seconds) overrides the declared
-policy's rate and deadline: that is how an indexer's own budget reaches its HttpService.
+A field without a default is required. `url` and `username` are stored in their own columns,
+secret fields sealed, the rest as JSON options (see `core.services.integrations`). A field named
+`rate` ((requests, seconds)) or `timeout` (seconds), when set, overrides the declared policy's
+rate and deadline: that is how an indexer's own budget reaches its HttpService.
 """
 
 from __future__ import annotations
