@@ -86,7 +86,10 @@ def setting(
 
 def fields_of(settings_type: type[Any]) -> tuple[FieldInfo, ...]:
     """The declared fields of a Settings type, in declaration order."""
-    hints = typing.get_type_hints(settings_type)
+    try:
+        hints = typing.get_type_hints(settings_type)
+    except Exception:  # a plugin's annotation that does not resolve: its fields parse as given
+        hints = {}
     found = []
     for f in dataclasses.fields(settings_type):
         help_, secret, many, parse, check = f.metadata.get(_META, ("", False, False, None, None))
@@ -99,7 +102,7 @@ def fields_of(settings_type: type[Any]) -> tuple[FieldInfo, ...]:
                 required=required,
                 default=None if required else f.default,
                 many=many,
-                parse=parse or _coercer(hints[f.name]),
+                parse=parse or _coercer(hints.get(f.name)),
                 check=check,
             )
         )

@@ -7,6 +7,7 @@ reads packaging metadata only; `load` imports the one module a configured kind n
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
@@ -32,7 +33,16 @@ class AdapterSpec:
 
     def load(self) -> Any:
         """The class, or one UserError naming the kind and what is missing (never a traceback)."""
-        return _load(self.kind, self.category.value, self.target)
+        loaded = _load(self.kind, self.category.value, self.target)
+        if not dataclasses.is_dataclass(getattr(loaded, "Settings", None)):
+            raise errors.UserError(
+                f"{self.target} declares no Settings dataclass",
+                key="error.adapter_missing",
+                kind=self.kind,
+                target=self.target,
+                reason="no Settings",
+            )
+        return loaded
 
 
 def kinds(category: IntegrationCategory) -> list[str]:

@@ -105,10 +105,12 @@ class Integrations:
         return await self.add(category, kind, kind, values, test=test)
 
     async def test(self, name: str, category: IntegrationCategory | None = None) -> Health:
-        return await self.check(await get_integration(name, category))
+        """Health of one named integration; one that cannot be built raises why (a user asked)."""
+        row = await get_integration(name, category)
+        return await check(row.name, row.category, self._build(row))
 
     async def check(self, row: Integration) -> Health:
-        """Health of one row; an adapter that cannot be built is a failed check, not a crash."""
+        """Health of one row; one that cannot be built is a failed check (doctor goes on)."""
         try:
             adapter = self._build(row)
         except errors.OutpostError as err:

@@ -52,7 +52,7 @@ def test_a_kind_loads_its_class_and_a_frontend_loads_too() -> None:
 
 
 def test_a_target_that_cannot_load_is_one_user_error() -> None:
-    for target in ("no_such_module:X", "core.errors:NoSuchClass"):
+    for target in ("no_such_module:X", "core.errors:NoSuchClass", "core.errors:UserError"):
         spec = AdapterSpec("ghost", IntegrationCategory.CLIENT, target)
         with pytest.raises(errors.UserError) as caught:
             spec.load()
