@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
-
-from core import errors
 
 
 def split_year(query: str) -> tuple[str, int | None]:
@@ -14,13 +11,6 @@ def split_year(query: str) -> tuple[str, int | None]:
     if match:
         return match.group(1), int(match.group(2))
     return query.strip(), None
-
-
-def checked_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise errors.UserError(f"not an http(s) URL: {url!r}", key="error.bad_url", url=url)
-    return url.strip()
 
 
 def human_size(size: int | None) -> str:

@@ -6,22 +6,23 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from core import errors
+from core import declare, errors
 from core.clients import ConfiguredClient
 from core.events import EventBus, EventQueue
-from core.http import TMDB_POLICY, HttpPolicy, HttpService
+from core.http import HttpPolicy, HttpService
 from core.messages import Translate
 from core.ports import DownloadClient, Enricher, Frontend, Indexer, TitleSearch
-from core.registry import AdapterSpec, spec_for
+from core.registry import spec_for
 from core.runtime import Runtime, Timing
 from core.secrets import SecretBox
 from core.services.bundle import Services
 from core.services.diskspace import DiskSpace
 from core.services.failover import FailoverService
 from core.services.grab import GrabService
-from core.services.health import Health, check
+from core.services.health import Health
 from core.services.household import Household
 from core.services.importer import Importer
+from core.services.integrations import Integrations, stored_values
 from core.services.metadata import MetadataSearch
 from core.services.monitor import Monitor
 from core.services.notify import LogFrontend, NotificationService
@@ -34,16 +35,6 @@ from core.store.integrations import list_integrations, reveal
 from core.store.models import Integration, IntegrationCategory
 
 log = logging.getLogger(__name__)
-
-
-def indexer_policy(options: dict[str, Any]) -> HttpPolicy:
-    """Indexers set their own budget: `rate` is [requests, seconds]; none means unlimited."""
-    rate = options.get("rate")
-    return HttpPolicy(
-        rate=(float(rate[0]), float(rate[1])) if rate else None,
-        deadline=float(options.get("timeout", 20.0)),
-        retries=1,
-    )
 
 
 class Outpost:
@@ -99,6 +90,11 @@ class Outpost:
             raise errors.StoreError("Outpost is not open")
         return self._box
 
+    @property
+    def integrations(self) -> Integrations:
+        """Add → test → keep, for the CLI and the chat alike."""
+        return Integrations(self.box, self.build, self.forget)
+
     async def indexers(self) -> dict[str, Indexer]:
         return await self._build_all(IntegrationCategory.INDEXER)
 
@@ -131,7 +127,8 @@ class Outpost:
         built = await self.clients()
         configured: dict[str, ConfiguredClient] = {}
         for row in await list_integrations(IntegrationCategory.CLIENT):
-            protocol = spec_for(row.kind, row.category).protocol
+            protocols = getattr(spec_for(row.kind, row.category).load(), "protocols", ())
+            protocol = protocols[0] if protocols else None
             if row.name in built and protocol is not None:
                 configured[row.name] = ConfiguredClient(
                     row.name,
@@ -153,23 +150,13 @@ class Outpost:
             releases=self.release_search,
             queue=self.queue,
             health=self.health,
-            box=self.box,
-            build=self.build,
+            integrations=self.integrations,
         )
 
     async def health(self) -> list[Health]:
         """One real call to every enabled integration; one that cannot be built says why."""
-        found = []
-        for row in await list_integrations():
-            if not row.enabled:
-                continue
-            try:
-                adapter = self.build(row)
-            except errors.OutpostError as err:
-                found.append(Health(row.name, row.category, err))
-                continue
-            found.append(await check(row.name, row.category, adapter))
-        return found
+        rows = [row for row in await list_integrations() if row.enabled]
+        return [await self.integrations.check(row) for row in rows]
 
     async def runtime(self, timing: Timing) -> Runtime:
         """The background service: monitor, importer, failover, notice retries."""
@@ -199,36 +186,24 @@ class Outpost:
         return built
 
     def build(self, row: Integration) -> Any:
-        """The adapter for one integration row, built once per process."""
+        """The adapter for one integration row, built once per process from its Settings."""
         if row.name in self._adapters:
             return self._adapters[row.name]
-        spec = spec_for(row.kind, row.category)
+        cls = spec_for(row.kind, row.category).load()
         secrets = reveal(self.box, row) if row.secret else {}
-        adapter = self._construct(spec, row, secrets)
+        settings = declare.validate(cls.Settings, stored_values(row, secrets), kind=row.kind)
+        http = self._http(row.name, declare.policy_of(cls, settings), secrets)
+        adapter = cls.build(row.name, settings, http, StoreCache())
         self._adapters[row.name] = adapter
         return adapter
+
+    async def forget(self, name: str) -> None:
+        """Close and drop a built adapter, e.g. one whose settings failed their test."""
+        adapter = self._adapters.pop(name, None)
+        if adapter is not None:
+            await adapter.aclose()
 
     def _http(self, name: str, policy: HttpPolicy, secrets: dict[str, str]) -> HttpService:
         http = HttpService(name, policy, secrets=secrets.values())
         self._https.append(http)
         return http
-
-    def _construct(self, spec: AdapterSpec, row: Integration, secrets: dict[str, str]) -> Any:
-        cls = spec.load()
-        if spec.category is IntegrationCategory.INDEXER:
-            http = self._http(row.name, indexer_policy(row.options), secrets)
-            return cls(
-                row.name, row.url, http, api_key=secrets.get("api_key"), protocol=spec.protocol
-            )
-        if spec.category is IntegrationCategory.CLIENT:
-            http = self._http(row.name, HttpPolicy(retries=1), secrets)
-            return cls(
-                row.name, row.url, http, username=row.username, password=secrets.get("password")
-            )
-        http = self._http(row.name, TMDB_POLICY, secrets)
-        return cls(
-            http,
-            api_key=secrets.get("api_key", ""),
-            cache=StoreCache(),
-            base_url=row.url or spec.default_url,
-        )

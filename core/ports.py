@@ -123,4 +123,3 @@ class Frontend(_Protocol):
     async def ask_private(self, to: Account, prompt: View, ask: Ask) -> None:
         """Collect `ask.fields` where only that person sees them (see `core.messages.Ask`)."""
         ...
-

@@ -5,19 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from bot.cli import fields
 from bot.cli.output import Output, table
-from bot.wording import checked_url
-from core import errors
 from core.app import Outpost
-from core.registry import spec_for
-from core.services.health import Health, check
-from core.store.integrations import (
-    add_integration,
-    get_integration,
-    list_integrations,
-    remove_integration,
-)
-from core.store.models import IntegrationCategory
+from core.services.health import Health
+from core.services.integrations import Entry, IntegrationCategory
 
 CATEGORY_OF = {
     "indexer": IntegrationCategory.INDEXER,
@@ -26,64 +18,29 @@ CATEGORY_OF = {
 }
 
 
-def parse_rate(value: str | None) -> list[float] | None:
-    if not value:
-        return None
-    try:
-        count, _, seconds = value.partition("/")
-        rate = [float(count), float(seconds or 1)]
-    except ValueError:
-        raise errors.UserError(f"bad rate {value!r}", key="error.bad_rate", rate=value) from None
-    if rate[0] <= 0 or rate[1] <= 0:
-        raise errors.UserError(f"bad rate {value!r}", key="error.bad_rate", rate=value)
-    return rate
-
-
 async def add(app: Outpost, args: argparse.Namespace, out: Output) -> int:
-    category = CATEGORY_OF[args.group]
-    spec = spec_for(args.kind, category)
-    secrets = {
-        f: getattr(args, f) for f in spec.secret_fields if getattr(args, f, None) is not None
-    }
-    options: dict[str, Any] = {}
-    if category is IntegrationCategory.INDEXER:
-        if rate := parse_rate(args.rate):
-            options["rate"] = rate
-    if category is IntegrationCategory.CLIENT:
-        options = {"category": args.category, "save_path": args.save_path}
-    url = checked_url(args.url or spec.default_url)
-    row = await add_integration(
-        app.box,
-        name=args.name,
-        category=category,
-        kind=spec.kind,
-        url=url,
-        username=getattr(args, "username", None),
-        secrets=secrets,
-        options=options,
+    entry = await app.integrations.add(
+        CATEGORY_OF[args.group], args.name, args.kind, fields.values(args), test=not args.no_test
     )
-    if not args.no_test:
-        health = await check(row.name, category, app.build(row))
-        if health.error is not None:
-            await remove_integration(row.name, category)
-            raise health.error
-    out.data({"name": row.name, "kind": row.kind, "url": row.url, "added": True})
-    out.say(f"cli.{args.group}_added", name=row.name)
-    return 0
+    return _added(entry, args.group, out)
 
 
 async def provider_set(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     """Providers are one per kind: `provider set tmdb` replaces the previous settings."""
-    try:
-        await remove_integration(args.kind, IntegrationCategory.PROVIDER)
-    except errors.NotFound:
-        pass
-    args.name, args.group = args.kind, "provider"
-    return await add(app, args, out)
+    entry = await app.integrations.set_provider(
+        args.kind, fields.values(args), test=not args.no_test
+    )
+    return _added(entry, "provider", out)
+
+
+def _added(entry: Entry, group: str, out: Output) -> int:
+    out.data({"name": entry.name, "kind": entry.kind, "url": entry.url, "added": True})
+    out.say(f"cli.{group}_added", name=entry.name)
+    return 0
 
 
 async def list_(app: Outpost, args: argparse.Namespace, out: Output) -> int:
-    rows = await list_integrations(CATEGORY_OF[args.group])
+    rows = await app.integrations.list(CATEGORY_OF[args.group])
     out.data(
         [
             {"name": r.name, "kind": r.kind, "url": r.url, "enabled": r.enabled, **r.options}
@@ -98,9 +55,7 @@ async def list_(app: Outpost, args: argparse.Namespace, out: Output) -> int:
 
 
 async def test(app: Outpost, args: argparse.Namespace, out: Output) -> int:
-    category = CATEGORY_OF[args.group]
-    row = await get_integration(args.name, category)
-    health = await check(row.name, category, app.build(row))
+    health = await app.integrations.test(args.name, CATEGORY_OF[args.group])
     report(health, out)
     return 0 if health.ok else 1
 
@@ -128,7 +83,7 @@ def facts_text(facts: dict[str, Any]) -> str:
 
 
 async def remove(app: Outpost, args: argparse.Namespace, out: Output) -> int:
-    await remove_integration(args.name, CATEGORY_OF[args.group])
+    await app.integrations.remove(args.name, CATEGORY_OF[args.group])
     out.data({"name": args.name, "removed": True})
     out.say(f"cli.{args.group}_removed", name=args.name)
     return 0

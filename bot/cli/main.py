@@ -10,14 +10,16 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from bot.cli import integrations, library, people, searching, system
+from bot.cli import fields, integrations, library, people, searching, system
 from bot.cli.output import Output
 from bot.console.command import chat
 from bot.i18n import pick_language, t
 from core import errors
 from core.domain import MediaKind
 from core.redact import configure_logging
+from core.registry import kinds as kinds_of
 from core.runtime import Timing
+from core.services.integrations import IntegrationCategory
 
 log = logging.getLogger("outpost")
 Command = Callable[..., Awaitable[int]]
@@ -61,33 +63,34 @@ def _actions(sub: SubParsers, name: str, help_: str, **defaults: str) -> SubPars
     return actions
 
 
-def _integration_group(sub: SubParsers, group: str, kinds: list[str]) -> None:
+def _kind_help(category: IntegrationCategory) -> dict[str, str]:
+    known = kinds_of(category)  # names only: no adapter is imported for this
+    return {"metavar": "{" + ",".join(known) + "}", "help": "one of: " + ", ".join(known)}
+
+
+def _integration_group(sub: SubParsers, group: str, detailed: bool) -> None:
+    """`detailed`: this group is the command, so its adapters are loaded for their settings."""
+    category = IntegrationCategory(group)
     actions = _actions(sub, group, f"configure {group}s", group=group)
     add = _leaf(actions, "add", integrations.add, help=f"add and test a {group}")
     add.add_argument("name")
-    add.add_argument("--kind", required=True, help=" | ".join(kinds))
-    add.add_argument("--url", required=True)
+    add.add_argument("--kind", required=True, **_kind_help(category))
     add.add_argument("--no-test", action="store_true", help="save without testing")
-    if group == "indexer":
-        add.add_argument("--api-key")
-        add.add_argument("--rate", help="request budget, e.g. 10/60 for 10 per minute")
-    else:
-        add.add_argument("--username")
-        add.add_argument("--password")
-        add.add_argument("--category", default="outpost", help="category for Outpost's downloads")
-        add.add_argument("--save-path", help="where the client saves Outpost's downloads")
+    if detailed:
+        fields.add_options(add, category)
     _leaf(actions, "list", integrations.list_, help=f"list {group}s")
     for action, run in (("test", integrations.test), ("remove", integrations.remove)):
         _leaf(actions, action, run, help=f"{action} a {group}").add_argument("name")
 
 
-def _provider_group(sub: SubParsers) -> None:
+def _provider_group(sub: SubParsers, detailed: bool) -> None:
+    category = IntegrationCategory.PROVIDER
     actions = _actions(sub, "provider", "configure metadata providers", group="provider")
     pset = _leaf(actions, "set", integrations.provider_set, help="set a provider's key")
-    pset.add_argument("kind", help="tmdb")
-    pset.add_argument("--api-key", required=True)
-    pset.add_argument("--url", help="API base URL (for a proxy or a test server)")
-    pset.add_argument("--no-test", action="store_true")
+    pset.add_argument("kind", **_kind_help(category))
+    pset.add_argument("--no-test", action="store_true", help="save without testing")
+    if detailed:
+        fields.add_options(pset, category)
     _leaf(actions, "list", integrations.list_, help="list providers")
 
 
@@ -145,14 +148,27 @@ def _service_commands(sub: SubParsers) -> None:
     _leaf(actions, "rotate", system.rotate, help="re-encrypt every secret with the newest key")
 
 
-def build_parser() -> Parser:
+def command_of(argv: Sequence[str]) -> str | None:
+    """The command word of `argv` (skipping the top-level options), without parsing it all."""
+    words = iter(argv)
+    for word in words:
+        if word == "--data-dir":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> Parser:
+    """The parser; a settings group's options are built only when that group is the command."""
+    command = command_of(sys.argv[1:] if argv is None else argv)
     parser = Parser(prog="outpost", description="Outpost, the household media concierge.")
     _common(parser, top=True)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     kinds = [k.value for k in MediaKind]
-    _integration_group(sub, "indexer", ["torznab", "newznab"])
-    _integration_group(sub, "client", ["qbittorrent"])
-    _provider_group(sub)
+    _integration_group(sub, "indexer", command == "indexer")
+    _integration_group(sub, "client", command == "client")
+    _provider_group(sub, command == "provider")
     _search_group(sub, kinds)
     _library_group(sub, kinds)
     grab = _leaf(sub, "grab", searching.grab, help="send a found release to a client")
@@ -178,7 +194,7 @@ async def _run(command: Command, args: argparse.Namespace, out: Output) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     out = Output(json_mode=args.json, lang=pick_language())
     configure_logging(logging.INFO if args.command == "run" else logging.WARNING)
     try:

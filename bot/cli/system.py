@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import os
 import signal
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from bot.cli.integrations import health_json
 from bot.cli.output import Output, table
-from core import errors, redact
+from core import redact
 from core.app import Outpost
 from core.runtime import Timing
 from core.secrets import ENV_KEY, SecretBox
-from core.services.diskspace import same_filesystem
-from core.services.health import Health, check
+from core.services.doctor import checkup
+from core.services.health import Health
 from core.services.notify import history_json
-from core.store.integrations import list_integrations, rotate_secrets, unreadable_integrations
-from core.store.models import Integration, IntegrationCategory, Setting
+from core.services.pathcheck import PathProblem
 
 log = logging.getLogger(__name__)
 
@@ -35,66 +34,45 @@ FIX_HINTS = {
 
 
 async def doctor(app: Outpost, args: argparse.Namespace, out: Output) -> int:
-    unreadable = set(await unreadable_integrations(app.box))
-    rows = await list_integrations()
-    results: list[Health] = []
-    for row in rows:
-        if row.name in unreadable:
-            err = errors.SecretUnavailable(integrations=[row.name])
-            results.append(Health(row.name, row.category, err))
-            continue
-        results.append(await check(row.name, row.category, app.build(row)))
-    missing = [
-        c.value
-        for c in (IntegrationCategory.INDEXER, IntegrationCategory.CLIENT)
-        if not any(r.category == c for r in rows)
-    ]
-    links = await hardlink_report(rows)
+    found = await checkup(app.integrations)
     out.data(
         {
             "checks": [
                 {"name": h.name, "category": h.category.value, "ok": h.ok, **health_json(h)}
-                for h in results
+                for h in found.checks
             ],
-            "missing": missing,
-            "hardlinks": links,
+            "missing": [c.value for c in found.missing],
+            "hardlinks": [dataclasses.asdict(link) for link in found.hardlinks],
+            "paths": [_path_json(p) for p in found.paths],
         }
     )
-    for health in results:
+    for health in found.checks:
         _say_health(health, out)
-    for category in missing:
-        out.say(f"doctor.no_{category}")
-    for link in links:
-        key = "doctor.hardlinks" if link["possible"] else "doctor.no_hardlinks"
-        out.say(key, client=link["client"], downloads=link["downloads"], library=link["library"])
-    healthy = all(h.ok for h in results) and not missing
-    out.say("doctor.all_good" if healthy else "doctor.some_problems")
-    return 0 if healthy else 1
+    for category in found.missing:
+        out.say(f"doctor.no_{category.value}")
+    for link in found.hardlinks:
+        key = "doctor.hardlinks" if link.possible else "doctor.no_hardlinks"
+        out.say(key, client=link.client, downloads=link.downloads, library=link.library)
+    for problem in found.paths:
+        _say_path(problem, out)
+    out.say("doctor.all_good" if found.healthy else "doctor.some_problems")
+    return 0 if found.healthy else 1
 
 
-async def hardlink_report(rows: list[Integration]) -> list[dict[str, Any]]:
-    """For each client save path and library root: can imports hardlink, or must they copy?"""
-    roots = {
-        s.key: (s.value or {}).get("path") for s in await Setting.filter(key__startswith="library.")
+def _path_json(problem: PathProblem) -> dict[str, Any]:
+    local = str(problem.local) if problem.local is not None else None
+    return {
+        "client": problem.client,
+        "path": problem.path,
+        "remote": problem.remote,
+        "local": local,
     }
-    report = []
-    for row in rows:
-        save_path = (
-            row.options.get("save_path") if row.category == IntegrationCategory.CLIENT else None
-        )
-        for key, root in sorted(roots.items()):
-            if save_path and root:
-                possible = await asyncio.to_thread(same_filesystem, Path(save_path), Path(root))
-                report.append(
-                    {
-                        "client": row.name,
-                        "downloads": save_path,
-                        "library": root,
-                        "kind": key.removeprefix("library."),
-                        "possible": possible,
-                    }
-                )
-    return report
+
+
+def _say_path(problem: PathProblem, out: Output) -> None:
+    """Which path a client reports that Outpost cannot see, and the `--path-map` that fixes it."""
+    key = "doctor.path_missing" if problem.local is None else "doctor.path_suggest"
+    out.say(key, **_path_json(problem))
 
 
 def _say_health(health: Health, out: Output) -> None:
@@ -117,9 +95,9 @@ async def rotate(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     """With a key file: add a new key, re-encrypt everything, then drop the old keys. With
     OUTPOST_SECRET_KEY the operator has put the new key first; we re-encrypt with it."""
     if app.box.source == ENV_KEY:
-        count = await rotate_secrets(app.box)
+        count = await app.integrations.rotate(app.box)
     else:
-        count = await rotate_secrets(SecretBox.add_key(app.data_dir))
+        count = await app.integrations.rotate(SecretBox.add_key(app.data_dir))
         SecretBox.retire_old_keys(app.data_dir)
     out.data({"rotated": count})
     out.say("cli.secrets_rotated", count=count)
@@ -132,7 +110,7 @@ async def run(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    unreadable = await unreadable_integrations(app.box)
+    unreadable = await app.integrations.unreadable()
     if unreadable:
         log.warning("these integrations need their secret again: %s", ", ".join(unreadable))
     timing = Timing(

@@ -1,19 +1,23 @@
 """Settings that hold secrets (/addindexer, /addclient): admins only, private chats only.
 
-Every reply asks the frontend to delete the message that held the secret, even a refusal.
+`/addindexer KIND NAME FIELD…` takes the kind's declared settings in order; the older form
+without a kind (`/addindexer NAME URL KEY`) means the category's default kind. Every reply asks
+the frontend to delete the message that held the secret, even a refusal.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.conversation.context import Ctx, line
 from bot.views import Reply, Text, View
-from bot.wording import checked_url
 from core import errors
-from core.services.health import check
-from core.store.integrations import add_integration, remove_integration
-from core.store.models import IntegrationCategory
+from core.declare import FieldInfo
+from core.registry import DEFAULT_KINDS, kinds
+from core.services.integrations import IntegrationCategory, fields_for
 
 SECRET_COMMANDS = frozenset({"addindexer", "addclient"})
+CATEGORY_OF = {"addindexer": IntegrationCategory.INDEXER, "addclient": IntegrationCategory.CLIENT}
 
 
 def _answer(*lines: Text) -> list[Reply]:
@@ -25,38 +29,62 @@ async def secret_command(ctx: Ctx, name: str, args: str) -> list[Reply]:
         return _answer(line("secret.private_only"))
     if not ctx.member.admin:
         return _answer(line("secret.admin_only"))
-    words = args.split()
+    category = CATEGORY_OF[name]
     try:
-        if name == "addindexer" and len(words) == 3:
-            return await _add(ctx, IntegrationCategory.INDEXER, "torznab", words, None)
-        if name == "addclient" and len(words) == 4:
-            return await _add(ctx, IntegrationCategory.CLIENT, "qbittorrent", words, words[2])
+        parsed = _parse(category, args.split())
+        if parsed is None:
+            return _answer(line(f"secret.usage_{name}", usage=usage(name, category)))
+        return await _add(ctx, category, *parsed)
     except errors.OutpostError as err:
         return _answer(Text(err.key, err.params))
-    return _answer(line(f"secret.usage_{name}"))
 
 
 async def _add(
-    ctx: Ctx, category: IntegrationCategory, kind: str, words: list[str], username: str | None
+    ctx: Ctx, category: IntegrationCategory, kind: str | None, name: str, values: dict[str, Any]
 ) -> list[Reply]:
-    """Store it, test it, and keep it only if it works (as `outpost … add` does)."""
-    name, url, secret = words[0], checked_url(words[1]), words[-1]
-    field = "api_key" if category is IntegrationCategory.INDEXER else "password"
-    options = {"category": "outpost"} if category is IntegrationCategory.CLIENT else {}
-    row = await add_integration(
-        ctx.services.box,
-        name=name,
-        category=category,
-        kind=kind,
-        url=url,
-        username=username,
-        secrets={field: secret},
-        options=options,
-    )
-    health = await check(row.name, category, ctx.services.build(row))
-    if health.error is not None:
-        await remove_integration(row.name, category)
-        return _answer(
-            line("secret.failed", name=name), Text(health.error.key, health.error.params)
-        )
+    """Store it, test it, and keep it only if it works (the same service as `outpost … add`)."""
+    try:
+        await ctx.services.integrations.add(category, name, kind, values)
+    except errors.AdapterError as err:  # the test failed: it was not kept
+        return _answer(line("secret.failed", name=name), Text(err.key, err.params))
     return _answer(line("secret.added", name=name))
+
+
+def _parse(
+    category: IntegrationCategory, words: list[str]
+) -> tuple[str | None, str, dict[str, Any]] | None:
+    """(kind, name, values) from `KIND NAME FIELD…` or the kind-less `NAME URL …`; None: usage."""
+    if len(words) >= 3 and "://" in words[1]:
+        kind, rest = None, words  # the older form: the second word is already the URL
+    elif len(words) >= 2 and words[0].lower() in kinds(category):
+        kind, rest = words[0].lower(), words[1:]
+    else:
+        return None
+    declared = fields_for(category, kind or DEFAULT_KINDS[category])
+    values = _fill(declared, rest[1:])
+    return None if values is None else (kind, rest[0], values)
+
+
+def _fill(declared: tuple[FieldInfo, ...], words: list[str]) -> dict[str, Any] | None:
+    """Words to settings in declaration order; a repeatable last field takes the rest."""
+    values: dict[str, Any] = {}
+    for index, f in enumerate(declared):
+        if index >= len(words):
+            return values
+        values[f.name] = words[index:] if f.many else words[index]
+        if f.many:
+            return values
+    return values if len(words) <= len(declared) else None
+
+
+def usage(command: str, category: IntegrationCategory) -> str:
+    """`/addindexer torznab NAME URL [API_KEY] …`, one form per kind that loads."""
+    forms = []
+    for kind in kinds(category):
+        try:
+            declared = fields_for(category, kind)
+        except errors.OutpostError:
+            continue
+        words = [f.name.upper() if f.required else f"[{f.name.upper()}]" for f in declared]
+        forms.append(" ".join([f"/{command}", kind, "NAME", *words]))
+    return " | ".join(forms)

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from core.secrets import SecretBox
     from core.services.health import Health
     from core.services.household import Household
+    from core.services.integrations import Integrations
     from core.services.metadata import MetadataSearch
     from core.services.notify import NotificationService
     from core.services.queue import QueueService
     from core.services.requests import Requests
     from core.services.search import ReleaseSearch
-    from core.store.models import Integration
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +31,4 @@ class Services:
     releases: Callable[[], Awaitable[ReleaseSearch]]
     queue: Callable[[], Awaitable[QueueService]]
     health: Callable[[], Awaitable[list[Health]]]  # every enabled integration, checked
-    # the chat's /addindexer and /addclient, until the integrations service does add-test-keep
-    box: SecretBox
-    build: Callable[[Integration], Any]
+    integrations: Integrations  # add -> test -> keep, the same as the CLI's

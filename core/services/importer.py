@@ -18,12 +18,13 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import fileops, naming
+from core import fileops, naming, pathmap
 from core.credits import credits_of
 from core.domain import MediaKind
 from core.events import EventBus, ImportCompleted, ImportFailed
 from core.fileops import FileInfo, FileRefused
-from core.store.models import Grab, ImportJob, MediaRequest
+from core.pathmap import PathMap
+from core.store.models import Grab, ImportJob, Integration, MediaRequest
 from core.store.settings import library_root, text_setting
 
 log = logging.getLogger(__name__)
@@ -99,8 +100,10 @@ class Importer:
         mode: ImportMode | None = None,
         checkpoint: Callable[[str], None] = lambda point: None,
         space_margin: int = SPACE_MARGIN,
+        path_maps: Mapping[str, tuple[PathMap, ...]] | None = None,
     ) -> None:
         self._bus = bus
+        self._path_maps = path_maps  # by client name; None reads each client's stored maps
         self._roots = roots
         self._mode = mode
         self._checkpoint = checkpoint
@@ -151,7 +154,7 @@ class Importer:
     async def _plan(self, grab: Grab) -> tuple[Path, list[_Step]]:
         kind = _kind(grab.kind)
         root = await self._root(kind)
-        content = _content(grab.content_path)
+        content = _content(await self._local(grab))
         chosen = select(await fileops.scan(content), content, kind)
         if not chosen:
             raise FileRefused(f"nothing to import in {content}", key="failure.no_files")
@@ -250,6 +253,16 @@ class Importer:
                 f"no library folder for {kind.value}", key="failure.no_library", kind=kind.value
             )
         return root
+
+    async def _local(self, grab: Grab) -> str | None:
+        """The content path as Outpost sees it: the client's remote path mapping applied."""
+        if not grab.content_path:
+            return grab.content_path
+        if self._path_maps is not None:
+            maps = self._path_maps.get(grab.client, ())
+        else:
+            maps = await client_path_maps(grab.client)
+        return pathmap.apply(grab.content_path, maps)
 
     async def _policy(self) -> ImportMode:
         if self._mode is not None:
@@ -390,6 +403,12 @@ def _kind(value: str | None) -> MediaKind:
         return MediaKind(value or MediaKind.MOVIE)
     except ValueError:
         return MediaKind.MOVIE
+
+
+async def client_path_maps(client: str) -> tuple[PathMap, ...]:
+    """The `--path-map`s stored with a client."""
+    row = await Integration.get_or_none(name=client)
+    return pathmap.parse_stored(row.options.get("path_map") or []) if row is not None else ()
 
 
 def _content(value: str | None) -> Path:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from adapters.clients.qbittorrent.states import map_state
@@ -23,9 +24,12 @@ from adapters.clients.qbittorrent.wire import (
     save_roots,
     str_or_none,
 )
-from core import errors
+from core import declare, errors, pathmap
+from core.declare import setting
 from core.domain import ClientCheck, ClientStatus, Download, DownloadRequest, Protocol
-from core.http import HttpResponse, HttpService, raise_for_status
+from core.http import HttpPolicy, HttpResponse, HttpService, raise_for_status
+from core.pathmap import PathMap
+from core.ports import Cache
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +56,38 @@ def _api_version(text: str) -> tuple[int, ...]:
         ) from None
 
 
+@dataclass(frozen=True, slots=True)
+class QBittorrentSettings:
+    url: str = setting(
+        help="the WebUI address", default="http://localhost:8080", parse=declare.http_url
+    )
+    username: str | None = setting(help="the WebUI user name", default=None)
+    password: str | None = setting(help="the WebUI password", default=None, secret=True)
+    category: str = setting(help="category for Outpost's downloads", default="outpost")
+    save_path: str | None = setting(help="where the client saves Outpost's downloads", default=None)
+    path_map: tuple[PathMap, ...] = setting(
+        help="REMOTE=LOCAL: the client's folder REMOTE is LOCAL here (repeatable)",
+        many=True,
+        parse=pathmap.parse,
+        check=pathmap.local_exists,
+    )
+
+
 class QBittorrentClient:
     """A `DownloadClient` for qBittorrent 4.x (WebAPI 2.8+) and 5.x (stop/start names)."""
 
+    kind = "qbittorrent"
+    category = "client"
     protocol = Protocol.TORRENT
+    protocols = (Protocol.TORRENT,)
+    Settings = QBittorrentSettings
+    policy = HttpPolicy(retries=1)
+
+    @classmethod
+    def build(
+        cls, name: str, settings: QBittorrentSettings, http: HttpService, cache: Cache
+    ) -> QBittorrentClient:
+        return cls(name, settings.url, http, username=settings.username, password=settings.password)
 
     def __init__(
         self,

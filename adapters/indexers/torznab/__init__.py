@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 from xml.etree.ElementTree import Element
 
@@ -12,17 +13,49 @@ from adapters.indexers.torznab.caps import parse_caps
 from adapters.indexers.torznab.feed import FeedContext, parse_feed, releases_from
 from adapters.indexers.torznab.fetching import FETCH_MAX_BYTES, fetch_file
 from adapters.indexers.torznab.query import search_params
-from core import errors
+from core import declare, errors
+from core.declare import setting
 from core.domain import Capabilities, MediaKind, Protocol, Release, SearchQuery
-from core.http import HttpService, raise_for_status
+from core.http import HttpPolicy, HttpService, raise_for_status
+from core.ports import Cache
 
-__all__ = ["FETCH_MAX_BYTES", "TorznabIndexer", "parse_feed"]
+__all__ = [
+    "FETCH_MAX_BYTES",
+    "NewznabIndexer",
+    "TorznabIndexer",
+    "TorznabSettings",
+    "parse_feed",
+]
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class TorznabSettings:
+    url: str = setting(help="the indexer's Torznab/Newznab address", parse=declare.http_url)
+    api_key: str | None = setting(help="the indexer's API key", default=None, secret=True)
+    rate: tuple[float, float] | None = setting(
+        help="request budget, e.g. 10/60 for 10 per minute", default=None, parse=declare.rate
+    )
+    timeout: float = setting(
+        help="seconds one search may take", default=20.0, parse=declare.positive
+    )
+
+
 class TorznabIndexer:
     """One Torznab (torrent) or Newznab (usenet) indexer behind an injected `HttpService`."""
+
+    kind = "torznab"
+    category = "indexer"
+    protocols: tuple[Protocol, ...] = (Protocol.TORRENT,)
+    Settings = TorznabSettings
+    policy = HttpPolicy(deadline=20.0, retries=1)  # `rate` and `timeout` settings override it
+
+    @classmethod
+    def build(
+        cls, name: str, settings: TorznabSettings, http: HttpService, cache: Cache
+    ) -> TorznabIndexer:
+        return cls(name, settings.url, http, api_key=settings.api_key, protocol=cls.protocols[0])
 
     def __init__(
         self,
@@ -107,3 +140,10 @@ class TorznabIndexer:
 def _split(url: str) -> tuple[str, str, str]:
     parts = urlsplit(url.strip())
     return parts.scheme or "http", parts.netloc, parts.path.rstrip("/")
+
+
+class NewznabIndexer(TorznabIndexer):
+    """The same protocol for usenet: only the kind and what its releases are differ."""
+
+    kind = "newznab"
+    protocols = (Protocol.USENET,)

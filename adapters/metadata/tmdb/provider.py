@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from adapters.metadata.tmdb import wire
-from core import errors
+from core import declare, errors
+from core.declare import setting
 from core.domain import Media, MediaDetails, MediaKind, Season
-from core.http import HttpResponse, HttpService, raise_for_status
+from core.http import HttpPolicy, HttpResponse, HttpService, raise_for_status
 from core.ports import Cache
 
 CACHE_TTL = 24 * 3600.0
@@ -21,11 +23,32 @@ _APPEND = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class TmdbSettings:
+    api_key: str = setting(help="your TMDB API key (v3)", secret=True)
+    url: str = setting(
+        help="API base URL (for a proxy or a test server)",
+        default="https://api.themoviedb.org/3",
+        parse=declare.http_url,
+    )
+
+
 class TmdbProvider:
     """The Movie Database, v3 API. Answers are cached for a day when a cache is injected."""
 
     name = "tmdb"
     kinds = frozenset({MediaKind.MOVIE, MediaKind.SERIES})
+    kind = "tmdb"
+    category = "provider"
+    protocols = ()
+    Settings = TmdbSettings
+    policy = HttpPolicy(rate=(40, 10.0))  # the budget TMDB publishes
+
+    @classmethod
+    def build(
+        cls, name: str, settings: TmdbSettings, http: HttpService, cache: Cache
+    ) -> TmdbProvider:
+        return cls(http, api_key=settings.api_key, cache=cache, base_url=settings.url)
 
     def __init__(
         self,

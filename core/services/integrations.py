@@ -1,0 +1,143 @@
+"""Add → test → keep: the one way an indexer, client or provider joins, for the CLI and the chat.
+
+Values are validated against the kind's declared `Settings` before anything is stored; the new
+integration is then tested against the live service and kept only if it answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from core import declare, errors, registry
+from core.declare import FieldInfo
+from core.secrets import SecretBox
+from core.services.health import Health, check
+from core.store.integrations import (
+    add_integration,
+    get_integration,
+    list_integrations,
+    remove_integration,
+    rotate_secrets,
+    unreadable_integrations,
+)
+from core.store.models import Integration, IntegrationCategory
+
+__all__ = ["Entry", "IntegrationCategory", "Integrations", "fields_for", "stored_values"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One configured integration as frontends show it (no secrets)."""
+
+    name: str
+    category: IntegrationCategory
+    kind: str
+    url: str
+    enabled: bool = True
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def stored_values(row: Integration, secrets: Mapping[str, str]) -> dict[str, Any]:
+    """The raw settings of a stored row, ready for `declare.validate`."""
+    return {**row.options, "url": row.url, "username": row.username, **secrets}
+
+
+def fields_for(category: IntegrationCategory, kind: str) -> tuple[FieldInfo, ...]:
+    """The declared settings of one kind (imports that kind's module)."""
+    return declare.fields_of(registry.load(kind, category).Settings)
+
+
+class Integrations:
+    """Configured integrations; `build` and `forget` are the composition root's adapter cache."""
+
+    def __init__(
+        self,
+        box: SecretBox,
+        build: Callable[[Integration], Any],
+        forget: Callable[[str], Awaitable[None]],
+    ) -> None:
+        self._box = box
+        self._build = build
+        self._forget = forget
+
+    @property
+    def box(self) -> SecretBox:
+        return self._box
+
+    async def unreadable(self) -> list[str]:
+        """Names of the integrations whose secret the current key cannot read."""
+        return await unreadable_integrations(self._box)
+
+    async def rotate(self, box: SecretBox) -> int:
+        """Re-encrypt every secret with `box`'s newest key; returns how many rows."""
+        return await rotate_secrets(box)
+
+    async def add(
+        self,
+        category: IntegrationCategory,
+        name: str,
+        kind: str | None,
+        values: Mapping[str, Any],
+        *,
+        test: bool = True,
+    ) -> Entry:
+        """Validate, store, test; a failed test removes it again and raises why."""
+        spec = registry.spec_for(kind or registry.DEFAULT_KINDS[category], category)
+        settings = declare.validate(spec.load().Settings, values, kind=spec.kind, entered=True)
+        plain, secrets = declare.split(settings)
+        row = await add_integration(
+            self._box,
+            name=name,
+            category=category,
+            kind=spec.kind,
+            url=plain.pop("url", "") or "",
+            username=plain.pop("username", None),
+            secrets=secrets,
+            options=plain,
+        )
+        if test:
+            health = await self.check(row)
+            if health.error is not None:
+                await remove_integration(row.name, category)
+                await self._forget(row.name)
+                raise health.error
+        return _entry(row)
+
+    async def set_provider(
+        self, kind: str, values: Mapping[str, Any], *, test: bool = True
+    ) -> Entry:
+        """Providers are one per kind: the new settings replace the previous ones."""
+        category = IntegrationCategory.PROVIDER
+        registry.spec_for(kind, category)  # an unknown kind leaves the old settings in place
+        try:
+            await remove_integration(kind, category)
+        except errors.NotFound:
+            pass
+        await self._forget(kind)
+        return await self.add(category, kind, kind, values, test=test)
+
+    async def test(self, name: str, category: IntegrationCategory | None = None) -> Health:
+        """Health of one named integration; one that cannot be built raises why (a user asked)."""
+        row = await get_integration(name, category)
+        return await check(row.name, row.category, self._build(row))
+
+    async def check(self, row: Integration) -> Health:
+        """Health of one row; one that cannot be built is a failed check (doctor goes on)."""
+        try:
+            adapter = self._build(row)
+        except errors.OutpostError as err:
+            return Health(row.name, row.category, err)
+        return await check(row.name, row.category, adapter)
+
+    async def list(self, category: IntegrationCategory | None = None) -> list[Entry]:
+        return [_entry(row) for row in await list_integrations(category)]
+
+    async def remove(self, name: str, category: IntegrationCategory | None = None) -> None:
+        await remove_integration(name, category)
+        await self._forget(name)
+
+
+def _entry(row: Integration) -> Entry:
+    return Entry(row.name, row.category, row.kind, row.url, row.enabled, dict(row.options))
