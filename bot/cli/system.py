@@ -13,8 +13,9 @@ from typing import Any
 
 from bot.cli.integrations import health_json
 from bot.cli.output import Output, table
-from core import redact
+from core import errors, redact
 from core.app import Outpost
+from core.registry import frontend_kinds, load_frontend
 from core.runtime import Timing
 from core.secrets import ENV_KEY, SecretBox
 from core.services.doctor import checkup
@@ -132,32 +133,38 @@ async def run(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def token_variable(kind: str) -> str:
+    """The variable whose presence starts a frontend: OUTPOST_TELEGRAM_TOKEN for "telegram"."""
+    return f"OUTPOST_{kind.upper()}_TOKEN"
+
+
 async def start_frontends(
     app: Outpost, out: Output, env: Mapping[str, str] = os.environ
 ) -> list[Any]:
-    """The chat frontends configured in the environment, started; a household without a
-    token never imports python-telegram-bot. Until someone claims the household, each start
+    """The chat frontends (the `outpost.frontends` entry points) whose token is set, started;
+    one without a token is never imported. Until someone claims the household, each start
     prints a fresh one-time claim code for the operator."""
-    token = env.get("OUTPOST_TELEGRAM_TOKEN")
-    if not token:
+    configured = [kind for kind in frontend_kinds() if env.get(token_variable(kind))]
+    if not configured:
         return []
-    redact.register(token)
     from bot.conversation import Conversation
     from bot.conversation.household import ensure_claim_code
-    from bot.telegram import TelegramFrontend, webhook_from_env
 
-    telegram = TelegramFrontend(
-        app,
-        Conversation(app),
-        token=token,
-        base_url=env.get("OUTPOST_TELEGRAM_API_URL") or None,
-        webhook=webhook_from_env(env),
-    )
-    await telegram.start()
-    code = await ensure_claim_code()
+    conversation = Conversation(app)
+    started = []
+    for kind in configured:
+        redact.register(env[token_variable(kind)])
+        try:
+            frontend = load_frontend(kind).from_env(app, conversation, env)
+        except errors.OutpostError as err:
+            log.warning("the %s frontend cannot start: %s", kind, err)
+            continue
+        await frontend.start()
+        started.append(frontend)
+    code = await ensure_claim_code() if started else None
     if code is not None:
         out.say("telegram.claim_code", code=code)
-    return [telegram]
+    return started
 
 
 async def history(app: Outpost, args: argparse.Namespace, out: Output) -> int:

@@ -138,9 +138,9 @@ class ConsoleFrontend:
     def _prompt_field(self) -> None:
         assert self._asking is not None
         wanted = self._asking.ask.fields[self._asking.field]
-        self.screen.write(words(wanted.label, self.lang))
-        if self.lines is not None:
+        if self.lines is not None:  # before the prompt: what is typed after it is not shown
             self.lines.echo(not wanted.secret)
+        self.screen.write(words(wanted.label, self.lang))
 
     async def _private(self, text: str) -> None:
         """A value asked for privately; a line starting with "/" gives up the asking."""

@@ -19,7 +19,7 @@ from bot.conversation.follow import follow, follow_tap
 from bot.conversation.queue import control, queue
 from bot.conversation.releases import choose, decide_grab, grab, grab_best
 from bot.conversation.search import KINDS, search, turn_page
-from bot.conversation.settings import SECRET_COMMANDS, secret_command
+from bot.conversation.settings import PRIVATE_ADD, SECRET_COMMANDS, private_add, secret_command
 from bot.conversation.status import history, status
 from bot.i18n import DEFAULT, catalogue, t
 from bot.views import Reply, Sender, TapAnswer, View
@@ -118,7 +118,7 @@ TAPS: dict[str, TapHandler] = {
 }
 
 # Answers to private input (`Ctx.ask`), by the action its token was issued for.
-PRIVATE: dict[str, PrivateHandler] = {}
+PRIVATE: dict[str, PrivateHandler] = {PRIVATE_ADD: private_add}
 
 
 class _HasServices(Protocol):

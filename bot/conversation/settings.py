@@ -1,22 +1,28 @@
 """Settings that hold secrets (/addindexer, /addclient): admins only, private chats only.
 
 `/addindexer KIND NAME FIELD…` takes the kind's declared settings in order; the older form
-without a kind (`/addindexer NAME URL KEY`) means the category's default kind. Every reply asks
-the frontend to delete the message that held the secret, even a refusal.
+without a kind (`/addindexer NAME URL KEY`) means the category's default kind. A secret left out
+of the command is asked for through the frontend's private input (Telegram deletes each answer,
+Discord uses a modal, the console reads it without echo). Every reply asks the frontend to
+delete the message that may have held a secret, even a refusal.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from bot.conversation.context import Ctx, line
+from bot.conversation.tokens import Tap
 from bot.views import Reply, Text, View
 from core import errors
 from core.declare import FieldInfo
+from core.messages import Field
 from core.registry import DEFAULT_KINDS, kinds
 from core.services.integrations import IntegrationCategory, fields_for
 
 SECRET_COMMANDS = frozenset({"addindexer", "addclient"})
+PRIVATE_ADD = "private.add"  # the action of the token that carries a half-given add
 CATEGORY_OF = {"addindexer": IntegrationCategory.INDEXER, "addclient": IntegrationCategory.CLIENT}
 
 
@@ -34,7 +40,37 @@ async def secret_command(ctx: Ctx, name: str, args: str) -> list[Reply]:
         parsed = _parse(category, args.split())
         if parsed is None:
             return _answer(line(f"secret.usage_{name}", usage=usage(name, category)))
-        return await _add(ctx, category, *parsed)
+        return await _add_or_ask(ctx, category, *parsed)
+    except errors.OutpostError as err:
+        return _answer(Text(err.key, err.params))
+
+
+async def _add_or_ask(
+    ctx: Ctx, category: IntegrationCategory, kind: str | None, name: str, values: dict[str, Any]
+) -> list[Reply]:
+    """Add it now, or first ask privately for the secrets the command left out."""
+    declared = fields_for(category, kind or DEFAULT_KINDS[category])
+    missing = tuple(
+        Field(f.name, Text("secret.ask_field", {"field": f.name.replace("_", " ")}))
+        for f in declared
+        if f.secret and f.name not in values
+    )
+    if not missing:
+        return await _add(ctx, category, kind, name, values)
+    payload = {"category": category.value, "kind": kind, "name": name, "values": values}
+    asked = await ctx.ask(PRIVATE_ADD, missing, line("secret.ask", name=name), payload=payload)
+    return [dataclasses.replace(reply, delete_trigger=True) for reply in asked]
+
+
+async def private_add(ctx: Ctx, tap: Tap, values: dict[str, str]) -> list[Reply]:
+    """The secrets asked for by `_add_or_ask`: "-" leaves one unset."""
+    if not ctx.member.admin:
+        return _answer(line("secret.admin_only"))
+    given = {k: v.strip() for k, v in values.items() if v.strip() not in ("", "-")}
+    p = tap.payload
+    category = IntegrationCategory(p["category"])
+    try:
+        return await _add(ctx, category, p["kind"], p["name"], {**p["values"], **given})
     except errors.OutpostError as err:
         return _answer(Text(err.key, err.params))
 

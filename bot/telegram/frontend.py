@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
@@ -17,7 +18,7 @@ from bot.telegram.handlers import Handlers
 from bot.telegram.port import TelegramPort
 from bot.telegram.render import PLATFORM
 from bot.telegram.replies import Replier
-from bot.telegram.webhook import Webhook, start_webhook
+from bot.telegram.webhook import Webhook, start_webhook, webhook_from_env
 from core.app import Outpost
 from core.services.cards import CardKeeper
 
@@ -30,6 +31,20 @@ class TelegramFrontend:
     """Long polling by default, a webhook when `webhook` is given. While it runs, its port
     (`core.ports.Frontend`) delivers notices, merged per recipient within `coalesce` seconds,
     and keeps status cards current."""
+
+    @classmethod
+    def from_env(
+        cls, app: Outpost, conversation: Conversation, env: Mapping[str, str]
+    ) -> TelegramFrontend:
+        """Built from OUTPOST_TELEGRAM_TOKEN, OUTPOST_TELEGRAM_API_URL and the webhook's
+        variables (what `outpost run` reads)."""
+        return cls(
+            app,
+            conversation,
+            token=env["OUTPOST_TELEGRAM_TOKEN"],
+            base_url=env.get("OUTPOST_TELEGRAM_API_URL") or None,
+            webhook=webhook_from_env(env),
+        )
 
     def __init__(
         self,

@@ -118,3 +118,20 @@ def test_run_without_a_chat_token_names_the_variables_and_points_to_chat(
     assert "outpost chat" in hint.group(0)
     run.type(CTRL_C)
     assert run.wait() == 0
+
+
+def test_a_secret_is_asked_for_without_echo_and_never_shown(
+    terminal: Open, outpost: Outpost
+) -> None:
+    with TorznabFeed([], api_key=KEY) as feed:
+        chat = terminal("chat")
+        chat.expect("Outpost chat")
+        chat.line(f"/addindexer torznab home {feed.url}")
+        chat.expect(r"Send the api key \(or - for none\)\.")
+        chat.line(KEY)  # the terminal's echo is off: the key is never printed
+        chat.expect("home is added and works")
+        chat.line("/quit")
+        assert chat.wait() == 0
+    assert KEY not in chat.output
+    listed = outpost("indexer", "list", "--json").json()
+    assert [(i["name"], i["kind"]) for i in listed] == [("home", "torznab")]

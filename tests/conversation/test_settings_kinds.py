@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.conversation.settings import usage
 from core.services.integrations import IntegrationCategory
-from core.store.models import Integration
+from core.store.models import ButtonToken, Integration
 from tests.conversation.conftest import ADMIN, World, keys, text
 from tests.support.torznab_server import TorznabFeed
 
@@ -51,3 +51,28 @@ async def test_the_older_forms_without_a_kind_still_mean_torznab_and_qbittorrent
         old = await world.conv.command(ADMIN, "addindexer", f"home {feed.url} k")
     assert keys(old) == ["secret.added"]
     assert [(i.name, i.kind) for i in await Integration.all()] == [("home", "torznab")]
+
+
+async def test_a_secret_left_out_of_the_command_is_asked_for_privately(world: World) -> None:
+    with TorznabFeed([], api_key="k-canary") as feed:
+        asked = await world.conv.command(ADMIN, "addindexer", f"torznab home {feed.url}")
+        [reply] = asked
+        assert keys(asked) == ["secret.ask"] and reply.ask is not None
+        assert [f.name for f in reply.ask.fields] == ["api_key"] and reply.ask.fields[0].secret
+        assert await Integration.all().count() == 0  # nothing is kept before the secret came
+        done = await world.conv.private_answer(ADMIN, reply.ask.token, {"api_key": "k-canary"})
+        assert keys(done) == ["secret.added"]
+        again = await world.conv.private_answer(ADMIN, reply.ask.token, {"api_key": "k-canary"})
+    assert keys(again) != ["secret.added"]  # the token was good for one answer
+    row = await Integration.get(name="home")
+    assert row.kind == "torznab" and "k-canary" not in (row.secret or "")
+    tokens = [t.payload for t in await ButtonToken.all()]
+    assert "k-canary" not in repr(tokens)  # only what the command said rides in the token
+
+
+async def test_a_dash_leaves_an_asked_secret_unset(world: World) -> None:
+    asked = await world.conv.command(ADMIN, "addclient", "qbittorrent qbit http://127.0.0.1:1 ada")
+    [reply] = asked
+    assert reply.ask is not None and [f.name for f in reply.ask.fields] == ["password"]
+    done = await world.conv.private_answer(ADMIN, reply.ask.token, {"password": "-"})
+    assert keys(done)[:2] == ["secret.failed", "error.unreachable"]  # tested without one, refused
