@@ -48,10 +48,6 @@ class HttpPolicy:
     rate: tuple[float, float] | None = None  # (requests, per seconds) for aiolimiter
 
 
-# The budget TMDB publishes; indexers are configured per indexer.
-TMDB_POLICY = HttpPolicy(rate=(40, 10.0))
-
-
 @dataclass(frozen=True, slots=True)
 class HttpResponse:
     """A complete, size-checked answer. `content` is decoded; the repr shows no body or headers."""

@@ -19,7 +19,7 @@ import pytest_asyncio
 from adapters.metadata.tmdb import TmdbProvider
 from core import errors
 from core.domain import Credit, Media, MediaKind
-from core.http import TMDB_POLICY, HttpService
+from core.http import HttpService
 from core.ports import Cache, Enricher, TitleSearch
 from tests.metadata.conftest import API_KEY, FakeTmdb, MemoryCache
 from tests.support.localserver import LocalServer
@@ -44,7 +44,7 @@ class Rig:
 @contextmanager
 def tmdb() -> Iterator[Rig]:
     def build(key: str, cache: Cache | None) -> TmdbProvider:
-        http = HttpService("tmdb", TMDB_POLICY, secrets=[key])
+        http = HttpService("tmdb", TmdbProvider.policy, secrets=[key])
         return TmdbProvider(http, api_key=key, cache=cache, base_url=server.url + "/3")
 
     with LocalServer(FakeTmdb()) as server:

@@ -13,7 +13,7 @@ import pytest
 import pytest_asyncio
 
 from adapters.metadata.tmdb import TmdbProvider
-from core.http import TMDB_POLICY, HttpPolicy, HttpService
+from core.http import HttpPolicy, HttpService
 from tests.support.localserver import LocalServer, Request, Response
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "tmdb"
@@ -134,7 +134,7 @@ async def make_provider(tmdb: Tmdb) -> AsyncIterator[MakeProvider]:
     made: list[TmdbProvider] = []
 
     def make(
-        api_key: str = API_KEY, policy: HttpPolicy = TMDB_POLICY, **kwargs: Any
+        api_key: str = API_KEY, policy: HttpPolicy = TmdbProvider.policy, **kwargs: Any
     ) -> TmdbProvider:
         http = HttpService("tmdb", policy, secrets=[api_key])
         provider = TmdbProvider(http, api_key=api_key, base_url=tmdb.base_url, **kwargs)

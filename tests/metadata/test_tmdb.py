@@ -10,10 +10,10 @@ from datetime import date
 
 import pytest
 
-from adapters.metadata.tmdb import CACHE_TTL, wire
+from adapters.metadata.tmdb import CACHE_TTL, TmdbProvider, wire
 from core import errors
 from core.domain import Credit, Media, MediaKind
-from core.http import TMDB_POLICY, HttpPolicy
+from core.http import HttpPolicy
 from core.redact import RedactingFilter
 from tests.metadata.conftest import (
     API_KEY,
@@ -314,11 +314,11 @@ async def test_damaged_cache_entry_is_refetched(tmdb: Tmdb, make_provider: MakeP
 
 
 def test_policy_is_tmdbs_published_budget() -> None:
-    assert TMDB_POLICY.rate == (40, 10.0)
+    assert TmdbProvider.policy.rate == (40, 10.0)
 
 
 async def test_rate_limit_spreads_calls(tmdb: Tmdb, make_provider: MakeProvider) -> None:
-    # The same limiter as TMDB_POLICY, scaled down to 4 per second so the test stays short.
+    # The same limiter as TmdbProvider.policy, scaled down to 4 per second so the test stays short.
     provider = make_provider(policy=HttpPolicy(rate=(4, 1.0)))
     for number in range(8):
         await provider.search(f"title {number}", MediaKind.MOVIE)
