@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.support.daemons import QBittorrentDaemon, loopback
+from tests.support.swarm import Swarm
 
 QBT_PASSWORD = "canary-" + secrets.token_hex(8)
 
@@ -19,3 +21,18 @@ def qbt_daemon() -> Iterator[QBittorrentDaemon]:
         pytest.skip("qbittorrent-nox is not installed (apt-get install qbittorrent-nox)")
     with QBittorrentDaemon(interface_address=loopback(3), password=QBT_PASSWORD) as daemon:
         yield daemon
+
+
+@pytest.fixture
+def leecher(qbt_daemon: QBittorrentDaemon) -> Iterator[QBittorrentDaemon]:
+    """The session's qbittorrent-nox, empty before and after the test: the client under test."""
+    qbt_daemon.clear()
+    yield qbt_daemon
+    qbt_daemon.clear()
+
+
+@pytest.fixture
+def swarm(tmp_path: Path) -> Iterator[Swarm]:
+    """A tracker and a seeder on loopback for this test (the leecher joins through Outpost)."""
+    with Swarm(tmp_path / "swarm") as running:
+        yield running

@@ -9,9 +9,12 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.support.daemons import QBittorrentDaemon
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,3 +48,9 @@ def outpost(tmp_path: Path) -> Outpost:
 
     run.data_dir = data_dir  # type: ignore[attr-defined]
     return run
+
+
+def add_qbittorrent(daemon: QBittorrentDaemon, *extra: str, name: str = "qbit") -> tuple[str, ...]:
+    """The words of `outpost client add` for the session's real qbittorrent-nox."""
+    login = ("--username", daemon.username, "--password", daemon.password)
+    return ("client", "add", name, "--kind", "qbittorrent", "--url", daemon.url, *login, *extra)

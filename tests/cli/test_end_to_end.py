@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from tests.cli.conftest import Outpost
+from tests.cli.conftest import Outpost, add_qbittorrent
 from tests.support.daemons import QBittorrentDaemon
 from tests.support.torrents import make_torrent
 from tests.support.torznab_server import FeedItem, TorznabFeed
@@ -54,21 +54,13 @@ def test_search_grab_puts_the_torrent_in_qbittorrent(
                 API_KEY,
             ),
             outpost(
-                "client",
-                "add",
-                "qbit",
-                "--kind",
-                "qbittorrent",
-                "--url",
-                qbt_daemon.url,
-                "--username",
-                qbt_daemon.username,
-                "--password",
-                qbt_daemon.password,
-                "--category",
-                "outpost-movies",
-                "--save-path",
-                str(save_path),
+                *add_qbittorrent(
+                    qbt_daemon,
+                    "--category",
+                    "outpost-movies",
+                    "--save-path",
+                    str(save_path),
+                )
             ),
         ]
         assert [r.code for r in runs] == [0, 0], [r.err for r in runs]

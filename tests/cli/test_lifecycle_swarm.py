@@ -12,12 +12,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.cli.conftest import ROOT, Outpost
+from tests.cli.conftest import ROOT, Outpost, add_qbittorrent
 from tests.support.daemons import QBittorrentDaemon
 from tests.support.swarm import Swarm
 from tests.support.torrents import Torrent
@@ -27,19 +24,6 @@ KEY = "swarm-key-" + "3" * 10
 GOOD = "Sintel.2010.1080p.BluRay.x264-GRP"
 BETTER = "Sintel.2010.2160p.WEB-DL.DDP5.1.H.265-UHD"  # ranks first, but nobody seeds it
 LIBRARY_NAME = "Sintel (2010)/Sintel (2010) [bluray-1080p].mkv"
-
-
-@pytest.fixture
-def swarm(tmp_path: Path) -> Iterator[Swarm]:
-    with Swarm(tmp_path / "swarm") as running:
-        yield running
-
-
-@pytest.fixture
-def leecher(qbt_daemon: QBittorrentDaemon) -> Iterator[QBittorrentDaemon]:
-    qbt_daemon.clear()
-    yield qbt_daemon
-    qbt_daemon.clear()
 
 
 def movie(swarm: Swarm, name: str) -> Torrent:
@@ -52,21 +36,13 @@ def configure(outpost: Outpost, feed: TorznabFeed, leecher: QBittorrentDaemon, t
             "indexer", "add", "local", "--kind", "torznab", "--url", feed.url, "--api-key", KEY
         ),
         outpost(
-            "client",
-            "add",
-            "qbit",
-            "--kind",
-            "qbittorrent",
-            "--url",
-            leecher.url,
-            "--username",
-            leecher.username,
-            "--password",
-            leecher.password,
-            "--category",
-            "outpost",
-            "--save-path",
-            str(tmp / "downloads"),
+            *add_qbittorrent(
+                leecher,
+                "--category",
+                "outpost",
+                "--save-path",
+                str(tmp / "downloads"),
+            )
         ),
         outpost("library", "set", "movie", str(tmp / "library")),
     ]

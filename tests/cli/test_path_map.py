@@ -9,30 +9,14 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.cli.conftest import Outpost
+from tests.cli.conftest import Outpost, add_qbittorrent
 from tests.cli.test_bad_input import assert_one_line_error
 from tests.cli.test_lifecycle_swarm import GOOD, KEY, LIBRARY_NAME, run_until, search_and_grab
 from tests.support.daemons import QBittorrentDaemon
 from tests.support.swarm import Swarm
 from tests.support.torznab_server import FeedItem, TorznabFeed
-
-
-@pytest.fixture
-def swarm(tmp_path: Path) -> Iterator[Swarm]:
-    with Swarm(tmp_path / "swarm") as running:
-        yield running
-
-
-@pytest.fixture
-def leecher(qbt_daemon: QBittorrentDaemon) -> Iterator[QBittorrentDaemon]:
-    qbt_daemon.clear()
-    yield qbt_daemon
-    qbt_daemon.clear()
 
 
 def add_client(outpost: Outpost, *extra: str) -> object:
@@ -90,21 +74,13 @@ def test_the_import_reads_the_clients_path_through_the_mapping(
                 "indexer", "add", "i", "--kind", "torznab", "--url", feed.url, "--api-key", KEY
             ),
             outpost(
-                "client",
-                "add",
-                "qbit",
-                "--kind",
-                "qbittorrent",
-                "--url",
-                leecher.url,
-                "--username",
-                leecher.username,
-                "--password",
-                leecher.password,
-                "--save-path",
-                str(remote),
-                "--path-map",
-                f"{remote}={here}",
+                *add_qbittorrent(
+                    leecher,
+                    "--save-path",
+                    str(remote),
+                    "--path-map",
+                    f"{remote}={here}",
+                )
             ),
             outpost("library", "set", "movie", str(tmp_path / "library")),
         ]

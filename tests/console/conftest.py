@@ -10,8 +10,6 @@ import pytest
 
 from tests.cli.conftest import outpost
 from tests.console.terminal import Terminal
-from tests.support.daemons import QBittorrentDaemon
-from tests.support.swarm import Swarm
 
 __all__ = ["outpost"]  # the CLI fixture, shared with tests/cli
 
@@ -30,16 +28,3 @@ def terminal(tmp_path: Path) -> Iterator[Open]:
     yield open_
     for term in opened:
         term.close()
-
-
-@pytest.fixture
-def swarm(tmp_path: Path) -> Iterator[Swarm]:
-    with Swarm(tmp_path / "swarm") as running:
-        yield running
-
-
-@pytest.fixture
-def leecher(qbt_daemon: QBittorrentDaemon) -> Iterator[QBittorrentDaemon]:
-    qbt_daemon.clear()
-    yield qbt_daemon
-    qbt_daemon.clear()

@@ -8,7 +8,7 @@ import json
 import os
 from pathlib import Path
 
-from tests.cli.conftest import Outpost
+from tests.cli.conftest import Outpost, add_qbittorrent
 from tests.console.conftest import Open
 from tests.console.terminal import CTRL_C, CTRL_D
 from tests.metadata.conftest import API_KEY as TMDB_KEY
@@ -32,19 +32,11 @@ def configure(
         outpost("provider", "set", "tmdb", "--api-key", TMDB_KEY, "--url", tmdb),
         outpost("indexer", "add", "local", "--kind", "torznab", "--url", feed, "--api-key", KEY),
         outpost(
-            "client",
-            "add",
-            "qbit",
-            "--kind",
-            "qbittorrent",
-            "--url",
-            leecher.url,
-            "--username",
-            leecher.username,
-            "--password",
-            leecher.password,
-            "--save-path",
-            str(tmp / "downloads"),
+            *add_qbittorrent(
+                leecher,
+                "--save-path",
+                str(tmp / "downloads"),
+            )
         ),
         outpost("library", "set", "movie", str(tmp / "library")),
     ]

@@ -10,10 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 import pytest_asyncio
 
 from bot.conversation.household import add_person
@@ -33,19 +32,6 @@ from tests.telegram.conftest import Captured, Start
 KEY = "tg-indexer-" + "4" * 10
 NAME = "The.First.Omen.2024.1080p.WEB-DL.DDP5.1.H.264-OUTPOST"
 ADA, MAX = 100, 200  # Telegram user ids: Ada is the admin, Max a member
-
-
-@pytest.fixture
-def swarm(tmp_path: Path) -> Iterator[Swarm]:
-    with Swarm(tmp_path / "swarm") as running:
-        yield running
-
-
-@pytest.fixture
-def leecher(qbt_daemon: QBittorrentDaemon) -> Iterator[QBittorrentDaemon]:
-    qbt_daemon.clear()
-    yield qbt_daemon
-    qbt_daemon.clear()
 
 
 @pytest_asyncio.fixture(loop_scope="function")
