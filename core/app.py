@@ -127,16 +127,17 @@ class Outpost:
         built = await self.clients()
         configured: dict[str, ConfiguredClient] = {}
         for row in await list_integrations(IntegrationCategory.CLIENT):
-            protocols = getattr(spec_for(row.kind, row.category).load(), "protocols", ())
-            protocol = protocols[0] if protocols else None
-            if row.name in built and protocol is not None:
-                configured[row.name] = ConfiguredClient(
-                    row.name,
-                    protocol,
-                    built[row.name],
-                    category=row.options.get("category") or "outpost",
-                    save_path=row.options.get("save_path"),
-                )
+            if row.name not in built:  # disabled, or unavailable (said when it was built)
+                continue
+            declared: type[declare.Declared] = type(built[row.name])  # type: ignore[assignment]
+            [protocol, *_] = declared.protocols  # every client declares its protocol
+            configured[row.name] = ConfiguredClient(
+                row.name,
+                protocol,
+                built[row.name],
+                category=row.options.get("category") or "outpost",
+                save_path=row.options.get("save_path"),
+            )
         return configured
 
     def services(self) -> Services:

@@ -78,7 +78,6 @@ class QBittorrentClient:
 
     kind = "qbittorrent"
     category = "client"
-    protocol = Protocol.TORRENT
     protocols = (Protocol.TORRENT,)
     Settings = QBittorrentSettings
     policy = HttpPolicy(retries=1)
