@@ -213,13 +213,16 @@ def captured_logs() -> Iterator[io.StringIO]:
     out = io.StringIO()
     handler = logging.StreamHandler(out)
     handler.addFilter(RedactingFilter())
-    root = logging.getLogger()
-    old_level = root.level
+    root, httpx_log = logging.getLogger(), logging.getLogger("httpx")
+    # httpx itself too: a Telegram frontend built earlier in the session quiets it to WARNING
+    levels = (root.level, httpx_log.level)
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
+    httpx_log.setLevel(logging.DEBUG)
     yield out
     root.removeHandler(handler)
-    root.setLevel(old_level)
+    root.setLevel(levels[0])
+    httpx_log.setLevel(levels[1])
 
 
 @pytest.mark.parametrize("good", [API_KEY, TOKEN], ids=["v3-key", "v4-token"])
