@@ -6,11 +6,10 @@ import argparse
 from collections.abc import Callable
 
 from bot.cli.output import Output, table
-from bot.conversation.household import add_person, people, remove_person
 from bot.i18n import DEFAULT, languages
 from core import errors
 from core.app import Outpost
-from core.services.household import Role
+from core.services.household import Household, Role
 
 
 def _accounts(args: argparse.Namespace) -> dict[str, str]:
@@ -37,14 +36,14 @@ async def add(app: Outpost, args: argparse.Namespace, out: Output) -> int:
             language=language,
             known=", ".join(languages()),
         )
-    person = await add_person(args.name, Role(args.role), _accounts(args), language)
+    person = await Household().add_person(args.name, Role(args.role), _accounts(args), language)
     out.data({"name": person.name, "role": person.role.value, "language": person.language})
     out.say("cli.person_added", name=person.name, role=args.role)
     return 0
 
 
 async def list_(app: Outpost, args: argparse.Namespace, out: Output) -> int:
-    rows = await people()
+    rows = await Household().people()
     out.data(
         [
             {
@@ -73,7 +72,7 @@ async def list_(app: Outpost, args: argparse.Namespace, out: Output) -> int:
 
 
 async def remove(app: Outpost, args: argparse.Namespace, out: Output) -> int:
-    await remove_person(args.name)
+    await Household().remove_person(args.name)
     out.data({"name": args.name, "removed": True})
     out.say("cli.person_removed", name=args.name)
     return 0

@@ -20,6 +20,7 @@ from core.runtime import Timing
 from core.secrets import ENV_KEY, SecretBox
 from core.services.doctor import checkup
 from core.services.health import Health
+from core.services.household import Household
 from core.services.notify import history_json
 from core.services.pathcheck import PathProblem
 
@@ -148,7 +149,6 @@ async def start_frontends(
     if not configured:
         return []
     from bot.conversation import Conversation
-    from bot.conversation.household import ensure_claim_code
 
     conversation = Conversation(app)
     started = []
@@ -161,7 +161,7 @@ async def start_frontends(
             continue
         await frontend.start()
         started.append(frontend)
-    code = await ensure_claim_code() if started else None
+    code = await Household().ensure_claim_code() if started else None
     if code is not None:
         out.say("telegram.claim_code", code=code)
     return started

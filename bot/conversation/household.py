@@ -10,9 +10,7 @@ from bot.conversation import tokens
 from bot.i18n import DEFAULT, languages
 from bot.views import Button, Reply, Sender, Text, View
 from core.recipients import Account, parse
-from core.services.household import CLAIM_SETTING, Household, Person, Role
-
-__all__ = ["CLAIM_SETTING", "Member", "add_person", "ensure_claim_code", "people"]
+from core.services.household import Household, Person
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,24 +102,3 @@ async def decide_stranger(household: Household, tap: tokens.Tap, approve: bool) 
         Reply(View((Text("access.approved", {"name": admitted.person.name}),)), edit=True),
         Reply(View((Text("access.welcome"), Text("start.next"))), chat=p["chat"]),
     ]
-
-
-# --- for the command line and tests: the household as it is stored ----------------------
-
-
-async def add_person(
-    name: str, role: Role, identities: dict[str, str], language: str = DEFAULT
-) -> Person:
-    return await Household().add_person(name, role, identities, language)
-
-
-async def people() -> list[Person]:
-    return await Household().people()
-
-
-async def remove_person(name: str) -> None:
-    await Household().remove_person(name)
-
-
-async def ensure_claim_code() -> str | None:
-    return await Household().ensure_claim_code()

@@ -11,10 +11,10 @@ import pytest
 import pytest_asyncio
 
 from bot.conversation import Conversation
-from bot.conversation.household import add_person
 from bot.conversation.render_text import render
 from bot.views import Button, Reply, Sender, View
 from core.app import Outpost
+from core.services.household import Household
 from core.store.integrations import add_integration
 from core.store.models import IntegrationCategory, Person, Role
 from tests.metadata.conftest import API_KEY as TMDB_KEY
@@ -105,8 +105,8 @@ async def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[
 @pytest_asyncio.fixture(loop_scope="function")
 async def world(app: Outpost) -> World:
     """Ada (admin, English) and Max (member, German) with their Telegram accounts."""
-    ada = await add_person("Ada", Role.ADMIN, {"telegram": ADMIN.user_id}, "en")
-    max_ = await add_person("Max", Role.MEMBER, {"telegram": MEMBER.user_id}, "de")
+    ada = await Household().add_person("Ada", Role.ADMIN, {"telegram": ADMIN.user_id}, "en")
+    max_ = await Household().add_person("Max", Role.MEMBER, {"telegram": MEMBER.user_id}, "de")
     admin, member = await Person.get(id=ada.id), await Person.get(id=max_.id)
     return World(app, Conversation(app), admin, member)
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.conversation import Conversation
-from bot.conversation.household import CLAIM_SETTING, ensure_claim_code
 from bot.views import Sender
 from core.app import Outpost
+from core.services.household import CLAIM_SETTING, Household
 from core.store.models import AccessRequest, Identity, Integration, Person, Role, Setting
 from tests.conversation.conftest import (
     ADMIN,
@@ -62,7 +62,7 @@ async def test_a_declined_stranger_stays_unanswered(world: World) -> None:
 
 async def test_claim_makes_the_first_admin_once(app: Outpost) -> None:
     conv = Conversation(app)
-    code = await ensure_claim_code()
+    code = await Household().ensure_claim_code()
     assert code is not None
     stored = await Setting.get(key=CLAIM_SETTING)
     assert code not in str(stored.value)  # only a hash is kept
@@ -79,7 +79,7 @@ async def test_claim_makes_the_first_admin_once(app: Outpost) -> None:
     other = Sender("telegram", "301", "301", True, "de", "Mallory")
     assert keys(await conv.command(other, "claim", code)) == ["claim.wrong"]
     assert not await Identity.exists(external_id="301")
-    assert await ensure_claim_code() is None  # the household has its admin
+    assert await Household().ensure_claim_code() is None  # the household has its admin
 
 
 async def test_language_follows_the_person_then_the_client(world: World) -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest_asyncio
 
-from bot.conversation.household import add_person
 from core.app import Outpost
 from core.runtime import Timing
+from core.services.household import Household
 from core.store.integrations import add_integration
 from core.store.models import Grab, IntegrationCategory, Role, Setting
 from tests.metadata.conftest import API_KEY as TMDB_KEY
@@ -76,8 +76,8 @@ async def household(
             options={"category": "outpost", "save_path": str(tmp_path / "downloads")},
         )
         await Setting.create(key="library.movie", value={"path": str(tmp_path / "library")})
-        await add_person("Ada", Role.ADMIN, {"telegram": str(ADA)}, "en")
-        await add_person("Max", Role.MEMBER, {"telegram": str(MAX)}, "en")
+        await Household().add_person("Ada", Role.ADMIN, {"telegram": str(ADA)}, "en")
+        await Household().add_person("Max", Role.MEMBER, {"telegram": str(MAX)}, "en")
         yield outpost, torrent.info_hash
 
 
