@@ -8,12 +8,13 @@ import posixpath
 import re
 import time
 import xmlrpc.client
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from adapters.clients.rtorrent import xmlrpc as wire
 from adapters.clients.rtorrent.states import Flags, map_state, raw_status
-from adapters.clients.rtorrent.transport import DEFAULT_MAX_BYTES, rpc_url, transport_for
+from adapters.clients.rtorrent.transport import rpc_url, transport_for
 from core import errors, pathmap
 from core.declare import setting
 from core.domain import ClientCheck, ClientStatus, Download, DownloadRequest, Protocol
@@ -32,6 +33,7 @@ ADD_POLL_TIMEOUT = 10.0  # a URL or magnet add is fetched by rtorrent on its own
 # Up to this many ids, `downloads` asks for each hash in one system.multicall (unknown hashes
 # fault alone); above it one d.multicall2 over the "main" view is cheaper, filtered here.
 PER_HASH_UP_TO = 500
+LISTING_MAX_BYTES = 64 * 1024 * 1024  # listings of thousands of torrents run to megabytes
 FIELDS = (
     "d.hash",
     "d.name",
@@ -100,6 +102,7 @@ class RTorrentClient:
         self._http = http
         self._transport = transport_for(rpc_url(url), http, username, password)
         self._unknown_states: set[str] = set()
+        self.add_timeout = ADD_POLL_TIMEOUT
 
     # --- the port ---------------------------------------------------------------------------
 
@@ -132,6 +135,10 @@ class RTorrentClient:
         if request.category:
             commands.append("d.custom1.set=" + _quoted(request.category))
         known = _hash_of(request) or (request.expected_id or "").lower() or None
+        if request.file is not None and known is None:
+            raise errors.BadResponse(
+                f"{self.name}: not a valid torrent", service=self.name, key="error.bad_torrent"
+            )
         before = None if known else await self._all_hashes()
         if request.file is not None:
             method = "load.raw" if request.paused else "load.raw_start"
@@ -154,7 +161,10 @@ class RTorrentClient:
         if len(wanted) <= PER_HASH_UP_TO:
             rows = await self._per_hash(wanted, FIELDS)
         else:
-            listing = await self._call("d.multicall2", "", "main", *(f + "=" for f in FIELDS))
+            fields = (f + "=" for f in FIELDS)
+            listing = await self._call(
+                "d.multicall2", "", "main", *fields, max_bytes=LISTING_MAX_BYTES
+            )
             asked = set(wanted)
             rows = [r for r in _rows(listing, self.name) if str(r[0]).lower() in asked]
         return [self._download(row) for row in rows]
@@ -189,8 +199,10 @@ class RTorrentClient:
 
     # --- calls ------------------------------------------------------------------------------
 
-    async def _call(self, method: str, *params: Any, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
-        body = await self._transport.post(wire.encode(method, params), max_bytes)
+    async def _call(self, method: str, *params: Any, max_bytes: int | None = None) -> Any:
+        """One XML-RPC call under the policy's size cap (a listing gets LISTING_MAX_BYTES)."""
+        limit = self._http.policy.max_bytes if max_bytes is None else max_bytes
+        body = await self._transport.post(wire.encode(method, params), limit)
         try:
             return wire.decode(body, self.name)
         except xmlrpc.client.Fault as fault:
@@ -202,7 +214,7 @@ class RTorrentClient:
         if not hashes:
             return []
         calls = [{"methodName": f, "params": [h]} for h in hashes for f in fields]
-        answers = await self._call("system.multicall", calls)
+        answers = await self._call("system.multicall", calls, max_bytes=LISTING_MAX_BYTES)
         if not isinstance(answers, list) or len(answers) != len(calls):
             raise errors.BadResponse(f"{self.name}: unreadable multicall answer", service=self.name)
         rows = []
@@ -224,22 +236,26 @@ class RTorrentClient:
         return {str(row[0]).lower() for row in await self._per_hash(hashes, ("d.hash",))}
 
     async def _all_hashes(self) -> set[str]:
-        listing = await self._call("download_list", "", "main")
+        listing = await self._call("download_list", "", "main", max_bytes=LISTING_MAX_BYTES)
         if not isinstance(listing, list):
             raise errors.BadResponse(f"{self.name}: unreadable download list", service=self.name)
         return {str(h).lower() for h in listing}
 
     async def _free_space(self) -> int | None:
         """rtorrent 0.9.8 has no statvfs call of its own, only d.free_diskspace of a download's
-        folder: that of the first download, or None while it holds none."""
-        listing = await self._call("download_list", "", "main")
-        if not isinstance(listing, list) or not listing:
+        folder, which is 0 while the download is closed: that of the first started download,
+        or None while none is started."""
+        started = await self._call("download_list", "", "started")
+        if not isinstance(started, list) or not started:
             return None
-        free = await self._call("d.free_diskspace", str(listing[0]))
+        free = await self._call("d.free_diskspace", str(started[0]))
         return free if isinstance(free, int) and not isinstance(free, bool) and free > 0 else None
 
-    async def _poll(self, probe: Any, done: Any) -> set[str]:
-        deadline = time.monotonic() + ADD_POLL_TIMEOUT
+    async def _poll(
+        self, probe: Callable[[], Awaitable[set[str]]], done: Callable[[set[str]], bool]
+    ) -> set[str]:
+        """Until the daemon lists what was added: load.* itself tells nothing."""
+        deadline = time.monotonic() + self.add_timeout
         wait = ADD_POLL_FIRST
         while True:
             found: set[str] = await probe()

@@ -11,8 +11,6 @@ from adapters.clients.rtorrent.scgi import scgi_post
 from core import errors
 from core.http import HttpService, raise_for_status
 
-DEFAULT_MAX_BYTES = 16 * 1024 * 1024  # a d.multicall2 of 5,000 torrents is about 4 MiB
-
 
 class Transport(Protocol):
     async def post(self, body: bytes, max_bytes: int) -> bytes: ...
@@ -30,7 +28,7 @@ def rpc_url(value: Any) -> str:
     ok_http = parts.scheme in ("http", "https") and parts.hostname
     if not (ok_scgi or ok_http):
         raise errors.UserError(
-            f"not an scgi:// or http(s) URL: {text!r}", key="error.bad_url", url=text
+            f"not an scgi:// or http(s) URL: {text!r}", key="error.bad_rpc_url", url=text
         )
     return text
 

@@ -29,14 +29,14 @@ def decode(data: bytes, service: str) -> Any:
         raise errors.BadResponse(
             f"{service}: XML-RPC answer with a DTD or entities refused",
             service=service,
-            key="error.bad_xml",
+            key="error.bad_xmlrpc",
         ) from None
     except (ExpatError, xmlrpc.client.ResponseError, ValueError, TypeError, IndexError):
         raise errors.BadResponse(
-            f"{service}: unreadable XML-RPC answer", service=service, key="error.bad_xml"
+            f"{service}: unreadable XML-RPC answer", service=service, key="error.bad_xmlrpc"
         ) from None
     if len(values) != 1:
         raise errors.BadResponse(
-            f"{service}: XML-RPC answer without one value", service=service, key="error.bad_xml"
+            f"{service}: XML-RPC answer without one value", service=service, key="error.bad_xmlrpc"
         )
     return values[0]
