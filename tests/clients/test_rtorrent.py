@@ -18,6 +18,7 @@ from core.store.models import IntegrationCategory
 from tests.clients.conftest import TEST_POLICY, eventually
 from tests.conftest import RTORRENT_PASSWORD
 from tests.support.rtorrent import RpcBridge, RTorrentDaemon
+from tests.support.swarm import Swarm
 from tests.support.torrents import Torrent, make_torrent
 
 TRACKER = "http://127.0.0.1:9/announce"  # never answers; rtorrent drops trackerless torrents
@@ -183,3 +184,27 @@ async def test_wrong_basic_auth_on_rpc2_is_auth_failed_without_the_password(
     finally:
         await client.aclose()
     assert wrong not in str(caught.value) and RTORRENT_PASSWORD not in str(caught.value)
+
+
+async def test_downloads_from_a_loopback_swarm(
+    rt: RTorrentClient, daemon: RTorrentDaemon, swarm: Swarm, tmp_path: Path
+) -> None:
+    """The seeder announces first (swarm.seed); rtorrent gets it from the tracker, the only
+    way to learn of peers over RPC in 0.9.8."""
+    payload = os.urandom(300_000)
+    made = swarm.torrent(f"Rt.Swarm.{os.urandom(4).hex()}", payload)
+    swarm.seed(made)
+    save = tmp_path / "got"
+    await rt.add(made.request(category="movies", save_path=str(save)))
+    rows = await eventually(
+        lambda: rt.downloads([made.info_hash]),
+        lambda d: bool(d) and d[0].status is ClientStatus.COMPLETED,
+        within=60.0,
+    )
+    assert (rows[0].progress, rows[0].size, rows[0].category) == (1.0, len(payload), "movies")
+    assert rows[0].content_path == str(save / made.name)
+    assert _read(save / made.name) == payload
+
+
+def _read(path: Path) -> bytes:
+    return path.read_bytes()

@@ -157,3 +157,17 @@ async def test_a_dead_scgi_port_is_unreachable() -> None:
 def test_only_scgi_host_port_or_http_urls_are_settings(url: str) -> None:
     with pytest.raises(errors.UserError):
         RTorrentClient("rt", url, HttpService("rt", POLICY))
+
+
+async def test_a_fault_other_than_an_unknown_hash_in_a_multicall_is_an_error() -> None:
+    gone = {"faultCode": -501, "faultString": "Could not find info-hash."}
+    odd = {"faultCode": -503, "faultString": "Some other failure."}
+    answers = {HASH: gone, "cd" * 20: odd}
+
+    def answer(method: str, params: tuple[Any, ...]) -> bytes:
+        return value([answers[call["params"][0]] for call in params[0]])
+
+    async with client_of("scgi", answer) as client:
+        await client.pause([HASH])  # already gone: nothing to do
+        with pytest.raises(errors.BadResponse):
+            await client.pause([HASH, "cd" * 20])

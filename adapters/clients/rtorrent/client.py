@@ -134,7 +134,8 @@ class RTorrentClient:
             commands.append("d.directory.set=" + _quoted(request.save_path))
         if request.category:
             commands.append("d.custom1.set=" + _quoted(request.category))
-        known = _hash_of(request) or (request.expected_id or "").lower() or None
+        expected = request.expected_id or ""
+        known = _hash_of(request) or (expected.lower() if HASH.fullmatch(expected) else None)
         if request.file is not None and known is None:
             raise errors.BadResponse(
                 f"{self.name}: not a valid torrent", service=self.name, key="error.bad_torrent"
@@ -230,7 +231,14 @@ class RTorrentClient:
         hashes = _hashes(ids)
         if hashes:
             calls = [{"methodName": method, "params": [h]} for h in hashes]
-            await self._call("system.multicall", calls)  # unknown hashes fault alone: ignored
+            answers = await self._call("system.multicall", calls)
+            # a hash rtorrent no longer holds faults alone and is done with; any other fault is not
+            for answer in answers if isinstance(answers, list) else ():
+                if isinstance(answer, dict) and not _missing(answer):
+                    text = str(answer.get("faultString", ""))[:200]
+                    raise errors.BadResponse(
+                        f"{self.name}: {method} failed: {text}", service=self.name
+                    )
 
     async def _listed_hashes(self, hashes: list[str]) -> set[str]:
         return {str(row[0]).lower() for row in await self._per_hash(hashes, ("d.hash",))}
