@@ -4,6 +4,7 @@ real HTTP on loopback and answer what a hostile or broken rtorrent could."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import xmlrpc.client
 from collections.abc import AsyncIterator, Callable
@@ -21,7 +22,8 @@ from tests.support.localserver import LocalServer, Request, Response
 
 # method, params -> the XML body to answer, or None to accept and never answer
 Answer = Callable[[str, tuple[Any, ...]], bytes | None]
-POLICY = HttpPolicy(connect_timeout=2.0, deadline=1.0, retries=0, max_bytes=4096)
+POLICY = HttpPolicy(connect_timeout=10.0, deadline=20.0, retries=0, max_bytes=4096)
+SILENT_DEADLINE = 0.5  # only for the peer that never answers: every other answer is quick
 HASH = "ab" * 20
 ENTITIES = (
     b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
@@ -67,7 +69,7 @@ async def http_peer(answer: Answer) -> AsyncIterator[str]:
         params, method = xmlrpc.client.loads(request.body)
         body = answer(method or "", params)
         if body is None:
-            return Response(200, b"", delay=5.0)
+            return Response(200, b"", delay=2.0)  # well past the deadline
         return Response(200, body, headers={"Content-Type": "text/xml"})
 
     with LocalServer(handle) as server:
@@ -78,9 +80,11 @@ PEERS = {"scgi": scgi_peer, "http": http_peer}
 
 
 @asynccontextmanager
-async def client_of(kind: str, answer: Answer) -> AsyncIterator[RTorrentClient]:
+async def client_of(
+    kind: str, answer: Answer, policy: HttpPolicy = POLICY
+) -> AsyncIterator[RTorrentClient]:
     async with PEERS[kind](answer) as url:
-        client = RTorrentClient("rt", url, HttpService("rt", POLICY))
+        client = RTorrentClient("rt", url, HttpService("rt", policy))
         try:
             yield client
         finally:
@@ -107,7 +111,8 @@ async def test_an_answer_over_the_size_cap_is_refused(kind: str) -> None:
 
 @transports
 async def test_a_peer_that_never_answers_times_out(kind: str) -> None:
-    async with client_of(kind, lambda m, p: None) as client:
+    policy = dataclasses.replace(POLICY, deadline=SILENT_DEADLINE)
+    async with client_of(kind, lambda m, p: None, policy) as client:
         with pytest.raises(errors.Timeout):
             await client.check()
 
