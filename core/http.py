@@ -157,6 +157,7 @@ class HttpService:
         data: Mapping[str, Any] | None = None,
         files: Any = None,
         json: Any = None,
+        content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         max_bytes: int | None = None,
         deadline: float | None = None,
@@ -166,7 +167,7 @@ class HttpService:
         errors are retried, then raised as `Unavailable`, `RateLimited` or `Unreachable`."""
         if headers:
             self.add_secret(*_header_secrets(headers))
-        request = self._build(method, url, params, data, files, json, headers)
+        request = self._build(method, url, params, data, files, json, headers, content)
         safe_url = self.redact(str(request.url))
         limit = self.policy.max_bytes if max_bytes is None else max_bytes
         budget = self.policy.deadline if deadline is None else deadline
@@ -187,10 +188,17 @@ class HttpService:
         return redact(text, self._secrets)
 
     def _build(self, method: str, url: str, *args: Any) -> httpx.Request:
-        params, data, files, json, headers = args
+        params, data, files, json, headers, content = args
         try:
             request = self._client.build_request(
-                method, url, params=params, data=data, files=files, json=json, headers=headers
+                method,
+                url,
+                params=params,
+                data=data,
+                files=files,
+                json=json,
+                content=content,  # a raw body: XML-RPC
+                headers=headers,
             )
         except httpx.InvalidURL as err:
             raise self._bad_url(url, type(err).__name__) from None

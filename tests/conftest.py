@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from tests.support.daemons import QBittorrentDaemon, loopback
+from tests.support.rtorrent import RpcBridge, RTorrentDaemon
 from tests.support.swarm import Swarm
 
 QBT_PASSWORD = "canary-" + secrets.token_hex(8)
+RTORRENT_PASSWORD = "canary-" + secrets.token_hex(8)
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +23,22 @@ def qbt_daemon() -> Iterator[QBittorrentDaemon]:
         pytest.skip("qbittorrent-nox is not installed (apt-get install qbittorrent-nox)")
     with QBittorrentDaemon(interface_address=loopback(3), password=QBT_PASSWORD) as daemon:
         yield daemon
+
+
+@pytest.fixture(scope="session")
+def rtorrent_daemon() -> Iterator[RTorrentDaemon]:
+    """One rtorrent for the session (SCGI on loopback); tests clear it before and after use."""
+    if not RTorrentDaemon.available():
+        pytest.skip("rtorrent is not installed (apt-get install rtorrent)")
+    with RTorrentDaemon(interface_address=loopback(9)) as daemon:
+        yield daemon
+
+
+@pytest.fixture(scope="session")
+def rtorrent_bridge(rtorrent_daemon: RTorrentDaemon) -> Iterator[RpcBridge]:
+    """rtorrent's XML-RPC as an HTTP /RPC2 behind basic auth (user "outpost")."""
+    with RpcBridge(rtorrent_daemon.port, "outpost", RTORRENT_PASSWORD) as bridge:
+        yield bridge
 
 
 @pytest.fixture

@@ -19,10 +19,13 @@ import pytest
 import pytest_asyncio
 
 from adapters.clients.qbittorrent import QBittorrentClient
+from adapters.clients.rtorrent import RTorrentClient
 from core.domain import DownloadRequest, Protocol, ReleaseFile
 from core.http import HttpPolicy, HttpService
 from core.ports import DownloadClient
+from tests.conftest import RTORRENT_PASSWORD
 from tests.support.daemons import QBittorrentDaemon
+from tests.support.rtorrent import RpcBridge, RTorrentDaemon
 from tests.support.torrents import make_torrent
 
 POLICY = HttpPolicy(deadline=15.0, retries=1, backoff=0.05)
@@ -98,8 +101,60 @@ def qbittorrent_harness(qbt_daemon: QBittorrentDaemon) -> QBittorrentHarness:
     return QBittorrentHarness(qbt_daemon)
 
 
+# rtorrent silently drops a torrent without trackers: its payloads name one that never answers
+DEAD_TRACKER = "http://127.0.0.1:9/announce"
+
+
+class RTorrentHarness:
+    """SCGI straight to rtorrent; with a password (or a URL) the HTTP /RPC2 bridge instead,
+    since rtorrent's own port has no credentials to get wrong."""
+
+    protocol = Protocol.TORRENT
+
+    def __init__(self, daemon: RTorrentDaemon, bridge: RpcBridge) -> None:
+        self.daemon = daemon
+        self.bridge = bridge
+        self.download_dir = daemon.download_dir
+        self.unknown_id = os.urandom(20).hex()
+
+    def build(self, *, password: str | None = None, url: str | None = None) -> DownloadClient:
+        http = HttpService("contract", POLICY, secrets=[RTORRENT_PASSWORD])
+        if password is None and url is None:
+            return RTorrentClient("contract", self.daemon.url, http)
+        return RTorrentClient(
+            "contract",
+            url or self.bridge.url,
+            http,
+            username="outpost",
+            password=password or RTORRENT_PASSWORD,
+        )
+
+    def payload(self) -> Payload:
+        name = f"Contract.{os.urandom(4).hex()}"
+        torrent = make_torrent(name, os.urandom(4096), announce=DEAD_TRACKER)
+        file = ReleaseFile(f"{torrent.name}.torrent", torrent.data)
+        magnet = torrent.magnet((DEAD_TRACKER,))
+        return Payload(
+            torrent.info_hash, name, 4096, self.protocol, file, magnet, torrent.write_payload
+        )
+
+    def clear(self) -> None:
+        self.daemon.clear()
+        assert self.daemon.hashes() == []
+
+
+@pytest.fixture(scope="session")
+def rtorrent_harness(
+    rtorrent_daemon: RTorrentDaemon, rtorrent_bridge: RpcBridge
+) -> RTorrentHarness:
+    return RTorrentHarness(rtorrent_daemon, rtorrent_bridge)
+
+
 # parameter -> the session fixture that starts its daemon and gives its Harness
-HARNESSES = {"qbittorrent": "qbittorrent_harness"}
+HARNESSES = {
+    "qbittorrent": "qbittorrent_harness",
+    "rtorrent": "rtorrent_harness",
+}
 
 
 def pytest_configure(config: pytest.Config) -> None:
