@@ -10,8 +10,10 @@ import pytest
 
 from tests.support.daemons import QBittorrentDaemon, loopback
 from tests.support.swarm import Swarm
+from tests.support.transmission import TransmissionDaemon
 
 QBT_PASSWORD = "canary-" + secrets.token_hex(8)
+TRANSMISSION_PASSWORD = "canary-tr-" + secrets.token_hex(8)
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +22,15 @@ def qbt_daemon() -> Iterator[QBittorrentDaemon]:
     if not QBittorrentDaemon.available():
         pytest.skip("qbittorrent-nox is not installed (apt-get install qbittorrent-nox)")
     with QBittorrentDaemon(interface_address=loopback(3), password=QBT_PASSWORD) as daemon:
+        yield daemon
+
+
+@pytest.fixture(scope="session")
+def transmission_daemon() -> Iterator[TransmissionDaemon]:
+    """One transmission-daemon for the session; tests clear it before and after use."""
+    if not TransmissionDaemon.available():
+        pytest.skip("transmission-daemon is not installed (apt-get install transmission-daemon)")
+    with TransmissionDaemon(bind_address=loopback(6), password=TRANSMISSION_PASSWORD) as daemon:
         yield daemon
 
 
