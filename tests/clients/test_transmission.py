@@ -8,6 +8,7 @@ import logging
 import os
 import subprocess
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -163,3 +164,16 @@ async def test_remove_without_data_keeps_it_and_the_torrent_is_gone(
     await tr.remove([torrent.info_hash], delete_files=False)
     assert await eventually(lambda: tr.downloads([torrent.info_hash]), lambda d: not d) == []
     assert all(path.exists() for path in files)
+
+
+async def test_an_address_off_the_rpc_whitelist_is_named(tmp_path: Path) -> None:
+    """A daemon that lets only another address in answers 403; the error says which list."""
+    others_only = {"rpc-whitelist": "127.0.0.2"}
+    with TransmissionDaemon(tmp_path / "walled", settings=others_only) as walled:
+        client = make_client(walled)
+        try:
+            with pytest.raises(errors.AuthFailed) as caught:
+                await client.check()
+        finally:
+            await client.aclose()
+    assert caught.value.key == "error.transmission_whitelist"

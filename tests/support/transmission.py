@@ -24,8 +24,10 @@ class TransmissionDaemon(_Daemon):
         bind_address: str | None = None,
         username: str = "admin",
         password: str = "outpost-test-secret",
+        settings: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(root)
+        self.overrides = dict(settings or {})  # settings.json values over the defaults below
         self.bind_address = bind_address or loopback(6)
         self.username = username
         self.password = password
@@ -63,6 +65,9 @@ class TransmissionDaemon(_Daemon):
         return self.start()
 
     def _settings(self) -> dict[str, Any]:
+        return self._defaults() | self.overrides
+
+    def _defaults(self) -> dict[str, Any]:
         return {
             "rpc-enabled": True,
             "rpc-bind-address": "127.0.0.1",
