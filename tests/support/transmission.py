@@ -102,6 +102,13 @@ class TransmissionDaemon(_Daemon):
 
     def rpc(self, method: str, **arguments: Any) -> dict[str, Any]:
         """Call the RPC synchronously (for fixtures, not code under test)."""
+        answer = json.loads(self.rpc_bytes(method, **arguments))
+        if answer.get("result") != "success":
+            raise RuntimeError(f"transmission {method}: {answer.get('result')}")
+        return dict(answer.get("arguments", {}))
+
+    def rpc_bytes(self, method: str, **arguments: Any) -> bytes:
+        """The raw answer body of one call (what a poll costs on the wire)."""
         token = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
         body = json.dumps({"method": method, "arguments": arguments}).encode()
         for _ in range(3):
@@ -111,16 +118,12 @@ class TransmissionDaemon(_Daemon):
             }
             request = urllib.request.Request(f"{self.url}/transmission/rpc", body, headers)
             try:
-                with urllib.request.urlopen(request, timeout=10) as reply:
-                    answer = json.load(reply)
+                with urllib.request.urlopen(request, timeout=60) as reply:
+                    return bytes(reply.read())
             except urllib.error.HTTPError as err:
                 if err.code != 409:
                     raise
                 self._session_id = err.headers["X-Transmission-Session-Id"]
-                continue
-            if answer.get("result") != "success":
-                raise RuntimeError(f"transmission {method}: {answer.get('result')}")
-            return dict(answer.get("arguments", {}))
         raise RuntimeError("transmission-daemon kept answering 409")
 
     def torrents(self, *fields: str) -> list[dict[str, Any]]:
