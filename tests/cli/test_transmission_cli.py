@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.cli.conftest import Outpost
 from tests.cli.test_bad_input import assert_one_line_error, closed_port
 from tests.support.transmission import TransmissionDaemon
@@ -42,3 +44,13 @@ def test_added_with_the_rpc_path_and_doctor_says_it_works(
     assert transmission_daemon.password not in doctor.out + doctor.err
     stored = [p.read_bytes() for p in outpost.data_dir.rglob("*") if p.is_file()]  # type: ignore[attr-defined]
     assert stored and not any(transmission_daemon.password.encode() in data for data in stored)
+
+
+def test_doctor_names_the_rpc_whitelist_in_words(outpost: Outpost, tmp_path: Path) -> None:
+    with TransmissionDaemon(tmp_path / "walled", settings={"rpc-whitelist": "127.0.0.2"}) as walled:
+        saved = outpost(*add(walled, "--password", walled.password, "--no-test"))
+        assert saved.code == 0, saved.err
+        doctor = outpost("doctor")
+    [line] = [line for line in doctor.out.splitlines() if " tr: " in line]
+    assert "rpc-whitelist" in line and "settings.json" in line, doctor.out
+    assert walled.password not in doctor.out + doctor.err
