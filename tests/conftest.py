@@ -11,9 +11,11 @@ import pytest
 from tests.support.daemons import QBittorrentDaemon, loopback
 from tests.support.rtorrent import RpcBridge, RTorrentDaemon
 from tests.support.swarm import Swarm
+from tests.support.transmission import TransmissionDaemon
 
 QBT_PASSWORD = "canary-" + secrets.token_hex(8)
 RTORRENT_PASSWORD = "canary-" + secrets.token_hex(8)
+TRANSMISSION_PASSWORD = "canary-tr-" + secrets.token_hex(8)
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +41,14 @@ def rtorrent_bridge(rtorrent_daemon: RTorrentDaemon) -> Iterator[RpcBridge]:
     """rtorrent's XML-RPC as an HTTP /RPC2 behind basic auth (user "outpost")."""
     with RpcBridge(rtorrent_daemon.port, "outpost", RTORRENT_PASSWORD) as bridge:
         yield bridge
+
+
+def transmission_daemon() -> Iterator[TransmissionDaemon]:
+    """One transmission-daemon for the session; tests clear it before and after use."""
+    if not TransmissionDaemon.available():
+        pytest.skip("transmission-daemon is not installed (apt-get install transmission-daemon)")
+    with TransmissionDaemon(bind_address=loopback(6), password=TRANSMISSION_PASSWORD) as daemon:
+        yield daemon
 
 
 @pytest.fixture

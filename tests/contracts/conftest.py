@@ -20,6 +20,7 @@ import pytest_asyncio
 
 from adapters.clients.qbittorrent import QBittorrentClient
 from adapters.clients.rtorrent import RTorrentClient
+from adapters.clients.transmission import TransmissionClient
 from core.domain import DownloadRequest, Protocol, ReleaseFile
 from core.http import HttpPolicy, HttpService
 from core.ports import DownloadClient
@@ -27,6 +28,7 @@ from tests.conftest import RTORRENT_PASSWORD
 from tests.support.daemons import QBittorrentDaemon
 from tests.support.rtorrent import RpcBridge, RTorrentDaemon
 from tests.support.torrents import make_torrent
+from tests.support.transmission import TransmissionDaemon
 
 POLICY = HttpPolicy(deadline=15.0, retries=1, backoff=0.05)
 
@@ -151,9 +153,53 @@ def rtorrent_harness(
 
 
 # parameter -> the session fixture that starts its daemon and gives its Harness
+class TransmissionHarness:
+    protocol = Protocol.TORRENT
+
+    def __init__(self, daemon: TransmissionDaemon) -> None:
+        self.daemon = daemon
+        self.download_dir = daemon.download_dir
+        self.unknown_id = os.urandom(20).hex()
+
+    def build(self, *, password: str | None = None, url: str | None = None) -> DownloadClient:
+        return TransmissionClient(
+            "contract",
+            url or self.daemon.url,
+            HttpService("contract", POLICY, secrets=[self.daemon.password]),
+            username=self.daemon.username,
+            password=password or self.daemon.password,
+        )
+
+    def payload(self) -> Payload:
+        torrent = make_torrent(f"Contract.{os.urandom(4).hex()}", os.urandom(4096))
+        file = ReleaseFile(f"{torrent.name}.torrent", torrent.data)
+        return Payload(
+            torrent.info_hash,
+            torrent.name,
+            4096,
+            self.protocol,
+            file,
+            torrent.magnet(),
+            torrent.write_payload,
+        )
+
+    def clear(self) -> None:
+        self.daemon.clear()
+        assert self.daemon.torrents() == []
+
+
+@pytest.fixture(scope="session")
+def transmission_harness(transmission_daemon: TransmissionDaemon) -> TransmissionHarness:
+    return TransmissionHarness(transmission_daemon)
+
+
+# parameter -> the session fixture that starts its daemon and gives its Harness
+
+
 HARNESSES = {
     "qbittorrent": "qbittorrent_harness",
     "rtorrent": "rtorrent_harness",
+    "transmission": "transmission_harness",
 }
 
 
