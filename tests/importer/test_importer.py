@@ -165,9 +165,12 @@ async def test_too_little_space_refuses_before_writing(
     store: Store, bus: EventBus, downloads: Path, library: Path
 ) -> None:
     content = movie(downloads)
-    free = shutil.disk_usage(library).free
+    # the whole disk as margin: other processes freeing space meanwhile cannot make it fit
+    margin = shutil.disk_usage(library).total
     grab = await make_grab(content, MOVIE)
-    outcome = await importer(bus, library, ImportMode.COPY, space_margin=free).import_grab(grab.id)
+    outcome = await importer(bus, library, ImportMode.COPY, space_margin=margin).import_grab(
+        grab.id
+    )
     assert outcome.failure == "failure.disk_full"
     assert files_under(library) == []
     # a hardlink needs no space: the same grab imports once linking is allowed
