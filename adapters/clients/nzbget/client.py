@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from adapters.clients.nzbget.cleanup import delete_job_files
 from adapters.clients.nzbget.jobs import JobReader
 from adapters.clients.nzbget.wire import (
     categories,
+    count,
     free_space,
     job_ids,
     known_ids,
@@ -20,7 +22,7 @@ from adapters.clients.nzbget.wire import (
 )
 from core import declare, errors, pathmap
 from core.declare import setting
-from core.domain import ClientCheck, Download, DownloadRequest, Protocol
+from core.domain import ClientCheck, ClientStatus, Download, DownloadRequest, Protocol
 from core.http import HttpPolicy, HttpService, raise_for_status
 from core.pathmap import PathMap
 from core.ports import Cache
@@ -156,6 +158,9 @@ class NzbgetClient:
         for nzbid, row in queue.items():
             if nzbid in wanted:
                 found[nzbid] = self._reader.queued(row)
+        if any(d.status is ClientStatus.QUEUED for d in found.values()):
+            if not await self._has_news_server():
+                found = {n: _stalled(d) for n, d in found.items()}
         for nzbid, row in history.items():
             if nzbid in wanted and nzbid not in found:
                 download = self._reader.finished(row)
@@ -211,7 +216,16 @@ class NzbgetClient:
     async def _jobs(self) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, Any]]]:
         queue = rows(await self._rpc("listgroups", [0], max_bytes=LISTING_MAX_BYTES), self.name)
         history = rows(await self._rpc("history", [False], max_bytes=LISTING_MAX_BYTES), self.name)
-        return _by_id(queue), _by_id(history)
+        return _by_id(queue, self.name), _by_id(history, self.name)
+
+    async def _has_news_server(self) -> bool:
+        """With no active news server NZBGet keeps a job QUEUED forever, which Outpost would
+        read as waiting its turn; reported as stalled, the monitor says so instead."""
+        status = await self._rpc("status")
+        servers = status.get("NewsServers") if isinstance(status, dict) else None
+        if not isinstance(servers, list):
+            raise errors.BadResponse(f"{self.name}: unreadable status", service=self.name)
+        return any(isinstance(s, dict) and s.get("Active") is True for s in servers)
 
     async def _config(self) -> dict[str, str]:
         return options(await self._rpc("config", max_bytes=LISTING_MAX_BYTES), self.name)
@@ -241,10 +255,11 @@ class NzbgetClient:
             )
 
 
-def _by_id(found: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
-    jobs: dict[int, dict[str, Any]] = {}
-    for row in found:
-        nzbid = row.get("NZBID")
-        if isinstance(nzbid, int) and not isinstance(nzbid, bool):
-            jobs[nzbid] = row
-    return jobs
+def _stalled(download: Download) -> Download:
+    if download.status is not ClientStatus.QUEUED:
+        return download
+    return dataclasses.replace(download, status=ClientStatus.STALLED)
+
+
+def _by_id(found: list[dict[str, Any]], service: str) -> dict[int, dict[str, Any]]:
+    return {count(row, "NZBID", service): row for row in found}
