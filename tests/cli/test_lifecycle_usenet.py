@@ -20,8 +20,20 @@ from tests.support.torznab_server import FeedItem, TorznabFeed
 
 KEY = "usenet-key-" + "4" * 10
 GOOD = "Sintel.2010.1080p.BluRay.x264-GRP"
+BETTER = "Sintel.2010.2160p.WEB-DL.DDP5.1.H.265-UHD"  # ranks first; its articles are gone (430)
 LIBRARY_NAME = "Sintel (2010)/Sintel (2010) [bluray-1080p].mkv"
 NZB = "application/x-nzb"
+
+
+def configure(outpost: Outpost, feed: TorznabFeed, downloader: NzbgetDaemon, tmp: Path) -> None:
+    login = ("--username", downloader.username, "--password", downloader.password)
+    client = ("client", "add", "nzb", "--kind", "nzbget", "--url", downloader.url, *login)
+    runs = [
+        outpost("indexer", "add", "nz", "--kind", "newznab", "--url", feed.url, "--api-key", KEY),
+        outpost(*client, "--category", "movies"),
+        outpost("library", "set", "movie", str(tmp / "library")),
+    ]
+    assert [r.code for r in runs] == [0, 0, 0], [r.err for r in runs]
 
 
 @pytest.fixture
@@ -74,3 +86,36 @@ def test_an_nzb_from_the_feed_is_downloaded_imported_and_announced(
     assert [(n["title"], n["person"]) for n in imported] == [(GOOD, "console")]
     queue = outpost("queue", "--json").json()["downloads"]
     assert [(d["name"], d["state"]) for d in queue] == [(GOOD, "imported")]
+
+
+def test_missing_articles_fail_the_job_which_is_blocklisted_and_replaced(
+    outpost: Outpost, downloader: NzbgetDaemon, news_server: NewsServer, tmp_path: Path
+) -> None:
+    good = post(f"{GOOD}.mkv", os.urandom(1024 * 1024))
+    gone = post(f"{BETTER}.mkv", os.urandom(300_000))  # never served: every article is 430
+    news_server.serve(good)
+    items = [
+        FeedItem(BETTER, size=6_000_000_000, link="/n/better", category=2040, enclosure=NZB),
+        FeedItem(GOOD, size=1_500_000_000, link="/n/good", category=2040, enclosure=NZB),
+    ]
+    with TorznabFeed(items, api_key=KEY) as feed:
+        feed.serve_file("/n/better", gone.nzb, NZB)
+        feed.serve_file("/n/good", good.nzb, NZB)
+        configure(outpost, feed, downloader, tmp_path)
+        found = outpost("search", "releases", "Sintel 2010", "--kind", "movie", "--json")
+        releases = found.json()["releases"]
+        assert releases[0]["title"] == BETTER
+        assert outpost("grab", str(releases[0]["ref"])).code == 0
+        target = tmp_path / "library" / LIBRARY_NAME
+        run_until(outpost.data_dir, target)  # type: ignore[attr-defined]
+        again = outpost(
+            "search", "releases", "Sintel 2010", "--kind", "movie", "--all", "--json"
+        ).json()["releases"]
+
+    assert target.read_bytes() == good.data
+    events = [(n["event"], n["title"]) for n in reversed(notices(outpost))]
+    assert ("DownloadFailed", BETTER) in events
+    assert ("ReleaseReplaced", BETTER) in events
+    assert [e for e in events if e[0] == "ImportCompleted"] == [("ImportCompleted", GOOD)]
+    blocked = next(r for r in again if r["title"] == BETTER)
+    assert "blocklisted" in [x["code"] for x in blocked["rejections"]]
