@@ -82,7 +82,7 @@ async def test_a_job_downloads_from_the_news_server_and_stays_listed(
     daemon.rpc("resumedownload")
     id = await nzbget.add(request)
     rows = await eventually(
-        lambda: nzbget.downloads([id]), lambda d: d[0].status is ClientStatus.COMPLETED
+        lambda: nzbget.downloads([id]), lambda d: d[0].status is ClientStatus.COMPLETED, within=60
     )
     done = rows[0]
     assert (done.raw_status, done.progress, done.size) == ("SUCCESS/HEALTH", 1.0, 250_000)
@@ -96,7 +96,7 @@ async def test_missing_articles_end_as_an_error(nzbget: NzbgetClient, daemon: Nz
     daemon.rpc("resumedownload")
     id = await nzbget.add(request)
     rows = await eventually(
-        lambda: nzbget.downloads([id]), lambda d: d[0].status is ClientStatus.ERROR
+        lambda: nzbget.downloads([id]), lambda d: d[0].status is ClientStatus.ERROR, within=60
     )
     assert rows[0].raw_status.startswith("FAILURE/")
 
@@ -135,6 +135,18 @@ async def test_a_torrent_or_magnet_is_refused(nzbget: NzbgetClient) -> None:
         await nzbget.add(
             DownloadRequest("x", Protocol.USENET, magnet="magnet:?xt=urn:btih:" + "a" * 40)
         )
+
+
+@pytest.mark.parametrize("delete_files", [False, True])
+async def test_a_queued_job_is_removed_either_way(
+    nzbget: NzbgetClient, daemon: NzbgetDaemon, delete_files: bool
+) -> None:
+    request, _ = nzb(f"Queued.{os.urandom(3).hex()}")
+    id = await nzbget.add(request)
+    assert [d.id for d in await nzbget.downloads([id])] == [id]
+    await nzbget.remove([id], delete_files=delete_files)
+    assert await nzbget.downloads([id]) == []
+    assert [job["NZBID"] for job in daemon.jobs()] == []  # not even hidden in the history
 
 
 async def test_ids_that_are_not_nzbids_are_refused_for_edits(nzbget: NzbgetClient) -> None:

@@ -21,7 +21,9 @@ usenet_only = pytest.mark.protocols("usenet")
 
 async def listed(client: DownloadClient, id: str, accept: Callable[[Download], bool]) -> Download:
     """The client's row for `id` once `accept` holds (daemons apply changes a moment later)."""
-    rows = await eventually(lambda: client.downloads([id]), lambda d: len(d) == 1 and accept(d[0]))
+    rows = await eventually(
+        lambda: client.downloads([id]), lambda d: len(d) == 1 and accept(d[0]), within=60
+    )
     assert len(rows) == 1 and accept(rows[0]), rows
     return rows[0]
 

@@ -1,7 +1,7 @@
 """A small NNTP server on loopback serving yEnc articles, and the NZB that points at them.
 
-Usenet clients (NZBGet, SABnzbd) download real jobs through it. `missing=True` answers 430
-(no such article) to everything, for the failure path. Recipe: the daemon notes, section 8.
+Usenet clients (NZBGet, SABnzbd) download real jobs through it. An article nobody posted gets
+430 (no such article), which is the failure path. Recipe: the daemon notes, section 8.
 """
 
 from __future__ import annotations
@@ -95,8 +95,7 @@ def post(filename: str, data: bytes, segment: int = SEGMENT) -> Post:
 class NewsServer:
     """`with NewsServer() as news:` then `news.serve(post)`; articles unknown to it get 430."""
 
-    def __init__(self, *, missing: bool = False) -> None:
-        self.missing = missing
+    def __init__(self) -> None:
         self.articles: dict[str, list[bytes]] = {}
         self.requests = 0
         outer = self
@@ -137,7 +136,7 @@ class NewsServer:
         return b"500 what?\r\n"
 
     def _article(self, cmd: str, mid: str) -> bytes:
-        if self.missing or mid not in self.articles:
+        if mid not in self.articles:
             return b"430 no such article\r\n"
         if cmd == "STAT":
             return b"223 0 <%s>\r\n" % mid.encode()
