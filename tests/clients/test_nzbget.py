@@ -142,8 +142,8 @@ async def test_a_queued_job_is_removed_either_way(
     nzbget: NzbgetClient, daemon: NzbgetDaemon, delete_files: bool
 ) -> None:
     request, _ = nzb(f"Queued.{os.urandom(3).hex()}")
-    id = await nzbget.add(request)
-    assert [d.id for d in await nzbget.downloads([id])] == [id]
+    id = await nzbget.add(request)  # downloading is paused: it waits its turn, not stalled
+    assert [(d.id, d.status) for d in await nzbget.downloads([id])] == [(id, ClientStatus.QUEUED)]
     await nzbget.remove([id], delete_files=delete_files)
     assert await nzbget.downloads([id]) == []
     assert [job["NZBID"] for job in daemon.jobs()] == []  # not even hidden in the history

@@ -154,15 +154,16 @@ class NzbgetClient:
         if not wanted:
             return []
         queue, history = await self._jobs()
+        asked = set(wanted)
         found: dict[int, Download] = {}
         for nzbid, row in queue.items():
-            if nzbid in wanted:
+            if nzbid in asked:
                 found[nzbid] = self._reader.queued(row)
         if any(d.status is ClientStatus.QUEUED for d in found.values()):
             if not await self._has_news_server():
                 found = {n: _stalled(d) for n, d in found.items()}
         for nzbid, row in history.items():
-            if nzbid in wanted and nzbid not in found:
+            if nzbid in asked and nzbid not in found:
                 download = self._reader.finished(row)
                 if download is not None:
                     found[nzbid] = download
