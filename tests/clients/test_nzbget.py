@@ -352,3 +352,35 @@ def test_queue_statuses(raw: str, status: ClientStatus) -> None:
 )
 def test_history_statuses(raw: str, status: ClientStatus | None) -> None:
     assert map_history(raw) is status
+
+
+# --- reading rows -----------------------------------------------------------------------------
+
+
+async def test_a_listing_over_its_cap_is_refused() -> None:
+    huge = 64 * 1024 * 1024  # declared only: the cap is checked before the body is read
+    reply = Response(200, b"[]", {"Content-Type": "application/json"}, content_length=huge)
+    with LocalServer(lambda _: reply) as server:
+        client = make_client(server.url)
+        with pytest.raises(errors.ResponseTooLarge):
+            await client.downloads(["7"])
+        await client.aclose()
+
+
+async def test_sizes_join_their_halves_and_speed_is_the_jobs_average() -> None:
+    row = queue_row(
+        Status="DOWNLOADING",
+        FileSizeLo=0,
+        FileSizeHi=1,  # 4 GiB
+        RemainingSizeLo=2**31,
+        RemainingSizeHi=0,
+        DownloadedSizeLo=2**31,
+        DownloadTimeSec=2**10,
+    )
+    with rpc_server([row]) as server:
+        client = make_client(server.url + "/jsonrpc")  # the URL may name the endpoint
+        [job] = await client.downloads(["7"])
+        await client.aclose()
+    assert (job.size, job.progress) == (2**32, 0.5)
+    assert (job.download_speed, job.eta) == (2**21, 2**10)
+    assert {r.path for r in server.requests} == {"/jsonrpc"}
