@@ -101,6 +101,22 @@ async def test_missing_articles_end_as_an_error(nzbget: NzbgetClient, daemon: Nz
     assert rows[0].raw_status.startswith("FAILURE/")
 
 
+async def test_garbage_or_a_dead_link_gets_an_id_and_then_an_error(nzbget: NzbgetClient) -> None:
+    """NZBGet accepts both with an NZBID; the failure only shows in its history later."""
+    junk = ReleaseFile("Junk.nzb", b"this is no nzb")
+    with LocalServer(lambda _: Response(404, b"gone")) as server:
+        ids = [
+            await nzbget.add(DownloadRequest("Junk", Protocol.USENET, file=junk)),
+            await nzbget.add(DownloadRequest("Dead", Protocol.USENET, url=server.url + "/x.nzb")),
+        ]
+        rows = await eventually(
+            lambda: nzbget.downloads(ids),
+            lambda d: [r.status for r in d] == [ClientStatus.ERROR] * 2,
+            within=60,
+        )
+    assert [r.raw_status for r in rows] == ["FAILURE/SCAN", "FAILURE/FETCH"]
+
+
 async def test_an_unknown_category_is_kept_as_given_and_warned_about_once(
     nzbget: NzbgetClient, caplog: pytest.LogCaptureFixture
 ) -> None:
