@@ -14,7 +14,7 @@ import pytest
 import pytest_asyncio
 
 from adapters.clients.nzbget import NzbgetClient, map_history, map_queue
-from core import errors
+from core import errors, pathmap
 from core.domain import ClientStatus, DownloadRequest, Protocol, ReleaseFile
 from core.http import HttpPolicy, HttpService
 from core.lifecycle import STALL_AFTER, GrabState, Limits, advance
@@ -227,13 +227,15 @@ def queue_row(**fields: Any) -> dict[str, Any]:
 
 
 def rpc_server(
-    queue: list[dict[str, Any]], history: list[dict[str, Any]] | None = None
+    queue: list[dict[str, Any]],
+    history: list[dict[str, Any]] | None = None,
+    dest: str = "/srv/complete",
 ) -> LocalServer:
     answers = {
         "listgroups": queue,
         "history": history or [],
         "status": {"NewsServers": [{"ID": 1, "Active": True}]},
-        "config": [{"Name": "DestDir", "Value": "/srv/complete"}],
+        "config": [{"Name": "DestDir", "Value": dest}],
     }
 
     def handle(request: Request) -> Response:
@@ -331,6 +333,28 @@ async def test_deleting_files_outside_its_folders_is_refused(tmp_path: Path) -> 
             await client.remove(["9"], delete_files=True)
         await client.aclose()
     assert raised.value.key == "error.client_path_outside" and victim.exists()
+
+
+async def test_files_are_deleted_through_the_path_map(tmp_path: Path) -> None:
+    job = tmp_path / "complete" / "Job"
+    job.mkdir(parents=True)
+    (job / "a.mkv").write_bytes(b"x")
+    row = {
+        "NZBID": 9,
+        "Name": "Job",
+        "Status": "SUCCESS/ALL",
+        "FileSizeLo": 1,
+        "FileSizeHi": 0,
+        "DestDir": "/downloads/complete/Job",
+        "Category": "",
+    }
+    maps = (pathmap.parse(f"/downloads={tmp_path}"),)
+    with rpc_server([], [row], dest="/downloads/complete") as server:
+        http = HttpService("nzbget", POLICY)
+        client = NzbgetClient("nzb", server.url, http, path_map=maps)
+        await client.remove(["9"], delete_files=True)
+        await client.aclose()
+    assert not job.exists() and (tmp_path / "complete").is_dir()
 
 
 # --- the status table -------------------------------------------------------------------------
