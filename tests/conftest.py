@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.daemons import QBittorrentDaemon, loopback
+from tests.support.nntp import NewsServer
+from tests.support.nzbget import NzbgetDaemon
 from tests.support.rtorrent import RpcBridge, RTorrentDaemon
 from tests.support.swarm import Swarm
 from tests.support.transmission import TransmissionDaemon
@@ -16,6 +18,7 @@ from tests.support.transmission import TransmissionDaemon
 QBT_PASSWORD = "canary-" + secrets.token_hex(8)
 RTORRENT_PASSWORD = "canary-" + secrets.token_hex(8)
 TRANSMISSION_PASSWORD = "canary-tr-" + secrets.token_hex(8)
+NZBGET_PASSWORD = "canary-" + secrets.token_hex(8)
 
 
 @pytest.fixture(scope="session")
@@ -64,3 +67,19 @@ def swarm(tmp_path: Path) -> Iterator[Swarm]:
     """A tracker and a seeder on loopback for this test (the leecher joins through Outpost)."""
     with Swarm(tmp_path / "swarm") as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def news_server() -> Iterator[NewsServer]:
+    """A loopback NNTP server for the session; a test posts its own articles to it."""
+    with NewsServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def nzbget_daemon(news_server: NewsServer) -> Iterator[NzbgetDaemon]:
+    """One nzbget for the session, downloading from `news_server`; tests clear it."""
+    if not NzbgetDaemon.available():
+        pytest.skip("nzbget is not installed (apt-get install nzbget)")
+    with NzbgetDaemon(news_port=news_server.port, password=NZBGET_PASSWORD) as daemon:
+        yield daemon

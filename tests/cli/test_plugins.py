@@ -80,7 +80,7 @@ def test_a_foreign_client_shows_in_help_and_is_added_with_its_fields(
 ) -> None:
     data = tmp_path / "data"
     shown = " ".join(outpost(site, data, "client", "add", "--help").out.split())
-    assert "--kind {fancy,ghost,qbittorrent," in shown  # then the other installed kinds
+    assert "--kind {fancy,ghost,nzbget,qbittorrent," in shown  # then the other installed kinds
     assert "--token TOKEN the fancy token (fancy; required; stored encrypted)" in shown
     assert "--lanes LANES parallel lanes (fancy; default: 3)" in shown
     assert "--url URL the fancy daemon (fancy; required)" in shown

@@ -18,6 +18,7 @@ from typing import Protocol as _Protocol
 import pytest
 import pytest_asyncio
 
+from adapters.clients.nzbget import NzbgetClient
 from adapters.clients.qbittorrent import QBittorrentClient
 from adapters.clients.rtorrent import RTorrentClient
 from adapters.clients.transmission import TransmissionClient
@@ -26,6 +27,8 @@ from core.http import HttpPolicy, HttpService
 from core.ports import DownloadClient
 from tests.conftest import RTORRENT_PASSWORD
 from tests.support.daemons import QBittorrentDaemon
+from tests.support.nntp import NewsServer, post
+from tests.support.nzbget import NzbgetDaemon
 from tests.support.rtorrent import RpcBridge, RTorrentDaemon
 from tests.support.torrents import make_torrent
 from tests.support.transmission import TransmissionDaemon
@@ -37,13 +40,16 @@ POLICY = HttpPolicy(deadline=15.0, retries=1, backoff=0.05)
 class Payload:
     """A small release for the client under test, and what it will be listed as."""
 
-    id: str  # the id the client lists it under
+    id: str | None  # the id the client lists it under; None when the client assigns it at add
     name: str  # the download's name in the client
     size: int
     protocol: Protocol
     file: ReleaseFile
     magnet: str | None  # torrent clients only
     write: Callable[[Path], list[Path]]  # lay the finished data out under a save path
+    # where the finished content is for a save path asked; None: <save path>/<name>. A usenet
+    # client downloads into its own folder (the news server serves what `write` posted).
+    content: Callable[[Path], Path] | None = None
 
     def request(self, **options: Any) -> DownloadRequest:
         return DownloadRequest(self.name, self.protocol, file=self.file, **options)
@@ -152,7 +158,6 @@ def rtorrent_harness(
     return RTorrentHarness(rtorrent_daemon, rtorrent_bridge)
 
 
-# parameter -> the session fixture that starts its daemon and gives its Harness
 class TransmissionHarness:
     protocol = Protocol.TORRENT
 
@@ -196,7 +201,52 @@ def transmission_harness(transmission_daemon: TransmissionDaemon) -> Transmissio
 # parameter -> the session fixture that starts its daemon and gives its Harness
 
 
+class NzbgetHarness:
+    """NZBGet downloads paused (cleared state); `write` posts the articles and lets it go."""
+
+    protocol = Protocol.USENET
+    unknown_id = "987654"
+
+    def __init__(self, daemon: NzbgetDaemon, news: NewsServer) -> None:
+        self.daemon = daemon
+        self.news = news
+        self.download_dir = daemon.download_dir
+
+    def build(self, *, password: str | None = None, url: str | None = None) -> DownloadClient:
+        return NzbgetClient(
+            "contract",
+            url or self.daemon.url,
+            HttpService("contract", POLICY, secrets=[self.daemon.password]),
+            username=self.daemon.username,
+            password=password or self.daemon.password,
+        )
+
+    def payload(self) -> Payload:
+        name = f"Contract.{os.urandom(4).hex()}"
+        posted = post(f"{name}.bin", os.urandom(4096))
+        file = ReleaseFile(f"{name}.nzb", posted.nzb)
+
+        def write(_: Path) -> list[Path]:
+            self.news.serve(posted)
+            self.daemon.rpc("resumedownload")
+            return [self.download_dir / name / posted.filename]
+
+        content = lambda _: self.download_dir / name  # noqa: E731
+        return Payload(None, name, 4096, self.protocol, file, None, write, content)
+
+    def clear(self) -> None:
+        self.daemon.clear()
+        assert self.daemon.jobs() == []
+
+
+@pytest.fixture(scope="session")
+def nzbget_harness(nzbget_daemon: NzbgetDaemon, news_server: NewsServer) -> NzbgetHarness:
+    return NzbgetHarness(nzbget_daemon, news_server)
+
+
+# parameter -> the session fixture that starts its daemon and gives its Harness
 HARNESSES = {
+    "nzbget": "nzbget_harness",
     "qbittorrent": "qbittorrent_harness",
     "rtorrent": "rtorrent_harness",
     "transmission": "transmission_harness",

@@ -38,7 +38,7 @@ def test_kinds_and_frontends_are_listed_without_importing_them() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert done.stdout.strip() == (
-        "[['newznab', 'torznab'], ['qbittorrent', 'rtorrent', 'transmission'], ['tmdb']]"
+        "[['newznab', 'torznab'], ['nzbget', 'qbittorrent', 'rtorrent', 'transmission'], ['tmdb']]"
         " ['telegram'] []"
     )
 

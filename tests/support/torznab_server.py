@@ -67,6 +67,7 @@ class FeedItem:
     uploadvolumefactor: float | None = None
     imdbid: str | None = None
     guid: str | None = None
+    enclosure: str = "application/x-bittorrent"  # "application/x-nzb" for a Newznab feed
 
     @property
     def categories(self) -> tuple[int, ...]:
@@ -182,7 +183,7 @@ class TorznabFeed:
             parts.append(f"<size>{item.size}</size>\n")
         length = quoteattr(str(item.size or 0))
         parts.append(
-            f'<enclosure url={quoteattr(link)} length={length} type="application/x-bittorrent"/>\n'
+            f"<enclosure url={quoteattr(link)} length={length} type={quoteattr(item.enclosure)}/>\n"
         )
         parts.extend(_attr("category", str(c)) for c in item.categories)
         parts.extend(_attr(name, value) for name, value in _optional_attrs(item))
