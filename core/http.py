@@ -208,7 +208,9 @@ class HttpService:
 
     def _bad_url(self, url: str, why: str) -> errors.UserError:
         return errors.UserError(
-            f"{self.service}: cannot call {self.redact(url)} ({why})", key="error.bad_url"
+            f"{self.service}: cannot call {self.redact(url)} ({why})",
+            key="error.bad_url",
+            url=self.redact(url)[:200],
         )
 
     async def _attempts(

@@ -13,6 +13,7 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from core import errors
+from core.domain import MediaKind
 from core.store.models import IntegrationCategory
 
 GROUPS = {
@@ -66,6 +67,20 @@ def spec_for(kind: str, category: IntegrationCategory) -> AdapterSpec:
 
 def load(kind: str, category: IntegrationCategory) -> Any:
     return spec_for(kind, category).load()
+
+
+def providers_serving(media: MediaKind) -> list[str]:
+    """The provider kinds whose class declares it serves `media`, sorted. Imports each
+    provider's module: asked only when no configured provider serves the kind."""
+    serving = []
+    for kind in kinds(IntegrationCategory.PROVIDER):
+        try:
+            loaded = load(kind, IntegrationCategory.PROVIDER)
+        except errors.UserError:
+            continue  # a broken plugin serves nothing
+        if media in getattr(loaded, "kinds", ()):
+            serving.append(kind)
+    return serving
 
 
 def frontend_kinds() -> list[str]:

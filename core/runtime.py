@@ -14,9 +14,14 @@ from core.services.failover import FailoverService
 from core.services.importer import Importer
 from core.services.monitor import Monitor
 from core.services.notify import NotificationService
+from core.shutdown import within
 from core.store.models import Grab
 
 log = logging.getLogger(__name__)
+
+# Seconds each part of the stop may take: with the frontends' share (bot/cli/system.py),
+# `outpost run` ends within 10 s of SIGTERM.
+STOP_LIMITS = {"loops": 1.0, "drain": 1.5, "tasks": 1.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +68,18 @@ class Runtime:
         try:
             await stop.wait()
         finally:
-            for task in loops:
-                task.cancel()
-            await asyncio.gather(*loops, return_exceptions=True)
-            await self.events.drain(5.0)  # what the last poll saw still reaches its listeners
-            for task in [pump, *self._imports]:
-                task.cancel()
-            await asyncio.gather(pump, *self._imports, return_exceptions=True)
+            await self._stop(loops, pump)
+
+    async def _stop(self, loops: list[asyncio.Task[Any]], pump: asyncio.Task[Any]) -> None:
+        """Each part in bounded time (STOP_LIMITS), whatever the peers do."""
+        for task in loops:
+            task.cancel()
+        await within("the monitor and notice retries", STOP_LIMITS["loops"], _settled(loops))
+        await self.events.drain(STOP_LIMITS["drain"])  # the last poll still reaches listeners
+        tasks = [pump, *self._imports]
+        for task in tasks:
+            task.cancel()
+        await within("the imports", STOP_LIMITS["tasks"], _settled(tasks))
 
     async def _catch_up(self) -> None:
         """Finish what a stop or a crash left: interrupted imports, and completed downloads
@@ -101,3 +111,7 @@ class Runtime:
                 await self.notices.retry_pending()
             except Exception:
                 log.exception("retrying notices failed")
+
+
+async def _settled(tasks: list[asyncio.Task[Any]]) -> None:
+    await asyncio.gather(*tasks, return_exceptions=True)

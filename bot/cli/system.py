@@ -23,9 +23,11 @@ from core.services.health import Health
 from core.services.household import Household
 from core.services.notify import history_json
 from core.services.pathcheck import PathProblem
+from core.shutdown import within
 
 log = logging.getLogger(__name__)
 
+FRONTEND_STOP = 4.0  # seconds a frontend's stop may take, after the runtime's (core/runtime.py)
 FIX_HINTS = {
     "error.auth_failed": "doctor.fix_auth",
     "error.unreachable": "doctor.fix_unreachable",
@@ -127,11 +129,22 @@ async def run(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     try:
         await runtime.serve(stop)
     finally:
-        for frontend in reversed(frontends):
-            await frontend.stop()
+        await stop_frontends(frontends)
     log.info("Outpost stopped")
     out.say("cli.stopped")
     return 0
+
+
+async def stop_frontends(frontends: list[Any]) -> None:
+    """All at once, each within FRONTEND_STOP seconds: a chat API that has gone away costs
+    its own frontend's stop, named in the log, never the process's exit."""
+    await asyncio.gather(
+        *(within(f"the {_kind(f)} frontend", FRONTEND_STOP, f.stop()) for f in frontends)
+    )
+
+
+def _kind(frontend: Any) -> str:
+    return str(getattr(frontend, "kind", type(frontend).__name__))
 
 
 def token_variable(kind: str) -> str:

@@ -21,6 +21,7 @@ KINDS: dict[str, tuple[MediaKind, ...]] = {
     "audiobook": (MediaKind.AUDIOBOOK,),
 }
 MAX_RESULTS = 10
+NO_CATALOGUE = ("error.no_provider", "error.no_catalogue")  # offered a search by name instead
 OVERVIEW_CHARS = 300
 
 
@@ -55,7 +56,7 @@ async def search(ctx: Ctx, command: str, args: str) -> list[Reply]:
     try:
         found = await (await ctx.services.metadata()).search(title, kinds, year=year)
     except errors.UserError as err:
-        if err.key != "error.no_provider":
+        if err.key not in NO_CATALOGUE:
             raise
         return await _no_provider(ctx, kinds[0], title, year)
     problems = [line("search.provider_failed", name=n) for n in found.failures]

@@ -21,16 +21,22 @@ from bot.telegram.replies import Replier
 from bot.telegram.webhook import Webhook, start_webhook, webhook_from_env
 from core.app import Outpost
 from core.services.cards import CardKeeper
+from core.shutdown import within
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+# Seconds each step of `stop()` may take when the Bot API has gone away; four steps fit
+# within the frontend's share of the stop (bot/cli/system.py FRONTEND_STOP).
+STEP_LIMIT = 0.8
 
 
 class TelegramFrontend:
     """Long polling by default, a webhook when `webhook` is given. While it runs, its port
     (`core.ports.Frontend`) delivers notices, merged per recipient within `coalesce` seconds,
     and keeps status cards current."""
+
+    kind = PLATFORM  # how the log names it
 
     @classmethod
     def from_env(
@@ -126,14 +132,17 @@ class TelegramFrontend:
         application = self.application
         if application is None:
             return
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-        if self.port is not None:
-            await self.app.notices.remove_frontend(PLATFORM)
-        await application.shutdown()
         self.application = None
+        if application.updater is not None and application.updater.running:
+            await within("Telegram's long poll", STEP_LIMIT, application.updater.stop())
+        if application.running:
+            stopped = await within("Telegram's running handlers", STEP_LIMIT, application.stop())
+            if not stopped and self.handlers is not None:
+                self.handlers.cancel_running()
+        if self.port is not None:
+            delivery = self.app.notices.remove_frontend(PLATFORM)
+            await within("Telegram's waiting notices", STEP_LIMIT, delivery)
+        await within("Telegram's connections", STEP_LIMIT, application.shutdown())
 
 
 async def _connect(application: TelegramApp) -> None:

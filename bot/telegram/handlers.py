@@ -6,7 +6,8 @@ import asyncio
 import dataclasses
 import logging
 import secrets
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
@@ -25,6 +26,7 @@ from core import errors
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
+Callback = Callable[[Any, Context], Awaitable[None]]
 WORKING = "telegram.working"  # "searching…", shown when an answer takes longer than `patience`
 NEW_MESSAGES = filters.UpdateType.MESSAGE  # edits of old messages are not new commands
 
@@ -68,15 +70,37 @@ class Handlers:
         self._replier = replier
         self._port = port
         self.patience = patience
+        self._running: set[asyncio.Task[Any]] = set()
 
     def install(self, application: TelegramApp) -> None:
-        application.add_handler(CommandHandler(COMMANDS, self.on_command, NEW_MESSAGES))
+        command, message = self._tracked(self.on_command), self._tracked(self.on_message)
+        application.add_handler(CommandHandler(COMMANDS, command, NEW_MESSAGES))
         # commands the conversation adds (secret settings) reach it too, unknown ones included
-        application.add_handler(MessageHandler(filters.COMMAND & NEW_MESSAGES, self.on_command))
+        application.add_handler(MessageHandler(filters.COMMAND & NEW_MESSAGES, command))
         text = filters.TEXT & ~filters.COMMAND & NEW_MESSAGES
-        application.add_handler(MessageHandler(text, self.on_message))
-        application.add_handler(CallbackQueryHandler(self.on_tap))
-        application.add_error_handler(self.on_error)
+        application.add_handler(MessageHandler(text, message))
+        application.add_handler(CallbackQueryHandler(self._tracked(self.on_tap)))
+        application.add_error_handler(self._tracked(self.on_error))
+
+    def _tracked(self, callback: Callback) -> Callback:
+        """The callback, remembered while it runs, so a stop that gives up can cancel it."""
+
+        async def run(update: Any, context: Context) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self._running.add(task)
+            try:
+                await callback(update, context)
+            finally:
+                self._running.discard(task)  # type: ignore[arg-type]
+
+        return run
+
+    def cancel_running(self) -> int:
+        """Cancel the answers still under way (the Bot API stopped answering them)."""
+        for task in self._running:
+            task.cancel()
+        return len(self._running)
 
     async def on_command(self, update: Update, context: Context) -> None:
         sender, message = sender_of(update), update.effective_message

@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from core import errors
+from core import errors, registry
 from core.domain import Media, MediaKind
 from core.ports import Enricher, TitleSearch
 
@@ -24,20 +24,22 @@ class MediaResults:
 
 class MetadataSearch:
     def __init__(
-        self, providers: Sequence[TitleSearch], enrichers: Sequence[Enricher] = ()
+        self,
+        providers: Sequence[TitleSearch],
+        enrichers: Sequence[Enricher] = (),
+        *,
+        serving: Callable[[MediaKind], list[str]] = registry.providers_serving,
     ) -> None:
         self._providers = list(providers)
         self._enrichers = list(enrichers)
+        self._serving = serving  # the provider kinds that could serve a kind, once set up
 
     async def search(
         self, query: str, kinds: Sequence[MediaKind], *, year: int | None = None
     ) -> MediaResults:
         jobs = [(p, k) for k in kinds for p in self._providers if k in p.kinds]
         if not jobs:
-            names = ", ".join(k.value for k in kinds)
-            raise errors.UserError(
-                f"no metadata provider for {names}", key="error.no_provider", kinds=names
-            )
+            raise no_catalogue(kinds, self._serving)
         answers = await asyncio.gather(
             *(p.search(query, k, year=year) for p, k in jobs), return_exceptions=True
         )
@@ -72,6 +74,24 @@ class MetadataSearch:
             if extra is not None:
                 media = merged(media, extra)
         return media
+
+
+def no_catalogue(
+    kinds: Sequence[MediaKind], serving: Callable[[MediaKind], list[str]]
+) -> errors.UserError:
+    """No configured provider serves `kinds`: name a provider that would, or say none does."""
+    names = ", ".join(k.value for k in kinds)
+    offered = sorted({p for k in kinds for p in serving(k)})
+    if offered:
+        return errors.UserError(
+            f"no metadata provider set up for {names}; {offered[0]} serves it",
+            key="error.no_provider",
+            kinds=names,
+            provider=offered[0],
+        )
+    return errors.UserError(
+        f"no metadata provider serves {names}", key="error.no_catalogue", kinds=names
+    )
 
 
 def merged(base: Media, extra: Media) -> Media:

@@ -45,6 +45,18 @@ def test_search_media_with_a_bad_key_is_refused_at_setup(outpost: Outpost) -> No
     assert "not-the-key" not in run.err
 
 
+def test_search_media_names_the_provider_that_serves_the_kind_or_says_none_does(
+    outpost: Outpost,
+) -> None:
+    movie = outpost("search", "media", "omen", "--kind", "movie")
+    book = outpost("search", "media", "dune", "--kind", "book")
+    assert movie.code == 1 and book.code == 1
+    assert "No metadata provider for movie is set up yet" in movie.err
+    assert "outpost provider set tmdb --help" in movie.err
+    assert "Outpost has no book catalogue yet" in book.err
+    assert "tmdb" not in book.err.lower()  # TMDB has no books: no advice to set it
+
+
 def test_parse_json_fields(outpost: Outpost) -> None:
     run = outpost(
         "parse",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.i18n import t
 from core import errors
 from tests.indexers.conftest import CANARY, fixture_bytes
 from tests.support.localserver import Response
@@ -17,6 +18,21 @@ async def test_fetches_a_torrent_from_the_indexers_own_lan_host(serve, make_inde
         assert await indexer.fetch(fake.url + "/dl/1.torrent") == TORRENT
 
 
+def assert_worded(err: errors.OutpostError) -> None:
+    """The refusal people read names the indexer and leaves no placeholder raw."""
+    for lang in ("en", "de"):
+        worded = t(err.key, lang, **err.params)
+        assert "test-indexer" in worded and "{" not in worded, worded
+
+
+async def test_a_malformed_link_is_named_without_its_secret(make_indexer) -> None:
+    async with make_indexer("http://127.0.0.1:1/api") as indexer:
+        with pytest.raises(errors.UserError) as caught:
+            await indexer.fetch(f"http://[::1/dl?apikey={CANARY}")
+    worded = t(caught.value.key, "en", **caught.value.params)
+    assert caught.value.key == "error.bad_url" and "{" not in worded and CANARY not in worded
+
+
 @pytest.mark.parametrize(
     "url",
     ["file:///etc/passwd", "gopher://127.0.0.1:70/_stats", "ftp://example.org/x.torrent"],
@@ -26,6 +42,7 @@ async def test_refuses_other_schemes(make_indexer, url) -> None:
         with pytest.raises(errors.UserError) as caught:
             await indexer.fetch(url)
     assert caught.value.key == "error.url_not_allowed"
+    assert_worded(caught.value)
 
 
 async def test_refuses_magnets(make_indexer) -> None:
@@ -47,6 +64,7 @@ async def test_refuses_internal_hosts_that_are_not_the_indexer(serve, make_index
         with pytest.raises(errors.UserError) as caught:
             await indexer.fetch(f"http://{host}:{port}/dl/1.torrent")
     assert caught.value.key == "error.url_not_allowed"
+    assert_worded(caught.value)
     assert fake.requests == []
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
+from bot.i18n import t
 from core import errors
 from core.domain import Credit, Media, MediaKind
 from core.ports import Enricher, TitleSearch
+from core.registry import providers_serving
 from core.services.metadata import MetadataSearch, merged
 
 DUNE = Media(
@@ -95,3 +99,29 @@ def test_merged_keeps_the_base_and_fills_gaps() -> None:
     extra = dataclasses.replace(DUNE, overview="Spice.", year=1965, title="x")
     assert merged(DUNE, extra) == dataclasses.replace(DUNE, overview="Spice.", year=1965)
     assert merged(DUNE, DUNE) is DUNE
+
+
+async def test_no_catalogue_names_a_provider_that_serves_the_kind_or_none() -> None:
+    search = MetadataSearch([], serving=lambda kind: ["books"] if kind is MediaKind.BOOK else [])
+    with pytest.raises(errors.UserError) as offered:
+        await search.search("dune", [MediaKind.BOOK])
+    assert (offered.value.key, offered.value.params["provider"]) == ("error.no_provider", "books")
+    with pytest.raises(errors.UserError) as none:
+        await search.search("omen", [MediaKind.MUSIC])
+    assert none.value.key == "error.no_catalogue"
+    assert "provider" not in none.value.params
+
+
+def test_the_registry_knows_which_provider_serves_a_kind() -> None:
+    assert providers_serving(MediaKind.MOVIE) == ["tmdb"]
+    assert providers_serving(MediaKind.BOOK) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "movie"), [("en", "no movie catalogue"), ("de", "keinen Katalog für Filme")]
+)
+def test_the_chat_says_which_catalogue_is_missing(lang: str, movie: str) -> None:
+    assert movie in t("search.no_provider", lang, kind=t("kind.movie", lang), title="Dune")
+    for key in ("error.no_provider", "error.no_catalogue"):
+        worded = t(key, lang, kinds="book", provider="books")
+        assert "TMDB" not in worded and "--api-key" not in worded

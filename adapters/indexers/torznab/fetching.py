@@ -10,6 +10,7 @@ from urllib.parse import urljoin, urlsplit
 from adapters.indexers.torznab import xmldoc
 from core import errors
 from core.http import HttpResponse, HttpService, raise_for_status
+from core.redact import redact
 
 FETCH_MAX_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
@@ -39,7 +40,9 @@ async def check_fetchable(url: str, *, trusted_host: str, service: str) -> None:
         parts = urlsplit(url.strip())
         host, port = parts.hostname or "", parts.port
     except ValueError:
-        raise errors.UserError(f"{service}: malformed link", key="error.bad_url") from None
+        raise errors.UserError(
+            f"{service}: malformed link", key="error.bad_url", url=redact(url)[:100]
+        ) from None
     scheme = parts.scheme.lower()
     if scheme == "magnet":
         raise errors.UserError(
@@ -51,6 +54,7 @@ async def check_fetchable(url: str, *, trusted_host: str, service: str) -> None:
         raise errors.UserError(
             f"{service}: only http(s) links can be fetched, not {scheme[:20]!r}",
             key="error.url_not_allowed",
+            service=service,
             scheme=scheme[:20],
         )
     if host == trusted_host.lower():
@@ -60,6 +64,7 @@ async def check_fetchable(url: str, *, trusted_host: str, service: str) -> None:
             raise errors.UserError(
                 f"{service}: link points inside the network ({host[:100]})",
                 key="error.url_not_allowed",
+                service=service,
                 host=host[:100],
             )
 

@@ -215,7 +215,13 @@ class TmdbProvider:
     def _path_kind(self, kind: MediaKind) -> str:
         path_kind = _PATH_KIND.get(kind)
         if path_kind is None:
-            raise errors.UserError(f"tmdb does not serve {kind}", key="error.unknown_kind")
+            raise errors.UserError(
+                f"tmdb does not serve {kind}",
+                key="error.unknown_kind",
+                category=self.name,
+                kind=kind.value,
+                known=", ".join(sorted(k.value for k in self.kinds)),
+            )
         return path_kind
 
     async def _media_list(self, body: Mapping[str, Any], kind: MediaKind) -> list[Media]:

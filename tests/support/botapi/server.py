@@ -53,6 +53,10 @@ class BotApiServer:
         self._state = ServerState(token, bot_name, bot_username)
         self._http: LocalServer | None = None
         self._pusher: threading.Thread | None = None
+        self._hanging = threading.Event()  # `hang()`: requests are held, never answered
+        self._released = threading.Event()  # set by `stop()`, so held requests let go
+        self._hang_after_delivery = False
+        self.held = 0  # requests held since `hang()`
 
     # ---- lifecycle ------------------------------------------------------------------------
 
@@ -60,7 +64,17 @@ class BotApiServer:
         self._http = LocalServer(self._handle).start()
         return self
 
+    def hang(self, *, after_delivery: bool = False) -> None:
+        """Hold every request unanswered, as a Bot API that has gone away behind an open port
+        (until `stop()`): from now on, or with `after_delivery` once a long poll has handed
+        out the updates queued, so the bot's answer to them is what hangs."""
+        if after_delivery:
+            self._hang_after_delivery = True
+        else:
+            self._hanging.set()
+
     def stop(self) -> None:
+        self._released.set()
         with self._state.cond:
             self._state.closed = True
             self._state.cond.notify_all()
@@ -96,6 +110,11 @@ class BotApiServer:
     # ---- HTTP -------------------------------------------------------------------------------
 
     def _handle(self, request: Request) -> Response:
+        if self._hanging.is_set():
+            with self._state.lock:
+                self.held += 1
+            self._released.wait()
+            return _answer(502, ApiError(502, "Bad Gateway").body())
         match = re.fullmatch(r"/bot([^/]*)/([A-Za-z]+)", request.path)
         if match is None:
             return _answer(404, ApiError(404, "Not Found").body())
@@ -160,6 +179,8 @@ class BotApiServer:
                     raise ApiError(409, _CONFLICT_POLL)
                 batch = state.deliverable(int(params.get("limit") or 100))
                 left = deadline - time.monotonic()
+                if batch and self._hang_after_delivery:
+                    self._hanging.set()
                 if batch or left <= 0:
                     return copy.deepcopy(batch)
                 state.cond.wait(left)
