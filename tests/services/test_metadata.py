@@ -125,3 +125,9 @@ def test_the_chat_says_which_catalogue_is_missing(lang: str, movie: str) -> None
     for key in ("error.no_provider", "error.no_catalogue"):
         worded = t(key, lang, kinds="book", provider="books")
         assert "TMDB" not in worded and "--api-key" not in worded
+
+
+def test_the_command_line_quotes_the_kind_it_was_given_in_german() -> None:
+    # the CLI names the kind as typed after --kind; German quotes it rather than inflect it
+    assert "keinen Katalog für „book“" in t("error.no_catalogue", "de", kinds="book")
+    assert "no book catalogue" in t("error.no_catalogue", "en", kinds="book")
