@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from tests.support.daemons import QBittorrentDaemon, loopback
+from tests.support.deluge import DelugeDaemon
 from tests.support.swarm import Swarm
 
 QBT_PASSWORD = "canary-" + secrets.token_hex(8)
+DELUGE_PASSWORD = "canary-deluge-" + secrets.token_hex(8)
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +22,15 @@ def qbt_daemon() -> Iterator[QBittorrentDaemon]:
     if not QBittorrentDaemon.available():
         pytest.skip("qbittorrent-nox is not installed (apt-get install qbittorrent-nox)")
     with QBittorrentDaemon(interface_address=loopback(3), password=QBT_PASSWORD) as daemon:
+        yield daemon
+
+
+@pytest.fixture(scope="session")
+def deluge_daemon() -> Iterator[DelugeDaemon]:
+    """One deluged + deluge-web for the session, the web UI not yet connected to its daemon."""
+    if not DelugeDaemon.available():
+        pytest.skip("deluged or deluge-web is not installed (apt-get install deluged deluge-web)")
+    with DelugeDaemon(interface_address=loopback(4), password=DELUGE_PASSWORD) as daemon:
         yield daemon
 
 

@@ -18,11 +18,13 @@ from typing import Protocol as _Protocol
 import pytest
 import pytest_asyncio
 
+from adapters.clients.deluge import DelugeClient
 from adapters.clients.qbittorrent import QBittorrentClient
 from core.domain import DownloadRequest, Protocol, ReleaseFile
 from core.http import HttpPolicy, HttpService
 from core.ports import DownloadClient
 from tests.support.daemons import QBittorrentDaemon
+from tests.support.deluge import DelugeDaemon
 from tests.support.torrents import make_torrent
 
 POLICY = HttpPolicy(deadline=15.0, retries=1, backoff=0.05)
@@ -98,8 +100,40 @@ def qbittorrent_harness(qbt_daemon: QBittorrentDaemon) -> QBittorrentHarness:
     return QBittorrentHarness(qbt_daemon)
 
 
+class DelugeHarness:
+    protocol = Protocol.TORRENT
+
+    def __init__(self, daemon: DelugeDaemon) -> None:
+        self.daemon = daemon
+        self.download_dir = daemon.download_dir
+        self.unknown_id = os.urandom(20).hex()
+
+    def build(self, *, password: str | None = None, url: str | None = None) -> DownloadClient:
+        return DelugeClient(
+            "contract",
+            url or self.daemon.url,
+            HttpService("contract", POLICY, secrets=[self.daemon.password]),
+            password=password or self.daemon.password,
+        )
+
+    def payload(self) -> Payload:
+        return QBittorrentHarness.payload(self)  # type: ignore[arg-type]
+
+    def clear(self) -> None:
+        self.daemon.clear()
+        assert self.daemon.torrents() == {}
+
+
+@pytest.fixture(scope="session")
+def deluge_harness(deluge_daemon: DelugeDaemon) -> DelugeHarness:
+    return DelugeHarness(deluge_daemon)
+
+
 # parameter -> the session fixture that starts its daemon and gives its Harness
-HARNESSES = {"qbittorrent": "qbittorrent_harness"}
+HARNESSES = {
+    "qbittorrent": "qbittorrent_harness",
+    "deluge": "deluge_harness",
+}
 
 
 def pytest_configure(config: pytest.Config) -> None:
