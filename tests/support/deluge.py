@@ -160,13 +160,31 @@ class DelugeDaemon(_Daemon):
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         if self._post(opener, "auth.login", [self.password]).get("result") is not True:
             raise RuntimeError("deluge-web refused the test password")
+        self._connect(opener)
+        return opener
+
+    def _connect(self, opener: urllib.request.OpenerDirector) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while not self._post(opener, "web.connected", [])["result"]:
             if time.monotonic() > deadline:
                 raise TimeoutError("deluge-web did not connect to deluged")
             self._post(opener, "web.connect", [HOST_ID])
             time.sleep(0.1)
-        return opener
+
+    def connect(self) -> None:
+        """Connect the web UI to deluged again (after a test disconnected it)."""
+        if self._opener is None:
+            self._opener = self._login()
+        self._connect(self._opener)
+
+    def set_plugin(self, name: str, enabled: bool) -> None:
+        """Enable or disable a plugin and wait until the daemon says it is so."""
+        self.call("core.enable_plugin" if enabled else "core.disable_plugin", name)
+        deadline = time.monotonic() + START_TIMEOUT
+        while (name in self.call("core.get_enabled_plugins")) != enabled:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"deluged did not {'enable' if enabled else 'disable'} {name}")
+            time.sleep(0.1)
 
     def clear(self) -> None:
         """Delete every torrent and its files, and every label."""
