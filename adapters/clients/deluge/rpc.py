@@ -97,8 +97,10 @@ class DelugeRpc:
     async def _call(self, method: str, params: list[Any], max_bytes: int | None = None) -> Any:
         self._ids += 1
         body = {"method": method, "params": params, "id": self._ids}
+        # an add sent twice could be taken twice: only reads are retried on a network fault
+        retries = 0 if method.startswith("core.add_") else None
         response = await self._http.request(
-            "POST", self._endpoint, json=body, max_bytes=max_bytes, retries=0
+            "POST", self._endpoint, json=body, max_bytes=max_bytes, retries=retries
         )
         raise_for_status(response, self.name)
         reply = parse_reply(response, self.name, self._ids)
