@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -42,7 +43,15 @@ def test_add_tests_the_web_ui_and_doctor_says_it_works(
     doctor = outpost("doctor", "--json").json()
     [check] = [c for c in doctor["checks"] if c["name"] == "del"]
     assert check["ok"] and check["version"] == "2.0.3" and "notes" not in check
-    assert daemon.password not in outpost("client", "list", "--json").out
+    assert daemon.password not in outpost("client", "list", "--json").out + doctor_text(outpost)
+    data_dir: Path = outpost.data_dir  # type: ignore[attr-defined]
+    stored = [p.read_bytes() for p in data_dir.rglob("*") if p.is_file()]
+    assert stored and not any(daemon.password.encode() in blob for blob in stored)
+
+
+def doctor_text(outpost: Outpost) -> str:
+    run = outpost("doctor")
+    return run.out + run.err
 
 
 def test_a_wrong_password_is_one_line_and_nothing_is_saved(

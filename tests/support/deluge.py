@@ -32,6 +32,7 @@ class DelugeDaemon(_Daemon):
     """deluged (RPC and peers on loopback) and deluge-web on 127.0.0.1:<free port>."""
 
     binary = "deluged"
+    rpc_timeout = 30.0  # a loaded 2-core box; the benchmark adds hundreds of torrents a call
 
     def __init__(
         self,
@@ -152,7 +153,7 @@ class DelugeDaemon(_Daemon):
         body = json.dumps({"method": method, "params": params, "id": self._ids}).encode()
         headers = {"Content-Type": "application/json"}
         request = urllib.request.Request(f"{self.url}/json", body, headers)
-        with opener.open(request, timeout=10) as answer:
+        with opener.open(request, timeout=self.rpc_timeout) as answer:
             return json.loads(answer.read())
 
     def _login(self) -> urllib.request.OpenerDirector:
