@@ -43,7 +43,8 @@ class Counting(httpx.AsyncBaseTransport):
         response = await self._inner.handle_async_request(request)
         body = b"".join([chunk async for chunk in response.aiter_raw()])
         self.received += len(body)
-        return httpx.Response(response.status_code, headers=response.headers, content=body)
+        stream = httpx.ByteStream(body)
+        return httpx.Response(response.status_code, headers=response.headers, stream=stream)
 
     async def aclose(self) -> None:
         await self._inner.aclose()
