@@ -236,6 +236,7 @@ class ClientCheck:
     version: str
     free_space: int | None  # bytes at the default save path; None while the client cannot tell
     roots: tuple[str, ...]  # where it saves: its default save path first, then category paths
+    notes: tuple[str, ...] = ()  # message keys `doctor` words: a plugin Outpost would use is off
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.daemons import QBittorrentDaemon, loopback
+from tests.support.deluge import DelugeDaemon
 from tests.support.nntp import NewsServer
 from tests.support.nzbget import NzbgetDaemon
 from tests.support.rtorrent import RpcBridge, RTorrentDaemon
@@ -18,6 +19,7 @@ from tests.support.transmission import TransmissionDaemon
 QBT_PASSWORD = "canary-" + secrets.token_hex(8)
 RTORRENT_PASSWORD = "canary-" + secrets.token_hex(8)
 TRANSMISSION_PASSWORD = "canary-tr-" + secrets.token_hex(8)
+DELUGE_PASSWORD = "canary-deluge-" + secrets.token_hex(8)
 NZBGET_PASSWORD = "canary-" + secrets.token_hex(8)
 
 
@@ -46,11 +48,21 @@ def rtorrent_bridge(rtorrent_daemon: RTorrentDaemon) -> Iterator[RpcBridge]:
         yield bridge
 
 
+@pytest.fixture(scope="session")
 def transmission_daemon() -> Iterator[TransmissionDaemon]:
     """One transmission-daemon for the session; tests clear it before and after use."""
     if not TransmissionDaemon.available():
         pytest.skip("transmission-daemon is not installed (apt-get install transmission-daemon)")
     with TransmissionDaemon(bind_address=loopback(6), password=TRANSMISSION_PASSWORD) as daemon:
+        yield daemon
+
+
+@pytest.fixture(scope="session")
+def deluge_daemon() -> Iterator[DelugeDaemon]:
+    """One deluged + deluge-web for the session, the web UI not yet connected to its daemon."""
+    if not DelugeDaemon.available():
+        pytest.skip("deluged or deluge-web is not installed (apt-get install deluged deluge-web)")
+    with DelugeDaemon(interface_address=loopback(4), password=DELUGE_PASSWORD) as daemon:
         yield daemon
 
 

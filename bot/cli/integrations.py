@@ -72,7 +72,7 @@ def report(health: Health, out: Output) -> None:
 
 def health_json(health: Health) -> dict[str, Any]:
     if health.error is None:
-        return dict(health.facts)
+        return dict(health.facts) | ({"notes": list(health.notes)} if health.notes else {})
     return {"error": health.error.key, "detail": str(health.error)}
 
 

@@ -34,6 +34,7 @@ FIX_HINTS = {
     "error.timeout": "doctor.fix_unreachable",
     "error.secret_unavailable": "doctor.fix_secret",
     "error.rate_limited": "doctor.fix_rate",
+    "error.deluge_no_daemon": "doctor.fix_deluge_daemon",
 }
 
 
@@ -82,6 +83,8 @@ def _say_path(problem: PathProblem, out: Output) -> None:
 def _say_health(health: Health, out: Output) -> None:
     if health.error is None:
         out.say("doctor.ok", name=health.name, category=out.t(f"category.{health.category.value}"))
+        for note in health.notes:
+            out.say(note, name=health.name)
         return
     err = health.error
     out.say(

@@ -18,6 +18,7 @@ class Health:
     category: IntegrationCategory
     error: errors.OutpostError | None = None
     facts: dict[str, Any] = field(default_factory=dict)  # version, categories ...
+    notes: tuple[str, ...] = ()  # message keys for what works but not fully (a plugin off)
 
     @property
     def ok(self) -> bool:
@@ -29,22 +30,25 @@ async def check(
 ) -> Health:
     try:
         async with asyncio.timeout(limit):
-            facts = await _probe(category, adapter)
+            facts, notes = await _probe(category, adapter)
     except TimeoutError:
         return Health(name, category, errors.Timeout(f"{name}: no answer", service=name))
     except errors.OutpostError as err:
         return Health(name, category, err)
-    return Health(name, category, None, facts)
+    return Health(name, category, None, facts, notes)
 
 
-async def _probe(category: IntegrationCategory, adapter: Any) -> dict[str, Any]:
+async def _probe(
+    category: IntegrationCategory, adapter: Any
+) -> tuple[dict[str, Any], tuple[str, ...]]:
     if category is IntegrationCategory.INDEXER:
         caps = await adapter.capabilities()
-        return {"categories": len(caps.categories), "modes": sorted(caps.modes)}
+        return {"categories": len(caps.categories), "modes": sorted(caps.modes)}, ()
     if category is IntegrationCategory.CLIENT:
-        return _client_facts(await adapter.check())
+        client_check = await adapter.check()
+        return _client_facts(client_check), tuple(client_check.notes)
     await adapter.test()
-    return {}
+    return {}, ()
 
 
 def _client_facts(check: ClientCheck) -> dict[str, Any]:

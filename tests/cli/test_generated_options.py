@@ -55,7 +55,7 @@ def test_help_names_the_kinds_that_take_each_option(capsys: pytest.CaptureFixtur
     help_of("client", "add")
     text = " ".join(capsys.readouterr().out.split())
     assert "the WebUI address (qbittorrent; default: http://localhost:8080)" in text
-    assert "--url URL the web interface address (nzbget; default: http://localhost:6789)" in text
+    assert "the web interface address (nzbget; default: http://localhost:6789)" in text
     assert "--path-map PATH_MAP REMOTE=LOCAL" in text
     help_of("provider", "set")
     text = " ".join(capsys.readouterr().out.split())

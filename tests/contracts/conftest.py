@@ -18,6 +18,7 @@ from typing import Protocol as _Protocol
 import pytest
 import pytest_asyncio
 
+from adapters.clients.deluge import DelugeClient
 from adapters.clients.nzbget import NzbgetClient
 from adapters.clients.qbittorrent import QBittorrentClient
 from adapters.clients.rtorrent import RTorrentClient
@@ -27,6 +28,7 @@ from core.http import HttpPolicy, HttpService
 from core.ports import DownloadClient
 from tests.conftest import RTORRENT_PASSWORD
 from tests.support.daemons import QBittorrentDaemon
+from tests.support.deluge import DelugeDaemon
 from tests.support.nntp import NewsServer, post
 from tests.support.nzbget import NzbgetDaemon
 from tests.support.rtorrent import RpcBridge, RTorrentDaemon
@@ -201,6 +203,35 @@ def transmission_harness(transmission_daemon: TransmissionDaemon) -> Transmissio
 # parameter -> the session fixture that starts its daemon and gives its Harness
 
 
+class DelugeHarness:
+    protocol = Protocol.TORRENT
+
+    def __init__(self, daemon: DelugeDaemon) -> None:
+        self.daemon = daemon
+        self.download_dir = daemon.download_dir
+        self.unknown_id = os.urandom(20).hex()
+
+    def build(self, *, password: str | None = None, url: str | None = None) -> DownloadClient:
+        return DelugeClient(
+            "contract",
+            url or self.daemon.url,
+            HttpService("contract", POLICY, secrets=[self.daemon.password]),
+            password=password or self.daemon.password,
+        )
+
+    def payload(self) -> Payload:
+        return QBittorrentHarness.payload(self)  # type: ignore[arg-type]
+
+    def clear(self) -> None:
+        self.daemon.clear()
+        assert self.daemon.torrents() == {}
+
+
+@pytest.fixture(scope="session")
+def deluge_harness(deluge_daemon: DelugeDaemon) -> DelugeHarness:
+    return DelugeHarness(deluge_daemon)
+
+
 class NzbgetHarness:
     """NZBGet downloads paused (cleared state); `write` posts the articles and lets it go."""
 
@@ -246,6 +277,7 @@ def nzbget_harness(nzbget_daemon: NzbgetDaemon, news_server: NewsServer) -> Nzbg
 
 # parameter -> the session fixture that starts its daemon and gives its Harness
 HARNESSES = {
+    "deluge": "deluge_harness",
     "nzbget": "nzbget_harness",
     "qbittorrent": "qbittorrent_harness",
     "rtorrent": "rtorrent_harness",

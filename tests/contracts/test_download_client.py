@@ -71,7 +71,9 @@ async def test_add_a_file_with_category_and_save_path(
 
 async def test_add_by_url_from_a_local_server(client: DownloadClient, harness: Harness) -> None:
     payload = harness.payload()
-    with LocalServer(lambda _: Response(200, payload.file.data)) as server:
+    # a real server names the type (Deluge 2.0.3 fails a URL add that has no Content-Type)
+    torrent = Response(200, payload.file.data, {"Content-Type": "application/x-bittorrent"})
+    with LocalServer(lambda _: torrent) as server:
         url = f"{server.url}/get/{payload.file.name}"
         request = DownloadRequest(payload.name, payload.protocol, url=url, category="contract-tv")
         id = await added(client, payload, request)

@@ -38,7 +38,8 @@ def test_kinds_and_frontends_are_listed_without_importing_them() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert done.stdout.strip() == (
-        "[['newznab', 'torznab'], ['nzbget', 'qbittorrent', 'rtorrent', 'transmission'], ['tmdb']]"
+        "[['newznab', 'torznab'],"
+        " ['deluge', 'nzbget', 'qbittorrent', 'rtorrent', 'transmission'], ['tmdb']]"
         " ['telegram'] []"
     )
 
