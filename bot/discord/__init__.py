@@ -1,0 +1,1 @@
+"""The Discord frontend: slash commands, buttons and modals over the shared conversation."""
