@@ -106,7 +106,9 @@ class DiscordApiServer:
     async def join(self, name: str) -> FakeGuild:
         """Someone adds the bot to a guild while it is connected."""
         guild = self.guild(name)
-        await self.gateway.dispatch("GUILD_CREATE", guild.payload(self.bot))
+        payload = guild.payload(self.bot)
+        del payload["unavailable"]  # a join's GUILD_CREATE has no flag (an outage's end has False)
+        await self.gateway.dispatch("GUILD_CREATE", payload)
         return guild
 
     def close_dms(self, user: FakeUser) -> None:

@@ -1,0 +1,55 @@
+"""The slash commands: one per conversation command, each with one optional line of text,
+named and described through a Translator backed by the locales' `command.*` keys."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.conversation.entry import COMMANDS, describe
+from bot.discord.render import cap
+from bot.i18n import languages, t
+
+Run = Callable[[discord.Interaction, str, str], Awaitable[None]]
+DESCRIPTION_LIMIT = 100  # Discord's cap on a command's description
+ARGUMENT = "text"
+
+
+class LocaleTranslator(app_commands.Translator):
+    """A description's `key` extra, worded in each language Outpost speaks."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        key = string.extras.get("key")
+        lang = locale.value.split("-")[0]
+        if key is None or lang == "en" or lang not in languages():
+            return None
+        return cap(t(key, lang), DESCRIPTION_LIMIT)
+
+
+def command(name: str, run: Run) -> app_commands.Command[Any, ..., None]:
+    """`/name [text]`: the text is the rest of the line, as in a Telegram command."""
+
+    async def callback(interaction: discord.Interaction, text: str | None = None) -> None:
+        await run(interaction, name, text or "")
+
+    description = app_commands.locale_str(
+        cap(describe(name, "en"), DESCRIPTION_LIMIT), key=f"command.{name}"
+    )
+    made: app_commands.Command[Any, ..., None] = app_commands.Command(
+        name=name, description=description, callback=callback
+    )
+    made._params[ARGUMENT].description = "…"
+    return made
+
+
+def install(tree: app_commands.CommandTree[discord.Client], run: Run) -> None:
+    for name in COMMANDS:
+        tree.add_command(command(name, run))
