@@ -63,6 +63,7 @@ def edit_message(state: State, message_id: str, body: JSON) -> JSON | None:
     message = state.messages.get(message_id)
     if message is None:
         return None
+    state.history.setdefault(message_id, []).append(dict(message))
     for key in ("content", "embeds", "components", "flags"):
         if key in body and body[key] is not None:
             message[key] = body[key]

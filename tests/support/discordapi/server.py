@@ -185,6 +185,16 @@ class DiscordApiServer:
     def message(self, message_id: str | None) -> JSON | None:
         return None if message_id is None else self.state.messages.get(message_id)
 
+    def text(self, message: JSON) -> str:
+        """What a person reads: the content and each embed's title and description."""
+        parts = [message.get("content") or ""]
+        for embed in message.get("embeds") or []:
+            parts += [embed.get("title") or "", embed.get("description") or ""]
+        return "\n".join(p for p in parts if p)
+
+    def in_channel(self, channel_id: str) -> list[JSON]:
+        return [m for m in self.state.messages.values() if m["channel_id"] == channel_id]
+
     def buttons(self, message: JSON) -> list[JSON]:
         return [b for row in message.get("components", []) for b in row.get("components", [])]
 

@@ -38,6 +38,7 @@ class State:
     left: list[str] = field(default_factory=list)  # guild ids the bot left, in order
     messages: dict[str, JSON] = field(default_factory=dict)  # id -> Message, deleted ones removed
     deleted: list[str] = field(default_factory=list)
+    history: dict[str, list[JSON]] = field(default_factory=dict)  # id -> versions before edits
     dm_channels: dict[str, str] = field(default_factory=dict)  # user id -> DM channel id
     global_commands: list[JSON] = field(default_factory=list)
     guild_commands: dict[str, list[JSON]] = field(default_factory=dict)  # guild id -> commands
