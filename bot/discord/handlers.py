@@ -74,7 +74,6 @@ class Handlers:
             if reply.chat is not None:
                 message = await self._port.send_raw(parse(reply.chat), reply.view, lang)
             elif (first and not answered) or (reply.edit and not first):
-                sent.pop("allowed_mentions")
                 message = await interaction.edit_original_response(**sent)
             else:
                 message = await interaction.followup.send(**_followup(sent), wait=True)

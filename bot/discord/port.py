@@ -44,7 +44,6 @@ class DiscordPort:
         channel = await self.destination(to)
         message = channel.get_partial_message(int(message_id))  # type: ignore[attr-defined]
         sent = message_of(view, await self._language(to.address))
-        sent.pop("allowed_mentions")  # an edit keeps the message's own: none
         try:
             await message.edit(**sent)
         except discord.NotFound:
