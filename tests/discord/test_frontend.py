@@ -113,3 +113,37 @@ async def test_a_forged_custom_id_changes_nothing_and_is_acknowledged(
 def test_guild_ids_keep_only_snowflakes() -> None:
     assert guild_ids("123, 456,x,") == frozenset({123, 456})
     assert guild_ids(None) == frozenset()
+
+
+async def test_a_button_still_works_after_a_restart(
+    start_bot: Start, discordapi: DiscordApiServer
+) -> None:
+    """Buttons are one DynamicItem over every token: no view of the old process is needed."""
+    home, ada = discordapi.guild("Home"), discordapi.user("Ada")
+    await add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
+    first = await start_bot(frozenset({int(home.id)}))
+    await first.stop()
+    await start_bot(frozenset({int(home.id)}))
+    # a button the old process sent: its token is unknown, yet the press is still answered
+    old_button = {"type": 2, "style": 2, "label": "Old", "custom_id": "issued-before-1"}
+    card = {
+        "id": "1",
+        "channel_id": home.channel_id,
+        "author": discordapi.bot.payload(),
+        "content": "old card",
+        "timestamp": "2026-01-01T00:00:00.000000+00:00",
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": False,
+        "type": 0,
+        "flags": 0,
+        "components": [{"type": 1, "components": [old_button]}],
+    }
+    press = await discordapi.press(ada, card, "issued-before-1", home)
+    await discordapi.until(lambda: press.callbacks)
+    assert press.callbacks[0]["type"] == 6
