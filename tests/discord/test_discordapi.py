@@ -168,6 +168,20 @@ async def test_a_dropped_gateway_resumes_at_the_servers_resume_url(api: DiscordA
         await closed(client)
 
 
+async def test_an_invalidated_session_reconnects_to_the_gateway_bot_url(
+    api: DiscordApiServer,
+) -> None:
+    """discord.py then dials DEFAULT_GATEWAY: point_gateway made that the server's own."""
+    home = api.guild("Home")
+    client = await started(api, [int(home.id)])
+    try:
+        await api.gateway.invalidate()
+        await api.until(lambda: api.gateway.identifies == 2 and api.gateway.connected())
+        assert api.gateway.resumes == 0 and len(api.gateway.connected_urls) == 2
+    finally:
+        await closed(client)
+
+
 async def test_a_wrong_token_is_refused(api: DiscordApiServer) -> None:
     point_rest(api.base_url)
     client = Bare(api.base_url, [])

@@ -12,7 +12,7 @@ from aiohttp import WSMsgType, web
 from tests.support.discordapi.shapes import JSON, snowflake
 from tests.support.discordapi.state import State
 
-DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT = 0, 1, 2, 6, 7
+DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT, INVALID_SESSION = 0, 1, 2, 6, 7, 9
 HELLO, HEARTBEAT_ACK = 10, 11
 AUTHENTICATION_FAILED = 4004
 
@@ -113,6 +113,11 @@ class Gateway:
         """Close every socket with a resumable code (4000, "unknown error"), as an outage does."""
         for session in list(self.sessions):
             await session.socket.close(code=code)
+
+    async def invalidate(self) -> None:
+        """INVALID_SESSION (not resumable): the client must connect afresh and IDENTIFY."""
+        for session in list(self.sessions):
+            await session.socket.send_json({"op": INVALID_SESSION, "d": False})
 
     def connected(self) -> bool:
         return any(s.identified.is_set() and not s.socket.closed for s in self.sessions)
