@@ -14,6 +14,7 @@ from bot.discord.client import OutpostClient
 from bot.discord.connect import point_rest
 from bot.discord.handlers import Handlers
 from bot.discord.port import DiscordPort
+from bot.discord.private import Asks
 from bot.discord.render import PLATFORM
 from core import errors
 from core.app import Outpost
@@ -67,9 +68,12 @@ class DiscordFrontend:
     async def start(self) -> None:
         """Log in (a wrong token raises AuthFailed), sync commands, connect, wait for READY."""
         point_rest(self._api_url)
-        port = self.port = DiscordPort(discord.Client(intents=discord.Intents.none()), self._lang)
+        asks = Asks()
+        port = self.port = DiscordPort(
+            discord.Client(intents=discord.Intents.none()), self._lang, asks
+        )
         client = self.client = OutpostClient(
-            Handlers(self.conversation, port), self._guilds, self._api_url
+            Handlers(self.conversation, port, asks), self._guilds, self._api_url
         )
         port.client = client
         try:

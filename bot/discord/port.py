@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
+from bot.discord.private import Asks, ask_view
 from bot.discord.render import PLATFORM, message_of
 from core import errors
 from core.messages import Ask, Text, View
@@ -20,9 +21,10 @@ Language = Callable[[str], Awaitable[str]]
 class DiscordPort:
     platform = PLATFORM
 
-    def __init__(self, client: discord.Client, language: Language) -> None:
+    def __init__(self, client: discord.Client, language: Language, asks: Asks) -> None:
         self.client = client
         self._language = language
+        self._asks = asks
 
     async def destination(self, to: Recipient) -> discord.abc.Messageable:
         """A person's DM channel (opened on first use) or a channel by id."""
@@ -62,6 +64,7 @@ class DiscordPort:
         """Presses are acknowledged where they arrive (a deferred update), so nothing here."""
 
     async def ask_private(self, to: Account, prompt: View, ask: Ask) -> None:
-        """Discord opens a modal only in answer to an interaction: the prompt goes to the DM,
-        and the modal opens from the handler (see handlers.Handlers)."""
-        await self.send(to, prompt)
+        """Discord opens a modal only in answer to an interaction: the prompt goes to the DM
+        with a button, and pressing it opens the modal (see handlers.Handlers.on_token)."""
+        self._asks.keep(ask)
+        await self.send(to, ask_view(prompt, ask))

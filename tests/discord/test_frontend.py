@@ -57,8 +57,11 @@ async def test_a_stranger_gets_one_ephemeral_refusal_and_the_admin_is_asked(
     await add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
     await start_bot(frozenset({int(home.id)}))
     pending = await discordapi.slash(eve, home, "search", text="dune")
-    await discordapi.until(lambda: discordapi.calls_to("PATCH", f"/webhooks/{discordapi.bot.id}/"))
-    assert pending.callbacks[0] == {"type": 5, "data": {"flags": 64}}  # ephemeral "thinking"
+    await discordapi.until(lambda: pending.callbacks)
+    refusal = pending.callbacks[0]
+    assert refusal["type"] == 4 and refusal["data"]["flags"] == 64  # only Eve sees it
+    assert refusal["data"]["allowed_mentions"] == {"parse": []}
+    assert len([c for c in discordapi.calls if pending.payload["token"] in c.path]) <= 2
     dm = await discordapi.until(lambda: discordapi.state.dm_channels.get(ada.id))
     prompt = await discordapi.until(
         lambda: [m for m in discordapi.state.messages.values() if m["channel_id"] == dm]

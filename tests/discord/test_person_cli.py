@@ -46,5 +46,5 @@ async def test_a_person_added_with_discord_is_answered_as_a_member(
             )
         finally:
             await frontend.stop()
-    assert pending.callbacks[0] == {"type": 5}  # a member: not ephemeral
+    assert pending.callbacks[0]["type"] == 4 and not pending.callbacks[0]["data"].get("flags")
     assert "/search" in reply["content"]

@@ -223,12 +223,12 @@ async def webhook_message(request: web.Request, state: State, body: Any) -> web.
         del state.messages[message_id]
         state.deleted.append(message_id)
         return web.Response(status=204)
-    if request.method == "PATCH":
-        body = dict(body or {})
-        if body.get("content") is not None or body.get("embeds") is not None:
-            state.messages[message_id]["flags"] &= ~LOADING  # the defer's "thinking" ends
-    message = edit_message(state, message_id, body or {}) or state.messages[message_id]
-    return answer(message)
+    if request.method == "GET":
+        return answer(state.messages[message_id])
+    body = dict(body or {})
+    if body.get("content") is not None or body.get("embeds") is not None:
+        state.messages[message_id]["flags"] &= ~LOADING  # the defer's "thinking" ends
+    return answer(edit_message(state, message_id, body))
 
 
 # the webhook and interaction routes are authorised by the token in their path, as on Discord
