@@ -23,16 +23,15 @@ class OutpostClient(discord.Client):
         self.tree: app_commands.CommandTree[OutpostClient] = app_commands.CommandTree(self)
         self.tree.interaction_check = self.allowed  # type: ignore[method-assign]
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
-        commands.install(self.tree, self.handlers.on_command)
+        commands.install(self.tree, self.handlers.on_command, guilds)
 
     async def setup_hook(self) -> None:
         await point_gateway(self, self.api_url)
         await self.tree.set_translator(commands.LocaleTranslator())
         self.add_dynamic_items(TokenButton)
+        await self.tree.sync()  # the DM commands
         for guild_id in sorted(self.household_guilds):
-            guild = discord.Object(guild_id)
-            self.tree.copy_global_to(guild=guild)
-            await self.tree.sync(guild=guild)
+            await self.tree.sync(guild=discord.Object(guild_id))
 
     async def allowed(self, interaction: discord.Interaction) -> bool:
         """From a household guild or a DM with the bot; never from a foreign guild or a

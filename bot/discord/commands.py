@@ -10,12 +10,17 @@ import discord
 from discord import app_commands
 
 from bot.conversation.entry import COMMANDS, describe
+from bot.conversation.settings import SECRET_COMMANDS
 from bot.discord.render import cap
 from bot.i18n import languages, t
 
 Run = Callable[[discord.Interaction, str, str], Awaitable[None]]
 DESCRIPTION_LIMIT = 100  # Discord's cap on a command's description
 ARGUMENT = "text"
+# answered only in a private chat, so offered only in the bot's DMs (global, DM context);
+# every other command is synced to the household's guilds alone
+DM_COMMANDS = frozenset(SECRET_COMMANDS | {"claim", "help"})
+DM_ONLY = app_commands.AppCommandContext(guild=False, dm_channel=True, private_channel=False)
 
 
 class LocaleTranslator(app_commands.Translator):
@@ -50,6 +55,13 @@ def command(name: str, run: Run) -> app_commands.Command[Any, ..., None]:
     return made
 
 
-def install(tree: app_commands.CommandTree[discord.Client], run: Run) -> None:
+def install(tree: app_commands.CommandTree[Any], run: Run, guilds: frozenset[int]) -> None:
+    """The DM commands globally, the rest on each household guild only."""
+    households = [discord.Object(guild) for guild in sorted(guilds)]
     for name in COMMANDS:
-        tree.add_command(command(name, run))
+        made = command(name, run)
+        if name in DM_COMMANDS:
+            made.allowed_contexts = DM_ONLY
+            tree.add_command(made)
+        elif households:
+            tree.add_command(made, guilds=households)

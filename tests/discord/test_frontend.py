@@ -20,10 +20,16 @@ async def test_syncs_to_the_household_guild_only_and_leaves_others(
     frontend = await start_bot(frozenset({int(home.id)}))
     await discordapi.until(lambda: discordapi.state.left)
     puts = [c.path for c in discordapi.calls if c.method == "PUT"]
-    assert puts == [f"/applications/{discordapi.bot.id}/guilds/{home.id}/commands"]
+    app = discordapi.bot.id
+    assert puts == [
+        f"/applications/{app}/commands",
+        f"/applications/{app}/guilds/{home.id}/commands",
+    ]
+    dm_only = {c["name"]: c["contexts"] for c in discordapi.state.global_commands}
+    assert dm_only == {name: [1] for name in ("help", "claim", "addindexer", "addclient")}
     assert discordapi.state.left == [foreign.id]
     synced = {c["name"]: c for c in discordapi.state.guild_commands[home.id]}
-    assert {"search", "queue", "status", "help"} <= synced.keys()
+    assert {"search", "queue", "status"} <= synced.keys() and "addindexer" not in synced
     assert synced["search"]["description"] == "Search everything: /search dune"
     assert synced["search"]["description_localizations"]["de"]  # through the Translator
     joined = await discordapi.join("Another")
@@ -78,7 +84,7 @@ async def test_a_foreign_guild_command_changes_nothing(
     stray = discordapi.guild("Stray")  # known to the server, never to the bot
     discordapi.state.guild_commands[stray.id] = discordapi.state.guild_commands[home.id]
     pending = await discordapi.slash(ada, stray, "status")
-    follow = await discordapi.slash(ada, home, "help")  # answered: so the first was seen
+    follow = await discordapi.slash(ada, home, "queue")  # answered: so the first was seen
     await discordapi.until(lambda: follow.callbacks)
     assert pending.callbacks == []  # refused by the tree's check before any work
     assert not [
@@ -92,7 +98,7 @@ async def test_a_forged_custom_id_changes_nothing_and_is_acknowledged(
     home, ada = discordapi.guild("Home"), discordapi.user("Ada")
     await add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
     await start_bot(frozenset({int(home.id)}))
-    shown = await discordapi.slash(ada, home, "help")
+    shown = await discordapi.slash(ada, home, "queue")
     card = await discordapi.until(
         lambda: (m := discordapi.message(shown.original_id)) and m["content"] and m
     )

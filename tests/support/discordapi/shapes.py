@@ -223,9 +223,12 @@ def interaction_payload(
 
 def command_data(command: JSON, options: dict[str, str]) -> JSON:
     """The `data` of a chat-input command interaction, for a command as it was synced."""
-    return {
+    data: JSON = {
         "id": command["id"],
         "name": command["name"],
         "type": 1,
         "options": [{"name": k, "type": 3, "value": v} for k, v in options.items()],
     }
+    if "guild_id" in command:  # a guild command says so: discord.py looks it up there
+        data["guild_id"] = command["guild_id"]
+    return data

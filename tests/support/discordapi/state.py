@@ -48,8 +48,10 @@ class State:
 
     def command(self, name: str, guild_id: str) -> JSON:
         """The synced command a user picks from the menu (guild commands first, as Discord)."""
+        context = 0 if guild_id else 1  # GUILD or BOT_DM, as the menu offers them
         for command in self.guild_commands.get(guild_id, []) + self.global_commands:
-            if command["name"] == name:
+            offered = command.get("contexts") in (None, []) or context in command["contexts"]
+            if command["name"] == name and offered:
                 return command
         raise LookupError(f"/{name} was never synced to guild {guild_id}")
 
