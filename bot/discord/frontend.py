@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import discord
 
 from bot.conversation import Conversation, tokens
+from bot.discord import quiet
 from bot.discord.client import OutpostClient
 from bot.discord.connect import point_rest
 from bot.discord.handlers import Handlers
@@ -67,6 +68,7 @@ class DiscordFrontend:
 
     async def start(self) -> None:
         """Log in (a wrong token raises AuthFailed), sync commands, connect, wait for READY."""
+        quiet.install()
         point_rest(self._api_url)
         asks = Asks()
         port = self.port = DiscordPort(
