@@ -52,9 +52,8 @@ def message_of(view: View, lang: str) -> dict[str, Any]:
     first line the title), else plain content; never an empty message."""
     lines = [line_text(line, lang) for line in view.lines]
     layout = buttons(view, lang)
-    sent: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
-    if layout is not None:
-        sent["view"] = layout
+    # view=None on an edit takes the old buttons away (a card whose actions are over)
+    sent: dict[str, Any] = {"allowed_mentions": NO_MENTIONS, "view": layout}
     if view.photo:
         title, rest = (lines[0], lines[1:]) if lines else ("…", [])
         embed = discord.Embed(
