@@ -19,7 +19,7 @@ DESCRIPTION_LIMIT = 100  # Discord's cap on a command's description
 ARGUMENT = "text"
 # answered only in a private chat, so offered only in the bot's DMs (global, DM context);
 # every other command is synced to the household's guilds alone
-DM_COMMANDS = frozenset(SECRET_COMMANDS | {"claim", "help"})
+DM_COMMANDS = frozenset(SECRET_COMMANDS | {"claim", "help", "link"})
 DM_ONLY = app_commands.AppCommandContext(guild=False, dm_channel=True, private_channel=False)
 
 

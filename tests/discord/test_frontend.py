@@ -26,7 +26,7 @@ async def test_syncs_to_the_household_guild_only_and_leaves_others(
         f"/applications/{app}/guilds/{home.id}/commands",
     ]
     dm_only = {c["name"]: c["contexts"] for c in discordapi.state.global_commands}
-    assert dm_only == {name: [1] for name in ("help", "claim", "addindexer", "addclient")}
+    assert dm_only == {name: [1] for name in ("help", "claim", "link", "addindexer", "addclient")}
     assert discordapi.state.left == [foreign.id]
     synced = {c["name"]: c for c in discordapi.state.guild_commands[home.id]}
     assert {"search", "queue", "status"} <= synced.keys() and "addindexer" not in synced
