@@ -51,3 +51,18 @@ async def test_a_closed_dm_is_unreachable_and_text_is_cut_and_escaped(
     assert "\\*\\*@everyone\\*\\*" in message["content"]  # markdown escaped, no bold, no ping
     call = api.calls_to("POST", f"/channels/{home.channel_id}/messages")[-1]
     assert call.body["allowed_mentions"] == {"parse": []}
+
+
+async def test_a_429_is_waited_out_and_nothing_is_sent_twice(
+    start_bot: Start, discordapi: DiscordApiServer
+) -> None:
+    api = discordapi
+    home = api.guild("Home")
+    frontend = await start_bot(frozenset({int(home.id)}))
+    assert frontend.port is not None
+    api.limited.append(f"/channels/{home.channel_id}/messages")
+    sent = await frontend.port.send(
+        Channel("discord", home.channel_id), View((Text("help.header"),))
+    )
+    assert len(api.calls_to("POST", f"/channels/{home.channel_id}/messages")) == 2  # 429, then ok
+    assert [m["id"] for m in api.in_channel(home.channel_id)] == [sent]

@@ -35,6 +35,7 @@ class DiscordApiServer:
         self.state = State(token=token, bot=bot, application_id=bot.id)
         self.gateway = Gateway(self.state, heartbeat_ms)
         self.closed_dms: set[str] = set()  # DM channel ids whose user does not take DMs
+        self.limited: list[str] = []  # `api.limited.append("/channels/")`: one 429 there
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._port = 0
@@ -48,6 +49,7 @@ class DiscordApiServer:
             self._changed,
             self.closed_dms,
         )
+        app[rest.LIMITED] = self.limited
         rest.install(app, self.state, PREFIX)
         app.router.add_get("/gateway", self._gateway)
         self._runner = web.AppRunner(app, access_log=None)
