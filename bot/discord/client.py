@@ -23,7 +23,7 @@ class OutpostClient(discord.Client):
         self.tree: app_commands.CommandTree[OutpostClient] = app_commands.CommandTree(self)
         self.tree.interaction_check = self.allowed  # type: ignore[method-assign]
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
-        commands.install(self.tree, self.handlers.on_command, guilds)
+        commands.install(self.tree, self.handlers.on_command, self.handlers.suggest, guilds)
 
     async def setup_hook(self) -> None:
         await point_gateway(self, self.api_url)

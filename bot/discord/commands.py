@@ -10,11 +10,13 @@ import discord
 from discord import app_commands
 
 from bot.conversation.entry import COMMANDS, describe
+from bot.conversation.search import KINDS
 from bot.conversation.settings import SECRET_COMMANDS
 from bot.discord.render import cap
 from bot.i18n import languages, t
 
 Run = Callable[[discord.Interaction, str, str], Awaitable[None]]
+Suggest = Callable[[discord.Interaction, str, str], Awaitable[list[app_commands.Choice[str]]]]
 DESCRIPTION_LIMIT = 100  # Discord's cap on a command's description
 ARGUMENT = "text"
 # answered only in a private chat, so offered only in the bot's DMs (global, DM context);
@@ -39,7 +41,9 @@ class LocaleTranslator(app_commands.Translator):
         return cap(t(key, lang), DESCRIPTION_LIMIT)
 
 
-def command(name: str, run: Run) -> app_commands.Command[Any, ..., None]:
+def command(
+    name: str, run: Run, suggest: Suggest | None = None
+) -> app_commands.Command[Any, ..., None]:
     """`/name [text]`: the text is the rest of the line, as in a Telegram command."""
 
     async def callback(interaction: discord.Interaction, text: str | None = None) -> None:
@@ -52,14 +56,25 @@ def command(name: str, run: Run) -> app_commands.Command[Any, ..., None]:
         name=name, description=description, callback=callback
     )
     made._params[ARGUMENT].description = "…"
+    if suggest is not None:
+
+        async def complete(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
+            return await suggest(interaction, name, current)
+
+        made.autocomplete(ARGUMENT)(complete)
     return made
 
 
-def install(tree: app_commands.CommandTree[Any], run: Run, guilds: frozenset[int]) -> None:
-    """The DM commands globally, the rest on each household guild only."""
+def install(
+    tree: app_commands.CommandTree[Any], run: Run, suggest: Suggest, guilds: frozenset[int]
+) -> None:
+    """The DM commands globally, the rest on each household guild only; the search commands
+    suggest titles as they are typed."""
     households = [discord.Object(guild) for guild in sorted(guilds)]
     for name in COMMANDS:
-        made = command(name, run)
+        made = command(name, run, suggest if name in KINDS else None)
         if name in DM_COMMANDS:
             made.allowed_contexts = DM_ONLY
             tree.add_command(made)

@@ -10,17 +10,23 @@ from collections.abc import Awaitable, Sequence
 from typing import Any
 
 import discord
+from discord import app_commands
 
 from bot.conversation import Conversation, household
+from bot.conversation.search import KINDS
 from bot.discord.port import DiscordPort
 from bot.discord.private import AskModal, Asks, ask_view
-from bot.discord.render import PLATFORM, message_of
+from bot.discord.render import PLATFORM, cap, message_of
 from bot.views import Reply, Sender, Text, View
+from bot.wording import split_year
+from core import errors
 from core.messages import Ask
 from core.recipients import parse
 from core.services.cards import remember
 
 log = logging.getLogger(__name__)
+SUGGEST_BUDGET = 2.0  # Discord drops an autocomplete answer after three seconds
+CHOICES = 25  # at most, on Discord
 
 
 def sender_of(interaction: discord.Interaction) -> Sender:
@@ -52,6 +58,29 @@ class Handlers:
         work = self._conversation.command(sender, name, text)
         replies = await self._in_time(interaction, work, ephemeral=member is None)
         await self.apply(interaction, sender, replies, first=True, ephemeral=member is None)
+
+    async def suggest(
+        self, interaction: discord.Interaction, name: str, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Titles as they are typed, for members only, within `SUGGEST_BUDGET` seconds (the
+        providers' answers are cached, so a repeated prefix is quick); else none."""
+        sender = sender_of(interaction)
+        household_ = self._conversation.services.household
+        if len(current.strip()) < 2 or await household.member_of(household_, sender) is None:
+            return []
+        title, year = split_year(current.strip())
+        try:
+            metadata = await self._conversation.services.metadata()
+            found = await asyncio.wait_for(
+                metadata.search(title, KINDS[name], year=year), SUGGEST_BUDGET
+            )
+        except (TimeoutError, errors.OutpostError):
+            return []
+        choices = []
+        for media in found.media[:CHOICES]:
+            shown = f"{media.title} ({media.year})" if media.year else media.title
+            choices.append(app_commands.Choice(name=cap(shown, 100), value=cap(shown, 100)))
+        return choices
 
     async def on_token(self, interaction: discord.Interaction, token: str) -> None:
         """A press: acknowledged at once (a deferred update), whatever the token is."""

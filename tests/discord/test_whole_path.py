@@ -171,3 +171,20 @@ async def test_another_members_press_changes_nothing(
     assert alert[0].body["flags"] & 64  # only Max sees why
     assert api.message(card["id"]) == before  # Ada's card is as it was
     assert json.loads(leecher.api("torrents/info")) == []
+
+
+async def test_search_suggests_titles_as_they_are_typed(
+    household: tuple[Outpost, str], discordapi: DiscordApiServer, start_bot: Start
+) -> None:
+    api = discordapi
+    home, ada, eve = api.guild("Home"), api.user("Ada"), api.user("Eve")
+    await add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
+    await start_bot(frozenset({int(home.id)}))
+    typed = await api.autocomplete(ada, home, "search", "text", "omen")
+    await api.until(lambda: typed.callbacks)
+    assert typed.callbacks[0]["type"] == 8
+    names = [c["name"] for c in typed.callbacks[0]["data"]["choices"]]
+    assert "The First Omen (2024)" in names
+    stranger = await api.autocomplete(eve, home, "search", "text", "omen")
+    await api.until(lambda: stranger.callbacks)
+    assert stranger.callbacks[0]["data"]["choices"] == []  # strangers learn nothing
