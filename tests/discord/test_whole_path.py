@@ -19,7 +19,7 @@ from bot.conversation.household import add_person
 from core.app import Outpost
 from core.runtime import Timing
 from core.store.integrations import add_integration
-from core.store.models import Grab, IntegrationCategory, Role, Setting
+from core.store.models import Grab, IntegrationCategory, Notice, Role, Setting
 from tests.discord.conftest import Captured, Start
 from tests.metadata.conftest import API_KEY as TMDB_KEY
 from tests.metadata.conftest import FakeTmdb
@@ -96,6 +96,11 @@ async def press(
     return message, await api.press(user, message, button["custom_id"], guild)
 
 
+def ready_in_dm(api: DiscordApiServer, user: FakeUser) -> list[JSON]:
+    dm = api.state.dm_channels.get(user.id, "")
+    return [m for m in api.in_channel(dm) if "is ready in the library" in api.text(m)]
+
+
 async def situation(leecher: QBittorrentDaemon, api: DiscordApiServer, logs: Captured) -> str:
     grabs = await Grab.all().values("title", "state", "raw_status", "progress", "failure")
     torrents = [
@@ -117,7 +122,8 @@ async def test_search_press_grab_download_and_the_same_card_says_ready(
     app, info_hash = household
     api = discordapi
     home, ada = api.guild("Home"), api.user("Ada")
-    await add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
+    # Ada is linked: Telegram and Discord; only Discord runs here
+    await add_person("Ada", Role.ADMIN, {"discord": ada.id, "telegram": "100"}, "en")
     await start_bot(frozenset({int(home.id)}), card_interval=0.5, coalesce=0.2)
     await api.slash(ada, home, "search", text="omen")
     first, _ = await press(api, ada, home, "Choose release")
@@ -134,11 +140,17 @@ async def test_search_press_grab_download_and_the_same_card_says_ready(
     service = asyncio.create_task(runtime.serve(stop))
     try:
         await api.until(lambda: "Ready in the library" in api.text(card), within=90)
+        await api.until(lambda: ready_in_dm(api, ada), within=30)
     except TimeoutError as err:
         raise AssertionError(f"{err}\n{await situation(leecher, api, logs)}") from None
     finally:
         stop.set()
         await service
+    assert len(ready_in_dm(api, ada)) == 1  # the requester hears once in this chat
+    rows = [tuple(r) for r in await Notice.all().values_list("event", "chat")]
+    to_discord = [event for event, chat in rows if chat == f"discord:{ada.id}"]
+    assert to_discord and all((event, "telegram:100") in rows for event in to_discord)
+    assert len(rows) == len(set(rows))  # each notice once per chat of hers
     shown = [api.text(version) for version in api.state.history[card["id"]]]
     assert any("Grabbed" in s for s in shown)  # the same message, from grabbed to ready
     target = (
