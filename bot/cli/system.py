@@ -175,7 +175,11 @@ async def start_frontends(
         except errors.OutpostError as err:
             log.warning("the %s frontend cannot start: %s", kind, err)
             continue
-        await frontend.start()
+        try:
+            await frontend.start()
+        except errors.OutpostError as err:  # a refused token: one line, the rest runs on
+            log.warning("the %s frontend did not start: %s", kind, err)
+            continue
         started.append(frontend)
     code = await Household().ensure_claim_code() if started else None
     if code is not None:

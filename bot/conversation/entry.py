@@ -42,6 +42,7 @@ COMMANDS = (
     "status",
     "follow",
     "claim",
+    "link",
     "addindexer",
     "addclient",
     "household",
@@ -142,6 +143,11 @@ class Conversation:
         if name == "claim":
             return await household.claim(self._household, sender, args.strip())
         member = await self._member(sender)
+        if name == "link":
+            try:
+                return await household.link(self._household, sender, member, args)
+            except errors.OutpostError as err:
+                return say(line(err.key, **err.params))
         if member is None:
             replies = await household.stranger(self._household, sender)
             if name in SECRET_COMMANDS:  # never leave a secret standing in a chat

@@ -3,6 +3,7 @@ views (refusals, the claim, Approve/Decline prompts) and a language to answer in
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +71,24 @@ async def claim(household: Household, sender: Sender, code: str) -> list[Reply]:
     if person is None:
         return [Reply(View((Text("claim.wrong"),)), delete_trigger=True)]
     return [Reply(View((Text("claim.done", {"name": person.name}), Text("start.next"))))]
+
+
+async def link(
+    household: Household, sender: Sender, member: Member | None, code: str
+) -> list[Reply]:
+    """`/link` gives a member a one-time code; `/link CODE` in another chat (Telegram or
+    Discord) adds that chat's account to the same person. Private chats only."""
+    if not sender.private:
+        return [Reply(View((Text("link.private_only"),)), delete_trigger=True)]
+    if not code.strip():
+        if member is None:
+            return [Reply(View((Text("link.wrong"),)))]
+        issued = await household.link_code(member.person, time.time())
+        return [Reply(View((Text("link.code", {"code": issued}),)))]
+    person = await household.link(sender.account, code, time.time())
+    if person is None:
+        return [Reply(View((Text("link.wrong"),)), delete_trigger=True)]
+    return [Reply(View((Text("link.done", {"name": person.name}),)), delete_trigger=True)]
 
 
 async def stranger(household: Household, sender: Sender) -> list[Reply]:

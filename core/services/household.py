@@ -23,6 +23,8 @@ from core.store.models import Person as PersonRow
 __all__ = ["Admission", "Household", "Person", "Role"]
 
 CLAIM_SETTING = "household.claim"
+LINK_SETTING = "household.link."  # + the code's digest: {"person": id, "expires": unix time}
+LINK_TTL = 600.0
 APPROVAL_SETTING = "household.approval"
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # read from a terminal, typed on a phone
 _QUIET = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)-([01]?\d|2[0-3]):([0-5]\d)")
@@ -174,6 +176,34 @@ class Household:
                 platform=account.platform, external_id=account.user_id
             ).update(decision="approved")
         return person
+
+    async def link_code(self, person: Person, now: float) -> str:
+        """A one-time code that adds the chat account it is sent from to `person`."""
+        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+        value = {"person": person.id, "expires": now + LINK_TTL}
+        await Setting.create(key=LINK_SETTING + _digest(code), value=value)
+        return code
+
+    async def link(self, account: Account, code: str, now: float) -> Person | None:
+        """The account joins the code's person and the code is burnt; None if it was wrong or
+        expired; Conflict if the account already belongs to someone."""
+        key = LINK_SETTING + _digest(code.strip())
+        stored = await Setting.get_or_none(key=key)
+        async with in_transaction():
+            if stored is None or not await Setting.filter(key=key).delete():
+                return None
+            value = stored.value if isinstance(stored.value, dict) else {}
+            if float(value.get("expires", 0)) < now:
+                return None
+            if await Identity.exists(platform=account.platform, external_id=account.user_id):
+                raise errors.Conflict("the account is taken", key="link.taken")
+            row = await PersonRow.get_or_none(id=value.get("person"))
+            if row is None:
+                return None
+            await Identity.create(
+                person=row, platform=account.platform, external_id=account.user_id
+            )
+        return await _person(row)
 
     # --- strangers -----------------------------------------------------------------------
 

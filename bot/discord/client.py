@@ -1,0 +1,68 @@
+"""The discord.py client: guilds limited to the household's, commands synced there only,
+every interaction checked before any work."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.discord import commands
+from bot.discord.connect import point_gateway
+from bot.discord.handlers import Handlers
+from bot.discord.taps import TokenButton
+
+log = logging.getLogger(__name__)
+
+
+class OutpostClient(discord.Client):
+    def __init__(self, handlers: Handlers, guilds: frozenset[int], api_url: str | None) -> None:
+        super().__init__(intents=discord.Intents.default(), guild_ready_timeout=0.5)
+        self.handlers, self.household_guilds, self.api_url = handlers, guilds, api_url
+        self.tree: app_commands.CommandTree[OutpostClient] = app_commands.CommandTree(self)
+        self.tree.interaction_check = self.allowed  # type: ignore[method-assign]
+        self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
+        commands.install(self.tree, self.handlers.on_command, self.handlers.suggest, guilds)
+
+    async def setup_hook(self) -> None:
+        await point_gateway(self, self.api_url)
+        await self.tree.set_translator(commands.LocaleTranslator())
+        self.add_dynamic_items(TokenButton)
+        await self.tree.sync()  # the DM commands
+        for guild_id in sorted(self.household_guilds):
+            await self.tree.sync(guild=discord.Object(guild_id))
+
+    async def allowed(self, interaction: discord.Interaction) -> bool:
+        """From a household guild or a DM with the bot; never from a foreign guild or a
+        user-installed context (the app acting in somebody else's server)."""
+        if interaction.guild_id is not None:
+            return interaction.guild_id in self.household_guilds
+        return not interaction.is_user_integration() or interaction.is_guild_integration()
+
+    async def _on_tree_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """A refused check is routine (a foreign guild); anything else is logged in full."""
+        if isinstance(error, app_commands.CheckFailure):
+            log.info("ignored a command from guild %s", interaction.guild_id)
+            return
+        log.error("a Discord command failed", exc_info=error)
+
+    async def on_token(self, interaction: discord.Interaction, token: str) -> None:
+        if await self.allowed(interaction):
+            await self.handlers.on_token(interaction, token)
+        else:
+            await interaction.response.defer()  # acknowledged, nothing changes
+
+    async def on_ready(self) -> None:
+        for guild in list(self.guilds):
+            await self._leave_if_foreign(guild)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self._leave_if_foreign(guild)
+
+    async def _leave_if_foreign(self, guild: discord.Guild) -> None:
+        if guild.id not in self.household_guilds:
+            log.info("leaving guild %s: not one of OUTPOST_DISCORD_GUILDS", guild.id)
+            await guild.leave()

@@ -1,0 +1,82 @@
+"""The slash commands: one per conversation command, each with one optional line of text,
+named and described through a Translator backed by the locales' `command.*` keys."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.conversation.entry import COMMANDS, describe
+from bot.conversation.search import KINDS
+from bot.conversation.settings import SECRET_COMMANDS
+from bot.discord.render import cap
+from bot.i18n import languages, t
+
+Run = Callable[[discord.Interaction, str, str], Awaitable[None]]
+Suggest = Callable[[discord.Interaction, str, str], Awaitable[list[app_commands.Choice[str]]]]
+DESCRIPTION_LIMIT = 100  # Discord's cap on a command's description
+ARGUMENT = "text"
+# answered only in a private chat, so offered only in the bot's DMs (global, DM context);
+# every other command is synced to the household's guilds alone
+DM_COMMANDS = frozenset(SECRET_COMMANDS | {"claim", "help", "link"})
+DM_ONLY = app_commands.AppCommandContext(guild=False, dm_channel=True, private_channel=False)
+
+
+class LocaleTranslator(app_commands.Translator):
+    """A description's `key` extra, worded in each language Outpost speaks."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        key = string.extras.get("key")
+        lang = locale.value.split("-")[0]
+        if key is None or lang == "en" or lang not in languages():
+            return None
+        return cap(t(key, lang), DESCRIPTION_LIMIT)
+
+
+def command(
+    name: str, run: Run, suggest: Suggest | None = None
+) -> app_commands.Command[Any, ..., None]:
+    """`/name [text]`: the text is the rest of the line, as in a Telegram command."""
+
+    async def callback(interaction: discord.Interaction, text: str | None = None) -> None:
+        await run(interaction, name, text or "")
+
+    description = app_commands.locale_str(
+        cap(describe(name, "en"), DESCRIPTION_LIMIT), key=f"command.{name}"
+    )
+    made: app_commands.Command[Any, ..., None] = app_commands.Command(
+        name=name, description=description, callback=callback
+    )
+    made._params[ARGUMENT].description = "…"
+    if suggest is not None:
+
+        async def complete(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
+            return await suggest(interaction, name, current)
+
+        made.autocomplete(ARGUMENT)(complete)
+    return made
+
+
+def install(
+    tree: app_commands.CommandTree[Any], run: Run, suggest: Suggest, guilds: frozenset[int]
+) -> None:
+    """The DM commands globally, the rest on each household guild only; the search commands
+    suggest titles as they are typed."""
+    households = [discord.Object(guild) for guild in sorted(guilds)]
+    for name in COMMANDS:
+        made = command(name, run, suggest if name in KINDS else None)
+        if name in DM_COMMANDS:
+            made.allowed_contexts = DM_ONLY
+            tree.add_command(made)
+        elif households:
+            tree.add_command(made, guilds=households)
