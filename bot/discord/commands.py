@@ -13,7 +13,7 @@ from bot.conversation.entry import COMMANDS, describe
 from bot.conversation.search import KINDS
 from bot.conversation.settings import SECRET_COMMANDS
 from bot.discord.render import cap
-from bot.i18n import languages, t
+from bot.i18n import languages
 
 Run = Callable[[discord.Interaction, str, str], Awaitable[None]]
 Suggest = Callable[[discord.Interaction, str, str], Awaitable[list[app_commands.Choice[str]]]]
@@ -26,7 +26,7 @@ DM_ONLY = app_commands.AppCommandContext(guild=False, dm_channel=True, private_c
 
 
 class LocaleTranslator(app_commands.Translator):
-    """A description's `key` extra, worded in each language Outpost speaks."""
+    """A description's `command` extra, worded in each language Outpost speaks."""
 
     async def translate(
         self,
@@ -34,11 +34,11 @@ class LocaleTranslator(app_commands.Translator):
         locale: discord.Locale,
         context: app_commands.TranslationContextTypes,
     ) -> str | None:
-        key = string.extras.get("key")
+        command = string.extras.get("command")
         lang = locale.value.split("-")[0]
-        if key is None or lang == "en" or lang not in languages():
+        if command is None or lang == "en" or lang not in languages():
             return None
-        return cap(t(key, lang), DESCRIPTION_LIMIT)
+        return cap(describe(command, lang), DESCRIPTION_LIMIT)
 
 
 def command(
@@ -50,7 +50,7 @@ def command(
         await run(interaction, name, text or "")
 
     description = app_commands.locale_str(
-        cap(describe(name, "en"), DESCRIPTION_LIMIT), key=f"command.{name}"
+        cap(describe(name, "en"), DESCRIPTION_LIMIT), command=name
     )
     made: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=name, description=description, callback=callback

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation.household import add_person
 from bot.discord.frontend import DiscordFrontend, guild_ids
 from core import errors
 from core.app import Outpost
+from core.services.household import Household
 from core.store.models import Role
 from tests.discord.conftest import CANARY_TOKEN, Captured, Start
 from tests.support.discordapi import DiscordApiServer
@@ -60,7 +60,7 @@ async def test_a_stranger_gets_one_ephemeral_refusal_and_the_admin_is_asked(
     start_bot: Start, discordapi: DiscordApiServer
 ) -> None:
     home, ada, eve = discordapi.guild("Home"), discordapi.user("Ada"), discordapi.user("Eve")
-    await add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
+    await Household().add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
     await start_bot(frozenset({int(home.id)}))
     pending = await discordapi.slash(eve, home, "search", text="dune")
     await discordapi.until(lambda: pending.callbacks)
@@ -79,7 +79,7 @@ async def test_a_foreign_guild_command_changes_nothing(
     start_bot: Start, discordapi: DiscordApiServer
 ) -> None:
     home, ada = discordapi.guild("Home"), discordapi.user("Ada")
-    await add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
+    await Household().add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
     await start_bot(frozenset({int(home.id)}))
     stray = discordapi.guild("Stray")  # known to the server, never to the bot
     discordapi.state.guild_commands[stray.id] = discordapi.state.guild_commands[home.id]
@@ -96,7 +96,7 @@ async def test_a_forged_custom_id_changes_nothing_and_is_acknowledged(
     start_bot: Start, discordapi: DiscordApiServer
 ) -> None:
     home, ada = discordapi.guild("Home"), discordapi.user("Ada")
-    await add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
+    await Household().add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
     await start_bot(frozenset({int(home.id)}))
     shown = await discordapi.slash(ada, home, "queue")
     card = await discordapi.until(
@@ -129,7 +129,7 @@ async def test_a_button_still_works_after_a_restart(
 ) -> None:
     """Buttons are one DynamicItem over every token: no view of the old process is needed."""
     home, ada = discordapi.guild("Home"), discordapi.user("Ada")
-    await add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
+    await Household().add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
     first = await start_bot(frozenset({int(home.id)}))
     await first.stop()
     await start_bot(frozenset({int(home.id)}))

@@ -7,11 +7,10 @@ import re
 import time
 
 from bot.conversation import Conversation
-from bot.conversation.household import add_person
 from bot.views import Sender
 from core.app import Outpost
 from core.recipients import Account
-from core.services.household import LINK_TTL
+from core.services.household import LINK_TTL, Household
 from core.store.models import Identity, Role
 from tests.discord.conftest import Start
 from tests.support.discordapi import DiscordApiServer
@@ -24,7 +23,7 @@ async def test_a_code_from_telegram_links_the_discord_account(
 ) -> None:
     api = discordapi
     home, ada = api.guild("Home"), api.user("Ada")
-    await add_person("Ada", Role.ADMIN, {"telegram": ADA_TELEGRAM}, "en")
+    await Household().add_person("Ada", Role.ADMIN, {"telegram": ADA_TELEGRAM}, "en")
     in_telegram = Sender("telegram", ADA_TELEGRAM, ADA_TELEGRAM, True, "en", "Ada")
     [issued] = await Conversation(outpost).command(in_telegram, "link", "")
     code = issued.view.lines[0].params["code"]
@@ -42,7 +41,7 @@ async def test_a_code_from_telegram_links_the_discord_account(
 
 async def test_a_code_works_once_and_not_after_it_expired(outpost: Outpost) -> None:
     household = outpost.services().household
-    person = await add_person("Ada", Role.MEMBER, {"telegram": ADA_TELEGRAM}, "en")
+    person = await Household().add_person("Ada", Role.MEMBER, {"telegram": ADA_TELEGRAM}, "en")
 
     code = await household.link_code(person, now=time.time())
     assert await household.link(Account("discord", "7"), code, now=time.time()) is not None

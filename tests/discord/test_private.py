@@ -3,7 +3,7 @@ indexer is added from the modal's values; nothing of the secret is in a message.
 
 from __future__ import annotations
 
-from bot.conversation.household import add_person
+from core.services.household import Household
 from core.store.models import Integration, Role
 from tests.discord.conftest import Captured, Start
 from tests.support.discordapi import DiscordApiServer
@@ -17,7 +17,7 @@ async def test_a_secret_is_asked_in_a_modal_and_the_indexer_added(
 ) -> None:
     api = discordapi
     home, ada = api.guild("Home"), api.user("Ada")
-    await add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
+    await Household().add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
     await start_bot(frozenset({int(home.id)}))
     with TorznabFeed([FeedItem("X.2024.1080p-GRP", size=1, seeders=1)], api_key=KEY) as feed:
         asked = await api.slash(ada, None, "addindexer", text=f"torznab local {feed.url}")

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest_asyncio
 
-from bot.conversation.household import add_person
 from core.app import Outpost
 from core.runtime import Timing
+from core.services.household import Household
 from core.store.integrations import add_integration
 from core.store.models import Grab, IntegrationCategory, Notice, Role, Setting
 from tests.discord.conftest import Captured, Start
@@ -123,7 +123,7 @@ async def test_search_press_grab_download_and_the_same_card_says_ready(
     api = discordapi
     home, ada = api.guild("Home"), api.user("Ada")
     # Ada is linked: Telegram and Discord; only Discord runs here
-    await add_person("Ada", Role.ADMIN, {"discord": ada.id, "telegram": "100"}, "en")
+    await Household().add_person("Ada", Role.ADMIN, {"discord": ada.id, "telegram": "100"}, "en")
     await start_bot(frozenset({int(home.id)}), card_interval=0.5, coalesce=0.2)
     await api.slash(ada, home, "search", text="omen")
     first, _ = await press(api, ada, home, "Choose release")
@@ -170,8 +170,8 @@ async def test_another_members_press_changes_nothing(
 ) -> None:
     api = discordapi
     home, ada, max_ = api.guild("Home"), api.user("Ada"), api.user("Max")
-    await add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
-    await add_person("Max", Role.MEMBER, {"discord": max_.id}, "en")
+    await Household().add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
+    await Household().add_person("Max", Role.MEMBER, {"discord": max_.id}, "en")
     await start_bot(frozenset({int(home.id)}))
     await api.slash(ada, home, "search", text="omen")
     card = await api.until(lambda: with_button(api, home.channel_id, "Choose release"))
@@ -190,7 +190,7 @@ async def test_search_suggests_titles_as_they_are_typed(
 ) -> None:
     api = discordapi
     home, ada, eve = api.guild("Home"), api.user("Ada"), api.user("Eve")
-    await add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
+    await Household().add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
     await start_bot(frozenset({int(home.id)}))
     typed = await api.autocomplete(ada, home, "search", "text", "omen")
     await api.until(lambda: typed.callbacks)
