@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from core import errors
+from core.declare import setting
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +95,13 @@ def suggest(reported: str, candidates: Sequence[Path]) -> PathMap | None:
 
 def _under(path: PurePosixPath, root: PurePosixPath) -> bool:
     return path.parts[: len(root.parts)] == root.parts
+
+
+def path_map_setting() -> Any:
+    """The `path_map` field every download client's Settings declares (`--path-map`)."""
+    return setting(
+        help="REMOTE=LOCAL: the client's folder REMOTE is LOCAL here (repeatable)",
+        many=True,
+        parse=parse,
+        check=local_exists,
+    )

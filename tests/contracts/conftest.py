@@ -71,6 +71,16 @@ class Harness(_Protocol):
     def clear(self) -> None: ...
 
 
+def torrent_payload(announce: str | None = None) -> Payload:
+    """A fresh 4 KiB torrent, as a file and a magnet (naming `announce` when given)."""
+    torrent = make_torrent(f"Contract.{os.urandom(4).hex()}", os.urandom(4096), announce=announce)
+    file = ReleaseFile(f"{torrent.name}.torrent", torrent.data)
+    magnet = torrent.magnet((announce,) if announce else ())
+    return Payload(
+        torrent.info_hash, torrent.name, 4096, Protocol.TORRENT, file, magnet, torrent.write_payload
+    )
+
+
 class QBittorrentHarness:
     protocol = Protocol.TORRENT
 
@@ -89,17 +99,7 @@ class QBittorrentHarness:
         )
 
     def payload(self) -> Payload:
-        torrent = make_torrent(f"Contract.{os.urandom(4).hex()}", os.urandom(4096))
-        file = ReleaseFile(f"{torrent.name}.torrent", torrent.data)
-        return Payload(
-            torrent.info_hash,
-            torrent.name,
-            4096,
-            self.protocol,
-            file,
-            torrent.magnet(),
-            torrent.write_payload,
-        )
+        return torrent_payload()
 
     def clear(self) -> None:
         self.daemon.clear()
@@ -140,13 +140,7 @@ class RTorrentHarness:
         )
 
     def payload(self) -> Payload:
-        name = f"Contract.{os.urandom(4).hex()}"
-        torrent = make_torrent(name, os.urandom(4096), announce=DEAD_TRACKER)
-        file = ReleaseFile(f"{torrent.name}.torrent", torrent.data)
-        magnet = torrent.magnet((DEAD_TRACKER,))
-        return Payload(
-            torrent.info_hash, name, 4096, self.protocol, file, magnet, torrent.write_payload
-        )
+        return torrent_payload(DEAD_TRACKER)
 
     def clear(self) -> None:
         self.daemon.clear()
@@ -178,17 +172,7 @@ class TransmissionHarness:
         )
 
     def payload(self) -> Payload:
-        torrent = make_torrent(f"Contract.{os.urandom(4).hex()}", os.urandom(4096))
-        file = ReleaseFile(f"{torrent.name}.torrent", torrent.data)
-        return Payload(
-            torrent.info_hash,
-            torrent.name,
-            4096,
-            self.protocol,
-            file,
-            torrent.magnet(),
-            torrent.write_payload,
-        )
+        return torrent_payload()
 
     def clear(self) -> None:
         self.daemon.clear()
@@ -220,7 +204,7 @@ class DelugeHarness:
         )
 
     def payload(self) -> Payload:
-        return QBittorrentHarness.payload(self)  # type: ignore[arg-type]
+        return torrent_payload()
 
     def clear(self) -> None:
         self.daemon.clear()

@@ -47,12 +47,7 @@ class NzbgetSettings:
     save_path: str | None = setting(
         help="where NZBGet puts that category's downloads (DestDir)", default=None
     )
-    path_map: tuple[PathMap, ...] = setting(
-        help="REMOTE=LOCAL: the client's folder REMOTE is LOCAL here (repeatable)",
-        many=True,
-        parse=pathmap.parse,
-        check=pathmap.local_exists,
-    )
+    path_map: tuple[PathMap, ...] = pathmap.path_map_setting()
 
 
 class NzbgetClient:

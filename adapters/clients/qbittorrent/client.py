@@ -65,12 +65,7 @@ class QBittorrentSettings:
     password: str | None = setting(help="the WebUI password", default=None, secret=True)
     category: str = setting(help="category for Outpost's downloads", default="outpost")
     save_path: str | None = setting(help="where the client saves Outpost's downloads", default=None)
-    path_map: tuple[PathMap, ...] = setting(
-        help="REMOTE=LOCAL: the client's folder REMOTE is LOCAL here (repeatable)",
-        many=True,
-        parse=pathmap.parse,
-        check=pathmap.local_exists,
-    )
+    path_map: tuple[PathMap, ...] = pathmap.path_map_setting()
 
 
 class QBittorrentClient:
