@@ -9,54 +9,23 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "'audioop' is deprecated", DeprecationWarning)
     import discord  # noqa: F401
 
-import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 import pytest_asyncio
 
 from bot.conversation import Conversation
 from bot.discord import DiscordFrontend
 from bot.discord.connect import point_rest
 from core.app import Outpost
-from core.redact import RedactingFilter
+from tests.support.capture import Captured, logs  # noqa: F401  (the fixture)
 from tests.support.discordapi import DiscordApiServer
 
 # shaped like a real bot token (id.timestamp.hmac): it must never reach a log line
 CANARY_TOKEN = "MTQ1NjA3NDQ0Mzk4MDgwMDAwMQ.GcAnRy.canaryDiscordSecret_x9Q2mZk4LpWtAbCdEfGh"
 
 Start = Callable[..., Awaitable[DiscordFrontend]]
-
-
-class Captured(logging.Handler):
-    """Every record of every logger, formatted after the redacting filter ran."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-        self.addFilter(RedactingFilter())
-        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
-
-    def text(self) -> str:
-        return "\n".join(self.lines)
-
-
-@pytest.fixture
-def logs() -> Iterator[Captured]:
-    root = logging.getLogger()
-    handler, level = Captured(), root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
 
 
 @pytest_asyncio.fixture(loop_scope="function")

@@ -3,7 +3,6 @@ an open Outpost, a local Bot API server, a started frontend, and every log line 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,8 +13,8 @@ import pytest_asyncio
 from bot.conversation import Conversation
 from bot.telegram import TelegramFrontend
 from core.app import Outpost
-from core.redact import RedactingFilter
 from tests.support.botapi import BotApiServer
+from tests.support.capture import Captured, logs  # noqa: F401  (the fixture)
 
 # a canary shaped like a real token: it must never reach a log line
 CANARY_TOKEN = "7351246890:AAF-canaryTokenSecretValue_x9Q2mZk4LpWt"
@@ -27,35 +26,6 @@ Start = Callable[..., Awaitable[TelegramFrontend]]
 def ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
     """PTB 22 warns on every duration unless opted in to timedeltas, as the frontend does."""
     monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
-class Captured(logging.Handler):
-    """Every record of every logger, formatted after the redacting filter ran."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-        self.addFilter(RedactingFilter())
-        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
-
-    def text(self) -> str:
-        return "\n".join(self.lines)
-
-
-@pytest.fixture
-def logs() -> Iterator[Captured]:
-    root = logging.getLogger()
-    handler, level = Captured(), root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
 
 
 @pytest_asyncio.fixture(loop_scope="function")
