@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,3 +114,4 @@ class ApiCall:
     params: JSON
     files: dict[str, tuple[str | None, bytes]]
     status: int = 200
+    at: float = field(default_factory=time.perf_counter)  # when it arrived, for benchmarks

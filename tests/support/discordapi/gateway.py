@@ -97,9 +97,10 @@ class Gateway:
             {"op": DISPATCH, "t": event, "s": session.sequence, "d": data}
         )
 
-    async def dispatch(self, event: str, data: JSON) -> None:
-        """To every identified session (a test waits for one with `until_connected`)."""
-        for session in list(self.sessions):
+    async def dispatch(self, event: str, data: JSON, to: Session | None = None) -> None:
+        """To every identified session (a test waits for one with `until_connected`), or
+        to `to` alone (a benchmark drives two bots on one server)."""
+        for session in [to] if to is not None else list(self.sessions):
             if session.identified.is_set() and not session.socket.closed:
                 await self._send(session, event, data)
 

@@ -11,7 +11,7 @@ from typing import TypeVar
 from aiohttp import web
 
 from tests.support.discordapi import rest
-from tests.support.discordapi.gateway import Gateway
+from tests.support.discordapi.gateway import Gateway, Session
 from tests.support.discordapi.shapes import (
     JSON,
     FakeGuild,
@@ -125,6 +125,7 @@ class DiscordApiServer:
         user: FakeUser,
         guild: FakeGuild | None,
         message: JSON | None = None,
+        to: Session | None = None,
     ) -> Pending:
         if guild is not None:
             channel_id = guild.channel_id
@@ -140,15 +141,22 @@ class DiscordApiServer:
             message=message,
         )
         pending = self.state.interactions[payload["token"]] = Pending(payload)
-        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        await self.gateway.dispatch("INTERACTION_CREATE", payload, to)
         return pending
 
     async def slash(
-        self, user: FakeUser, guild: FakeGuild | None, name: str, **options: str
+        self,
+        user: FakeUser,
+        guild: FakeGuild | None,
+        name: str,
+        *,
+        to: Session | None = None,
+        **options: str,
     ) -> Pending:
-        """`/name option:value` from the menu of commands synced to that guild."""
+        """`/name option:value` from the menu of commands synced to that guild (to one
+        gateway session only with `to`)."""
         command = self.state.command(name, guild.id if guild else "")
-        return await self._interact(2, command_data(command, options), user, guild)
+        return await self._interact(2, command_data(command, options), user, guild, to=to)
 
     async def autocomplete(
         self, user: FakeUser, guild: FakeGuild, name: str, option: str, typed: str

@@ -3,6 +3,7 @@ interactions and every REST call, for tests to assert on."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ class Call:
     query: dict[str, str]
     body: Any
     auth: bool
+    at: float = field(default_factory=time.perf_counter)  # when it arrived, for benchmarks
 
 
 @dataclass
