@@ -20,6 +20,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import contextvars
+import dataclasses
 import os
 import statistics
 import tempfile
@@ -40,6 +42,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
+from tortoise.backends.sqlite.client import SqliteClient
 
 from bot.conversation import Conversation
 from bot.discord import DiscordFrontend
@@ -51,7 +54,6 @@ from core.store.models import IntegrationCategory, Role
 from tests.metadata.conftest import API_KEY as TMDB_KEY
 from tests.metadata.conftest import FakeTmdb
 from tests.support.botapi import BotApiServer
-from tests.support.botapi import FakeUser as TelegramUser
 from tests.support.discordapi import DiscordApiServer, FakeGuild, FakeUser
 from tests.support.discordapi.gateway import Session
 from tests.support.localserver import LocalServer
@@ -64,6 +66,17 @@ BARE_REPLY = "ok"
 
 
 @dataclass(frozen=True)
+class Sample:
+    started: float  # perf_counter when the command left the person
+    answered: float  # when the server received the first reply
+    kind: str  # what the first reply was: "sendMessage", "sendPhoto", "type 4", "type 5" ...
+
+    @property
+    def latency(self) -> float:
+        return self.answered - self.started
+
+
+@dataclass(frozen=True)
 class Row:
     frontend: str
     command: str
@@ -72,13 +85,16 @@ class Row:
     p95: float
     max: float
     ratio: float  # this median over the bare bot's median for the same command
+    first: str  # the kinds of first reply seen, "/"-joined
+    queries: float = 0.0  # with --breakdown: median store queries before the first reply
+    store: float = 0.0  # and the median milliseconds spent in them
 
 
 class Target(Protocol):
     name: str
     bare: str  # the name of the bare bot this one is compared with (itself for a bare bot)
 
-    async def once(self, command: str, text: str) -> float: ...
+    async def once(self, command: str, text: str) -> Sample: ...
 
 
 async def settled(busy: Callable[[], bool]) -> None:
@@ -100,7 +116,7 @@ class TelegramTarget:
         self.name, self.bare, self.api, self.app = name, bare, api, app
         self.user = api.user(TELEGRAM_ID, "Ada")
 
-    async def once(self, command: str, text: str) -> float:
+    async def once(self, command: str, text: str) -> Sample:
         seen = len(self.api.log)
         started = time.perf_counter()
         self.api.send_text(self.user, f"/{command} {text}".strip())
@@ -110,7 +126,7 @@ class TelegramTarget:
         )
         processor, queue = self.app.update_processor, self.app.update_queue
         await settled(lambda: processor.current_concurrent_updates > 0 or not queue.empty())
-        return first.at - started
+        return Sample(started, first.at, first.method)
 
 
 async def _bare_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -140,9 +156,7 @@ async def bare_ptb(api: BotApiServer) -> AsyncIterator[Application[Any, ...]]:
 
 def _tree_busy() -> bool:
     """discord.py runs each application command in a task of this name."""
-    return any(
-        t.get_name() == "CommandTree-invoker" and not t.done() for t in asyncio.all_tasks()
-    )
+    return any(t.get_name() == "CommandTree-invoker" and not t.done() for t in asyncio.all_tasks())
 
 
 class DiscordTarget:
@@ -154,7 +168,7 @@ class DiscordTarget:
         self.name, self.bare, self.api, self.session, self.user = name, bare, api, session, who
         self.guild: FakeGuild = next(iter(api.state.guilds.values()))
 
-    async def once(self, command: str, text: str) -> float:
+    async def once(self, command: str, text: str) -> Sample:
         guild = None if command in DM_COMMANDS else self.guild
         options = {"text": text} if text else {}
         started = time.perf_counter()
@@ -164,7 +178,7 @@ class DiscordTarget:
             lambda: next((c for c in self.api.calls if c.path.endswith(ending)), None), WITHIN
         )
         await settled(_tree_busy)
-        return first.at - started
+        return Sample(started, first.at, f"type {first.body['type']}")
 
 
 async def _bare_command(interaction: discord.Interaction, text: str | None = None) -> None:
@@ -266,26 +280,80 @@ async def targets(data_dir: Path) -> AsyncIterator[list[Target]]:
         ]
 
 
+class StoreMeter:
+    """With --breakdown: each query Outpost's store (Tortoise on aiosqlite) makes, timed, so
+    a sample can say how many ran, and for how long, before its first reply."""
+
+    METHODS = ("execute_insert", "execute_many", "execute_query", "execute_query_dict")
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[float, float]] = []
+        self._depth: contextvars.ContextVar[int] = contextvars.ContextVar("depth", default=0)
+        self._saved: dict[str, Any] = {}
+
+    def __enter__(self) -> StoreMeter:
+        for name in self.METHODS:
+            self._saved[name] = getattr(SqliteClient, name)
+            setattr(SqliteClient, name, self._timed(self._saved[name]))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for name, method in self._saved.items():
+            setattr(SqliteClient, name, method)
+
+    def _timed(self, method: Any) -> Any:
+        async def timed(*args: Any, **kwargs: Any) -> Any:
+            depth = self._depth.get()
+            token = self._depth.set(depth + 1)
+            started = time.perf_counter()
+            try:
+                return await method(*args, **kwargs)
+            finally:
+                self._depth.reset(token)
+                if depth == 0:  # one query, even when one method calls another
+                    self.spans.append((started, time.perf_counter()))
+
+        return timed
+
+    def before_reply(self, sample: Sample) -> tuple[int, float]:
+        """Queries begun between the command and its first reply, and their time in that span."""
+        inside = [(a, b) for a, b in self.spans if sample.started <= a < sample.answered]
+        return len(inside), sum(min(b, sample.answered) - a for a, b in inside)
+
+
 def percentile(values: list[float], q: int) -> float:
     if len(values) < 2:
         return max(values)
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-def rows_of(samples: dict[tuple[str, str], list[float]], bots: list[Target]) -> list[Row]:
+Samples = dict[tuple[str, str], list[Sample]]
+
+
+def row_of(name: str, command: str, samples: list[Sample], bare: list[Sample]) -> Row:
+    ms = [s.latency * 1000 for s in samples]
+    median = statistics.median(ms)
+    bare_median = statistics.median(s.latency for s in bare) * 1000
+    ratio = median / bare_median if bare_median > 0 else float("nan")
+    kinds = "/".join(sorted({s.kind for s in samples}))
+    return Row(name, command, len(ms), median, percentile(ms, 95), max(ms), ratio, kinds)
+
+
+def rows_of(samples: Samples, bots: list[Target], meter: StoreMeter | None) -> list[Row]:
     bare_of = {bot.name: bot.bare for bot in bots}
     rows = []
-    for (name, command), values in samples.items():
-        ms = [v * 1000 for v in values]
-        median = statistics.median(ms)
-        bare = statistics.median(samples[(bare_of[name], command)]) * 1000
-        ratio = median / bare if bare > 0 else float("nan")
-        rows.append(Row(name, command, len(ms), median, percentile(ms, 95), max(ms), ratio))
+    for (name, command), taken in samples.items():
+        row = row_of(name, command, taken, samples[(bare_of[name], command)])
+        if meter is not None:
+            counts, spent = zip(*(meter.before_reply(s) for s in taken), strict=True)
+            queries, store = statistics.median(counts), statistics.median(spent) * 1000
+            row = dataclasses.replace(row, queries=queries, store=store)
+        rows.append(row)
     return rows
 
 
-async def rounds(bots: list[Target], n: int) -> dict[tuple[str, str], list[float]]:
-    samples: dict[tuple[str, str], list[float]] = {}
+async def rounds(bots: list[Target], n: int) -> Samples:
+    samples: Samples = {}
     for _ in range(n):
         for command, text in COMMANDS:
             for bot in bots:
@@ -294,24 +362,35 @@ async def rounds(bots: list[Target], n: int) -> dict[tuple[str, str], list[float
     return samples
 
 
-async def measure(n: int, warmup: int = 3, data_dir: Path | None = None) -> list[Row]:
+async def measure(
+    n: int, warmup: int = 3, data_dir: Path | None = None, *, breakdown: bool = False
+) -> list[Row]:
     """Start the four bots, warm them up, then `n` interleaved rounds of every command."""
     with contextlib.ExitStack() as stack:
         if data_dir is None:
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "data"
+        meter = stack.enter_context(StoreMeter()) if breakdown else None
         async with targets(data_dir) as bots:
             await rounds(bots, warmup)
-            return rows_of(await rounds(bots, n), bots)
+            return rows_of(await rounds(bots, n), bots, meter)
 
 
-def table(rows: list[Row]) -> str:
-    head = f"{'frontend':<20} {'command':<14} {'n':>4} {'median':>8} {'p95':>8} {'max':>8}  × bare"
+def table(rows: list[Row], *, breakdown: bool = False) -> str:
+    head = (
+        f"{'frontend':<18} {'command':<13} {'n':>3} {'median':>7} {'p95':>7} {'max':>7} "
+        f"{'× bare':>6}  {'first reply':<12}"
+    )
+    if breakdown:
+        head += f" {'queries':>7} {'in store':>8}"
     lines = [head, "-" * len(head)]
     for row in sorted(rows, key=lambda r: (r.frontend.split()[0], r.command, r.frontend)):
-        lines.append(
-            f"{row.frontend:<20} {row.command:<14} {row.n:>4} {row.median:>8.1f} "
-            f"{row.p95:>8.1f} {row.max:>8.1f}  {row.ratio:5.2f}"
+        line = (
+            f"{row.frontend:<18} {row.command:<13} {row.n:>3} {row.median:>7.1f} "
+            f"{row.p95:>7.1f} {row.max:>7.1f} {row.ratio:>6.2f}  {row.first:<12}"
         )
+        if breakdown:
+            line += f" {row.queries:>7.0f} {row.store:>8.1f}"
+        lines.append(line.rstrip())
     return "\n".join(lines)
 
 
@@ -319,11 +398,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.chat_latency")
     parser.add_argument("--n", type=int, default=20, help="measured rounds per command")
     parser.add_argument("--warmup", type=int, default=3, help="rounds run first, not counted")
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also time Outpost's store queries before each first reply (adds their overhead)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    rows = asyncio.run(measure(args.n, args.warmup))
+    rows = asyncio.run(measure(args.n, args.warmup, breakdown=args.breakdown))
     print(f"time from command to first reply (ms), {args.n} rounds after {args.warmup} warm-up")
-    print(table(rows))
+    print(table(rows, breakdown=args.breakdown))
     print(f"(run took {time.perf_counter() - started:.1f} s)")
 
 
