@@ -179,6 +179,9 @@ class DiscordTarget:
             lambda: next((c for c in self.api.calls if c.path.endswith(ending)), None), WITHIN
         )
         await settled(_tree_busy)
+        answers = [c for c in self.api.calls if c.path.endswith(ending)]
+        if len(answers) != 1:  # the other bot's session was sent the interaction too
+            raise RuntimeError(f"/{command} was answered {len(answers)} times")
         return Sample(started, first.at, f"type {first.body['type']}")
 
 
