@@ -13,6 +13,11 @@ The same data dir serves both Outpost frontends: one admin, and a local TMDB for
 Rounds are interleaved (every bot answers each command in turn); each command is waited out
 (the library's handler tasks done) before the next, so no answer overlaps another.
 Run: python -m benchmarks.chat_latency [--n 30] [--warmup 3] [--breakdown] (about 10 s)
+
+Read on 2026-12-04: Outpost answers in 5-16 ms (median) where the bare bots take 1-5 ms; the gap
+is its store work before the reply (--breakdown: 6-17 sequential Tortoise queries; the sender's
+person is resolved 2-3 times per command, 3 SELECTs each, and /search adds the integrations,
+two cache reads and one INSERT per button token), not the chat libraries.
 """
 
 from __future__ import annotations
