@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,10 @@ class FakeOpenLibrary:
     """Routes like openlibrary.org; refuses a User-Agent without a contact as its front does."""
 
     overrides: dict[str, Response] = field(default_factory=dict)
+    times: list[float] = field(default_factory=list)  # when each request arrived (monotonic)
 
     def __call__(self, request: Request) -> Response:
+        self.times.append(time.monotonic())
         agent = request.headers.get("user-agent", "")
         if "(" not in agent or "@" not in agent:
             return Response(403, fixture_bytes("openlibrary", "error_403.html"), HTML)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from adapters.metadata.openlibrary import CACHE_TTL, OpenLibraryProvider
@@ -123,8 +125,17 @@ async def test_answers_are_cached_for_a_week(
     assert openlibrary.paths().count("/search.json") == 2
 
 
-async def test_the_policy_keeps_open_library_s_published_rate() -> None:
+async def test_a_burst_keeps_open_library_s_published_rate(
+    openlibrary: Served, make_openlibrary: MakeOpenLibrary
+) -> None:
+    """3 requests a second: after a first 3, each waits its third of a second (a lower bound
+    on the spacing, which load can only widen)."""
     assert OpenLibraryProvider.policy.rate == (3, 1.0)
+    provider = make_openlibrary()
+    await asyncio.gather(*(provider.author("OL7234434A") for _ in range(9)))
+    times = openlibrary.fake.times
+    assert len(times) == 9
+    assert times[-1] - times[0] >= (9 - 3) / 3 - 0.1
 
 
 async def test_hostile_documents_are_skipped_or_sanitised(
