@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.cli.conftest import Outpost
 from tests.metadata.books import CONTACT, FakeAudnexus, FakeOpenLibrary
-from tests.support.localserver import LocalServer
+from tests.support.localserver import LocalServer, Response
 
 
 def test_an_audiobook_search_shows_the_narrator_and_the_series(outpost: Outpost) -> None:
@@ -44,3 +44,21 @@ def test_open_library_without_a_contact_is_refused_at_setup_with_what_to_do(
     assert run.code == 1
     assert "openlibrary" in run.err and "--contact" in run.err
     assert listed.code == 0 and "openlibrary" not in listed.out  # nothing was saved
+
+
+def test_audnexus_down_is_named_in_errors_and_the_title_still_comes_back(
+    outpost: Outpost,
+) -> None:
+    down = FakeAudnexus(overrides={"/books/B079LRSMNN": Response(503, "busy", {})})
+    with LocalServer(FakeOpenLibrary()) as ol, LocalServer(down) as ax:
+        outpost("provider", "set", "openlibrary", "--url", ol.url, "--contact", CONTACT)
+        outpost("provider", "set", "audnexus", "--url", ax.url)
+        run = outpost("search", "media", "galaxy's edge", "--kind", "audiobook", "--json")
+        said = outpost("search", "media", "galaxy's edge", "--kind", "audiobook")
+    assert run.code == 0, run.err
+    (book,) = run.json()["media"]
+    assert book["title"] == "Galaxy's Edge" and book["series"] is None
+    busy = "audnexus cannot serve requests right now. Try again later."
+    assert run.json()["errors"] == [{"provider": "audnexus", "error": busy}]
+    assert "audnexus failed: audnexus cannot serve requests right now" in said.out
+    assert "Galaxy's Edge" in said.out
