@@ -78,7 +78,8 @@ async def test_the_book_has_its_length_genres_and_every_series(
     assert book.series == () and book.details.media.series is None  # a standalone novel
     assert book.details.genres[:2] == ("Science Fiction & Fantasy", "Science Fiction")
     body = (
-        '{"asin": "B0000000X1", "title": "T", "seriesPrimary": {"name": "Main", "position": "2"},'
+        '{"asin": "B0000000X1", "title": "T", "image": "https://169.254.169.254/latest/x.jpg",'
+        '"seriesPrimary": {"name": "Main", "position": "2"},'
         '"seriesSecondary": [{"name": "Universe", "position": "7.5"},'
         '{"name": "Odd", "position": "Book Two; DROP TABLE"}, {"position": "1"}]}'
     )
@@ -89,6 +90,7 @@ async def test_the_book_has_its_length_genres_and_every_series(
         Series("Universe", "7.5"),
         Series("Odd", None),
     )
+    assert odd.details.media.poster_url is None  # not an Amazon image host
 
 
 async def test_chapters_and_authors_are_read(make_audnexus: MakeAudnexus) -> None:

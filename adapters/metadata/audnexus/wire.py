@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from core import errors
 from core.domain import Credit, Media
@@ -25,6 +26,7 @@ MAX_PEOPLE = 10
 MAX_CHAPTERS = 500
 ASIN = re.compile(r"^[A-Z0-9]{10}$")
 _POSITION = re.compile(r"^[0-9]{1,4}(?:\.[0-9]{1,2})?(?:-[0-9]{1,4}(?:\.[0-9]{1,2})?)?$")
+IMAGE_HOSTS = (".media-amazon.com", ".ssl-images-amazon.com")
 _TAG = re.compile(r"<[^>]{0,200}>")
 
 
@@ -69,7 +71,15 @@ def number(value: Any) -> int | None:
 
 
 def image(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.startswith("https://") else None
+    """An https URL on Amazon's image hosts (where Audible's covers live), else None: a poster
+    URL is fetched by chat systems, so it must not point anywhere a peer likes."""
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        return None
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    if parts.scheme != "https" or parts.port or not host.endswith(IMAGE_HOSTS):
+        return None
+    return value
 
 
 def asin_of(media: Media) -> str | None:
