@@ -40,7 +40,7 @@ async def test_search_maps_title_year_authors_ids_and_cover(
     assert {"key", "title", "author_key", "first_publish_year", "cover_i", "id_amazon"} <= fields
 
 
-async def test_an_audiobook_search_is_the_same_search_as_audiobooks(
+async def test_an_audiobook_search_is_the_same_search_giving_audiobooks(
     openlibrary: Served, make_openlibrary: MakeOpenLibrary
 ) -> None:
     provider = make_openlibrary()
