@@ -8,7 +8,7 @@ from typing import Any
 from bot.cli.output import Output, clean, table
 from bot.wording import human_size, split_year
 from core.app import Outpost
-from core.domain import MediaKind, ParsedRelease, SearchQuery
+from core.domain import Media, MediaKind, ParsedRelease, SearchQuery
 from core.releases import Rejection, Verdict, Wanted, parse
 from core.services.found import remember
 
@@ -32,6 +32,9 @@ async def search_media(app: Outpost, args: argparse.Namespace, out: Output) -> i
                     "ids": dict(m.ids),
                     "overview": m.overview,
                     "poster": m.poster_url,
+                    "credits": [{"role": c.role, "name": c.name} for c in m.credits],
+                    "series": m.series,
+                    "series_position": m.series_position,
                 }
                 for m in results.media
             ],
@@ -46,9 +49,34 @@ async def search_media(app: Outpost, args: argparse.Namespace, out: Output) -> i
     if not results.media:
         out.say("cli.no_media", query=args.query)
         return 0
-    rows = [[m.kind.value, m.title, m.year or "", m.ids.get("imdb", "")] for m in results.media]
-    out.text(table(["KIND", "TITLE", "YEAR", "IMDB"], rows))
+    out.text(media_table(results.media))
     return 0
+
+
+def media_table(media: list[Media]) -> str:
+    """KIND, TITLE, YEAR, a column per credit role the results have (AUTHOR, NARRATOR ...),
+    SERIES and IMDB; a column no result fills is left out."""
+    roles = list(dict.fromkeys(c.role for m in media for c in m.credits))
+    headers = ["KIND", "TITLE", "YEAR", *(r.upper() for r in roles), "SERIES", "IMDB"]
+    rows = [
+        [
+            m.kind.value,
+            m.title,
+            m.year or "",
+            *(", ".join(c.name for c in m.credits if c.role == r) for r in roles),
+            series_text(m),
+            m.ids.get("imdb", ""),
+        ]
+        for m in media
+    ]
+    keep = [i for i in range(len(headers)) if i < 3 or any(row[i] for row in rows)]
+    return table([headers[i] for i in keep], [[row[i] for i in keep] for row in rows])
+
+
+def series_text(media: Media) -> str:
+    if not media.series:
+        return ""
+    return f"{media.series} #{media.series_position}" if media.series_position else media.series
 
 
 def rejection_text(out: Output, rejection: Rejection) -> str:

@@ -53,7 +53,7 @@ def test_search_media_names_the_provider_that_serves_the_kind_or_says_none_does(
     assert movie.code == 1 and book.code == 1
     assert "No metadata provider for movie is set up yet" in movie.err
     assert "outpost provider set tmdb --help" in movie.err
-    assert "Outpost has no book catalogue yet" in book.err
+    assert "outpost provider set openlibrary --help" in book.err  # Open Library has books
     assert "tmdb" not in book.err.lower()  # TMDB has no books: no advice to set it
 
 

@@ -39,6 +39,10 @@ def test_todays_spellings_still_parse_into_settings() -> None:
     }
     args = parse("provider", "set", "tmdb", "--api-key", "k", "--url", "http://t/3", "--no-test")
     assert args.kind == "tmdb" and fields.values(args) == {"api_key": "k", "url": "http://t/3"}
+    args = parse("provider", "set", "openlibrary", "--contact", "me@example.org", "--no-test")
+    assert args.kind == "openlibrary" and fields.values(args) == {"contact": "me@example.org"}
+    args = parse("provider", "set", "audnexus", "--region", "uk", "--no-test")
+    assert args.kind == "audnexus" and fields.values(args) == {"region": "uk"}
 
 
 def help_of(*argv: str) -> None:
@@ -60,6 +64,9 @@ def test_help_names_the_kinds_that_take_each_option(capsys: pytest.CaptureFixtur
     help_of("provider", "set")
     text = " ".join(capsys.readouterr().out.split())
     assert "--api-key API_KEY your TMDB API key (v3) (tmdb; required; stored encrypted)" in text
+    assert "--kind" not in text and "{audnexus,openlibrary,tmdb}" in text
+    assert "it goes in the User-Agent (openlibrary)" in text
+    assert "(audnexus; default: us)" in text
 
 
 def test_the_command_word_skips_top_level_options() -> None:

@@ -12,8 +12,11 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from adapters.metadata.audnexus import AudnexusProvider
+from adapters.metadata.openlibrary import OpenLibraryProvider
 from adapters.metadata.tmdb import TmdbProvider
 from core.http import HttpPolicy, HttpService
+from tests.metadata import books
 from tests.support.localserver import LocalServer, Request, Response
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "tmdb"
@@ -138,6 +141,90 @@ async def make_provider(tmdb: Tmdb) -> AsyncIterator[MakeProvider]:
     ) -> TmdbProvider:
         http = HttpService("tmdb", policy, secrets=[api_key])
         provider = TmdbProvider(http, api_key=api_key, base_url=tmdb.base_url, **kwargs)
+        made.append(provider)
+        return provider
+
+    yield make
+    for provider in made:
+        await provider.aclose()
+
+
+# -- Open Library and Audnexus ------------------------------------------------------------------
+
+
+@dataclass
+class Served:
+    """A loopback service and the fake answering it for the current test."""
+
+    server: LocalServer
+    fake: Any
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def paths(self) -> list[str]:
+        return [r.path for r in self.server.requests]
+
+
+@pytest.fixture(scope="module")
+def _books_servers() -> Iterator[dict[str, tuple[LocalServer, books.Switch]]]:
+    switches = {"openlibrary": books.Switch(None), "audnexus": books.Switch(None)}
+    with LocalServer(switches["openlibrary"]) as ol, LocalServer(switches["audnexus"]) as ax:
+        yield {"openlibrary": (ol, switches["openlibrary"]), "audnexus": (ax, switches["audnexus"])}
+
+
+@pytest.fixture
+def openlibrary(_books_servers: dict[str, tuple[LocalServer, books.Switch]]) -> Served:
+    server, switch = _books_servers["openlibrary"]
+    switch.fake = books.FakeOpenLibrary()
+    server.requests.clear()
+    return Served(server, switch.fake)
+
+
+@pytest.fixture
+def audnexus(_books_servers: dict[str, tuple[LocalServer, books.Switch]]) -> Served:
+    server, switch = _books_servers["audnexus"]
+    switch.fake = books.FakeAudnexus()
+    server.requests.clear()
+    return Served(server, switch.fake)
+
+
+MakeOpenLibrary = Callable[..., OpenLibraryProvider]
+MakeAudnexus = Callable[..., AudnexusProvider]
+
+
+@pytest_asyncio.fixture(loop_scope="function")
+async def make_openlibrary(openlibrary: Served) -> AsyncIterator[MakeOpenLibrary]:
+    """Open Library providers wired as the composition root does; closed after the test."""
+    made: list[OpenLibraryProvider] = []
+
+    def make(
+        policy: HttpPolicy = OpenLibraryProvider.policy,
+        contact: str | None = books.CONTACT,
+        **kw: Any,
+    ) -> OpenLibraryProvider:
+        provider = OpenLibraryProvider(
+            HttpService("openlibrary", policy),
+            base_url=openlibrary.url,
+            covers_url="https://covers.openlibrary.org",
+            contact=contact,
+            **kw,
+        )
+        made.append(provider)
+        return provider
+
+    yield make
+    for provider in made:
+        await provider.aclose()
+
+
+@pytest_asyncio.fixture(loop_scope="function")
+async def make_audnexus(audnexus: Served) -> AsyncIterator[MakeAudnexus]:
+    made: list[AudnexusProvider] = []
+
+    def make(policy: HttpPolicy = AudnexusProvider.policy, **kw: Any) -> AudnexusProvider:
+        provider = AudnexusProvider(HttpService("audnexus", policy), base_url=audnexus.url, **kw)
         made.append(provider)
         return provider
 
