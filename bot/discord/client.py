@@ -29,7 +29,7 @@ class OutpostClient(discord.Client):
         await point_gateway(self, self.api_url)
         await self.tree.set_translator(commands.LocaleTranslator())
         self.add_dynamic_items(TokenButton)
-        await self.tree.sync()  # the DM commands
+        await self.tree.sync()  # no global command: clears those an older version synced
         for guild_id in sorted(self.household_guilds):
             await self.tree.sync(guild=discord.Object(guild_id))
 
