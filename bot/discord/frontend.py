@@ -19,6 +19,7 @@ from bot.discord.private import Asks
 from bot.discord.render import PLATFORM
 from core import errors
 from core.app import Outpost
+from core.recipients import Channel
 from core.services.cards import CardKeeper
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class DiscordFrontend:
         point_rest(self._api_url)
         asks = Asks()
         port = self.port = DiscordPort(
-            discord.Client(intents=discord.Intents.none()), self._lang, asks
+            discord.Client(intents=discord.Intents.none()), self._lang, asks, self._channels
         )
         client = self.client = OutpostClient(
             Handlers(self.conversation, port, asks), self._guilds, self._api_url
@@ -93,6 +94,9 @@ class DiscordFrontend:
         self.app.add_frontend(port, window=self._coalesce)
         self._refresher = asyncio.create_task(self.cards.run(), name="discord-cards")
         log.info("Discord bot %s is listening", client.user)
+
+    async def _channels(self) -> list[Channel]:
+        return await self.conversation.services.household.household_channels(PLATFORM)
 
     async def _lang(self, address: str) -> str:
         return await self.conversation.language(address)

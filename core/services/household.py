@@ -246,6 +246,12 @@ class Household:
         await Subscription.create(person_id=person.id, chat=address, scope="household")
         return True
 
+    async def household_channels(self, platform: str) -> list[Channel]:
+        """The channels of `platform` that hear every notice (`toggle_household_chat`)."""
+        rows = await Subscription.filter(scope="household").order_by("id")
+        found = [parse(row.chat) for row in rows]
+        return [to for to in found if isinstance(to, Channel) and to.platform == platform]
+
     async def follow(self, person: Person, address: str, media_key: str) -> bool:
         """This address hears of a title ("tmdb:438631"); False if it did already."""
         places = same_place(address)
