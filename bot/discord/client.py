@@ -3,7 +3,9 @@ every interaction checked before any work."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 import discord
 from discord import app_commands
@@ -16,10 +18,24 @@ from bot.discord.taps import TokenButton
 log = logging.getLogger(__name__)
 
 
+async def _nothing() -> None:
+    return None
+
+
 class OutpostClient(discord.Client):
-    def __init__(self, handlers: Handlers, guilds: frozenset[int], api_url: str | None) -> None:
+    def __init__(
+        self,
+        handlers: Handlers,
+        guilds: frozenset[int],
+        api_url: str | None,
+        reconnected: Callable[[], Awaitable[None]] = _nothing,
+    ) -> None:
         super().__init__(intents=discord.Intents.default(), guild_ready_timeout=0.5)
         self.handlers, self.household_guilds, self.api_url = handlers, guilds, api_url
+        self._reconnected = reconnected
+        self._connections = 0
+        self.reconnects = 0  # resumes and fresh IDENTIFYs after the first READY
+        self._tasks: set[asyncio.Task[None]] = set()
         self.tree: app_commands.CommandTree[OutpostClient] = app_commands.CommandTree(self)
         self.tree.interaction_check = self.allowed  # type: ignore[method-assign]
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
@@ -56,8 +72,26 @@ class OutpostClient(discord.Client):
             await interaction.response.defer()  # acknowledged, nothing changes
 
     async def on_ready(self) -> None:
+        """At start, and after a reconnect that had to IDENTIFY afresh."""
+        self._connections += 1
+        if self._connections > 1:
+            self._after_reconnect()
         for guild in list(self.guilds):
             await self._leave_if_foreign(guild)
+
+    async def on_resumed(self) -> None:
+        self._after_reconnect()
+
+    def _after_reconnect(self) -> None:
+        """Back on the gateway: what waited goes out now (in a task: the event is not held)."""
+        self.reconnects += 1
+        task = asyncio.create_task(self._reconnected(), name="discord-reconnected")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def settled(self) -> None:
+        """Until the work started by the reconnects so far is done."""
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self._leave_if_foreign(guild)

@@ -76,7 +76,7 @@ class DiscordFrontend:
             discord.Client(intents=discord.Intents.none()), self._lang, asks, self._channels
         )
         client = self.client = OutpostClient(
-            Handlers(self.conversation, port, asks), self._guilds, self._api_url
+            Handlers(self.conversation, port, asks), self._guilds, self._api_url, self._waiting
         )
         port.client = client
         try:
@@ -94,6 +94,21 @@ class DiscordFrontend:
         self.app.add_frontend(port, window=self._coalesce)
         self._refresher = asyncio.create_task(self.cards.run(), name="discord-cards")
         log.info("Discord bot %s is listening", client.user)
+        await self._waiting()
+
+    async def _waiting(self) -> None:
+        """Notices that could not go out (an outage, a closed DM) are tried again now: at start
+        and whenever the gateway is back after a disconnect or resume. Each notice is claimed
+        before it is sent, so one that went out meanwhile is not sent twice."""
+        if self.port is None or self.cards is None:
+            return  # still starting: `start` tries once it is ready
+        try:
+            delivered = await self.app.notices.retry_pending()
+        except Exception:
+            log.exception("delivering waiting notices failed")
+            return
+        if delivered:
+            log.info("delivered %s waiting notices", delivered)
 
     async def _channels(self) -> list[Channel]:
         return await self.conversation.services.household.household_channels(PLATFORM)

@@ -36,6 +36,7 @@ class DiscordApiServer:
         self.gateway = Gateway(self.state, heartbeat_ms)
         self.closed_dms: set[str] = set()  # DM channel ids whose user does not take DMs
         self.limited: list[str] = []  # `api.limited.append("/channels/")`: one 429 there
+        self.down: list[str] = []  # `api.down.append("/channels/")`: 503 there until removed
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._port = 0
@@ -49,7 +50,7 @@ class DiscordApiServer:
             self._changed,
             self.closed_dms,
         )
-        app[rest.LIMITED] = self.limited
+        app[rest.LIMITED], app[rest.DOWN] = self.limited, self.down
         rest.install(app, self.state, PREFIX)
         app.router.add_get("/gateway", self._gateway)
         self._runner = web.AppRunner(app, access_log=None)
