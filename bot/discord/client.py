@@ -10,9 +10,11 @@ from collections.abc import Awaitable, Callable
 import discord
 from discord import app_commands
 
+from bot.conversation.household import client_language
 from bot.discord import commands
 from bot.discord.connect import point_gateway
 from bot.discord.handlers import Handlers
+from bot.discord.roles import GuildRoles
 from bot.discord.taps import TokenButton
 
 log = logging.getLogger(__name__)
@@ -29,9 +31,15 @@ class OutpostClient(discord.Client):
         guilds: frozenset[int],
         api_url: str | None,
         reconnected: Callable[[], Awaitable[None]] = _nothing,
+        roles: GuildRoles | None = None,
     ) -> None:
-        super().__init__(intents=discord.Intents.default(), guild_ready_timeout=0.5)
+        intents = discord.Intents.default()
+        # GUILD_MEMBER_UPDATE needs the privileged Server Members intent: asked for only when
+        # roles are mapped (Discord closes with 4014 if the portal has it switched off)
+        intents.members = bool(roles)
+        super().__init__(intents=intents, guild_ready_timeout=0.5)
         self.handlers, self.household_guilds, self.api_url = handlers, guilds, api_url
+        self.roles = roles
         self._reconnected = reconnected
         self._connections = 0
         self.reconnects = 0  # resumes and fresh IDENTIFYs after the first READY
@@ -53,8 +61,22 @@ class OutpostClient(discord.Client):
         """From a household guild or a DM with the bot; never from a foreign guild or a
         user-installed context (the app acting in somebody else's server)."""
         if interaction.guild_id is not None:
-            return interaction.guild_id in self.household_guilds
+            if interaction.guild_id not in self.household_guilds:
+                return False
+            await self._apply_roles(interaction.user, interaction.locale.value)
+            return True
         return not interaction.is_user_integration() or interaction.is_guild_integration()
+
+    async def _apply_roles(self, user: discord.User | discord.Member, locale: str) -> None:
+        """The guild roles an interaction's `member` holds now, before anything is decided."""
+        if self.roles and isinstance(user, discord.Member):
+            language = client_language(locale)
+            await self.roles.apply(user.id, user.display_name, [r.id for r in user.roles], language)
+
+    async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
+        """GUILD_MEMBER_UPDATE: a role given or taken in a household guild counts at once."""
+        if after.guild.id in self.household_guilds and before.roles != after.roles:
+            await self._apply_roles(after, "en")
 
     async def _on_tree_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

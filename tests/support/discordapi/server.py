@@ -18,6 +18,7 @@ from tests.support.discordapi.shapes import (
     FakeUser,
     command_data,
     interaction_payload,
+    role_payload,
     snowflake,
 )
 from tests.support.discordapi.state import Call, Pending, State
@@ -113,6 +114,25 @@ class DiscordApiServer:
         del payload["unavailable"]  # a join's GUILD_CREATE has no flag (an outage's end has False)
         await self.gateway.dispatch("GUILD_CREATE", payload)
         return guild
+
+    def role(self, guild: FakeGuild, name: str) -> str:
+        """A new role of the guild (in its GUILD_CREATE); its id, as a Discord admin copies it."""
+        role_id = snowflake()
+        guild.roles.append(role_payload(role_id, name, len(guild.roles) + 1))
+        return role_id
+
+    def member(self, guild: FakeGuild, user: FakeUser, *roles: str) -> None:
+        """`user` is a member of `guild` holding `roles`, before the bot connects."""
+        guild.members[user.id] = user
+        guild.member_roles[user.id] = list(roles)
+
+    async def set_roles(self, guild: FakeGuild, user: FakeUser, *roles: str) -> None:
+        """An admin changes the member's roles: GUILD_MEMBER_UPDATE, in Discord's shape."""
+        guild.members[user.id] = user
+        guild.member_roles[user.id] = list(roles)
+        update = {**guild.member(user), "guild_id": guild.id, "communication_disabled_until": None}
+        del update["permissions"]  # only an interaction's member carries its permissions
+        await self.gateway.dispatch("GUILD_MEMBER_UPDATE", update)
 
     def close_dms(self, user: FakeUser) -> None:
         self.closed_dms.add(self.state.dm_channels.setdefault(user.id, snowflake()))
