@@ -15,7 +15,7 @@ from bot.discord import commands
 from bot.discord.connect import point_gateway
 from bot.discord.handlers import Handlers
 from bot.discord.roles import GuildRoles
-from bot.discord.taps import TokenButton
+from bot.discord.taps import TokenButton, TokenSelect
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class OutpostClient(discord.Client):
     async def setup_hook(self) -> None:
         await point_gateway(self, self.api_url)
         await self.tree.set_translator(commands.LocaleTranslator())
-        self.add_dynamic_items(TokenButton)
+        self.add_dynamic_items(TokenButton, TokenSelect)
         await self.tree.sync()  # no global command: clears those an older version synced
         for guild_id in sorted(self.household_guilds):
             await self.tree.sync(guild=discord.Object(guild_id))

@@ -8,6 +8,7 @@ household channel the DM stays Unreachable and the notice waits."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -65,7 +66,7 @@ class DiscordPort:
         channels = await self._household_channels()
         if not channels:
             raise errors.Unreachable("the person's DMs are closed and there is no household chat")
-        told = View((*view.lines, Text(DM_CLOSED)), view.buttons, view.photo, silent=view.silent)
+        told = dataclasses.replace(view, lines=(*view.lines, Text(DM_CLOSED)))
         sent = message_of(told, lang)
         mention = f"<@{int(to.user_id)}>"
         sent["content"] = cap(f"{mention}\n{sent['content'] or ''}".rstrip(), CONTENT_LIMIT)

@@ -186,6 +186,18 @@ class DiscordApiServer:
         data = {"custom_id": custom_id, "component_type": 2}
         return await self._interact(3, data, user, guild, message=message)
 
+    async def pick(
+        self,
+        user: FakeUser,
+        message: JSON,
+        custom_id: str,
+        value: str,
+        guild: FakeGuild | None = None,
+    ) -> Pending:
+        """An option picked from a string select menu (component type 3) on `message`."""
+        data = {"custom_id": custom_id, "component_type": 3, "values": [value]}
+        return await self._interact(3, data, user, guild, message=message)
+
     async def submit(
         self, user: FakeUser, custom_id: str, values: dict[str, str], guild: FakeGuild | None
     ) -> Pending:
@@ -219,7 +231,14 @@ class DiscordApiServer:
         return [m for m in self.state.messages.values() if m["channel_id"] == channel_id]
 
     def buttons(self, message: JSON) -> list[JSON]:
-        return [b for row in message.get("components", []) for b in row.get("components", [])]
+        """The message's buttons (type 2), row by row."""
+        items = [b for row in message.get("components", []) for b in row.get("components", [])]
+        return [b for b in items if b.get("type") == 2]
+
+    def menus(self, message: JSON) -> list[JSON]:
+        """The message's string select menus (type 3)."""
+        items = [c for row in message.get("components", []) for c in row.get("components", [])]
+        return [c for c in items if c.get("type") == 3]
 
     async def until(self, probe: Callable[[], T | None], within: float = 20.0) -> T:
         """Wait until `probe()` answers something truthy, re-checking after each call or
