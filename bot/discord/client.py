@@ -35,7 +35,10 @@ class OutpostClient(discord.Client):
     ) -> None:
         intents = discord.Intents.default()
         # GUILD_MEMBER_UPDATE needs the privileged Server Members intent: asked for only when
-        # roles are mapped (Discord closes with 4014 if the portal has it switched off)
+        # roles are mapped (Discord closes with 4014 if the portal has it switched off). With
+        # it, discord.py chunks the guilds at start (chunk_guilds_at_startup follows the
+        # intent): it dispatches `member_update` only for a cached member, and an update of
+        # an uncached one is merely cached, so without the chunk a first role change is lost
         intents.members = bool(roles)
         super().__init__(intents=intents, guild_ready_timeout=0.5)
         self.handlers, self.household_guilds, self.api_url = handlers, guilds, api_url
@@ -63,7 +66,8 @@ class OutpostClient(discord.Client):
         if interaction.guild_id is not None:
             if interaction.guild_id not in self.household_guilds:
                 return False
-            await self._apply_roles(interaction.user, interaction.locale.value)
+            if interaction.type != discord.InteractionType.autocomplete:  # keystrokes: quick
+                await self._apply_roles(interaction.user, interaction.locale.value)
             return True
         return not interaction.is_user_integration() or interaction.is_guild_integration()
 

@@ -99,6 +99,23 @@ async def test_a_household_admin_is_never_lowered_and_a_stranger_without_a_role_
     assert await role_of("Mal") is None
 
 
+async def test_a_stranger_with_the_admin_role_is_an_admin_and_every_admin_is_told(
+    start_bot: Start, discordapi: DiscordApiServer
+) -> None:
+    api = discordapi
+    home, ada, zed = api.guild("Home"), api.user("Ada"), api.user("Zed")
+    admins = api.role(home, "Outpost admins")
+    api.member(home, zed, admins)
+    await Household().add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
+    await start_bot(frozenset({int(home.id)}), roles={int(admins): Role.ADMIN})
+    status = await api.slash(zed, home, "status")
+    await api.until(lambda: status.callbacks)
+    assert await role_of("Zed") == Role.ADMIN
+    dm = await api.until(lambda: api.state.dm_channels.get(ada.id))
+    told = await api.until(lambda: api.in_channel(dm))
+    assert "Zed is now an Outpost admin" in told[0]["content"]  # never a silent admin
+
+
 def test_the_setting_is_read_and_a_bad_entry_is_one_clear_error() -> None:
     assert guild_roles("admin:11, member:22,member:33") == {
         11: Role.ADMIN,
