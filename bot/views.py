@@ -13,6 +13,11 @@ from core.recipients import Account, Channel, Recipient
 
 __all__ = ["Ask", "Button", "Field", "Reply", "Sender", "TapAnswer", "Text", "View"]
 
+# How a frontend takes secrets (`Sender.secret_input`), so the conversation words it rightly:
+CHAT = "chat"  # typed as messages in a private chat, each deleted at once (Telegram)
+FORM = "form"  # a form only the sender sees, answered only to them (Discord: modal, ephemeral)
+PROMPT = "prompt"  # a terminal prompt that does not echo (the console)
+
 
 @dataclass(frozen=True, slots=True)
 class Sender:
@@ -24,6 +29,19 @@ class Sender:
     private: bool  # a one-to-one chat with the bot
     language: str | None = None  # the client's language code, e.g. "de-DE"
     name: str = ""  # display name, for the admin's approval prompt only
+    secret_input: str = CHAT  # CHAT, FORM or PROMPT: how this frontend takes secrets
+
+    @property
+    def confidential(self) -> bool:
+        """Whether secrets and one-time codes may be handled here: a private chat, or a
+        frontend whose forms and answers only the sender sees (Discord, in a guild too)."""
+        return self.private or self.secret_input == FORM
+
+    @property
+    def deletes_secrets(self) -> bool:
+        """Whether a secret arrives as a chat message that the frontend deletes (so the
+        answer says so)."""
+        return self.secret_input == CHAT
 
     @property
     def account(self) -> Account:

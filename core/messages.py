@@ -2,7 +2,10 @@
 
 A frontend translates every `Text` in the person's language (a param that is itself a `Text`,
 or a tuple of them, is translated first), lays out `buttons` in rows, and sends a button's
-`token` back unchanged when it is tapped; the token is all a button carries.
+`token` back unchanged when it is tapped; the token is all a button carries. `choices` is a
+list to pick one from (releases, a long list of titles): the same tokens as buttons, which a
+frontend with menus shows as one (Discord's select, for more than five), and any other as
+buttons before the rows (`rows()`) or numbered choices.
 """
 
 from __future__ import annotations
@@ -31,10 +34,18 @@ class View:
     photo: str | None = None  # a poster URL: the frontend sends a photo with the text as caption
     card: int | None = None  # this view is the status card of that request: edit it in place later
     silent: bool = False  # deliver without a sound (quiet hours)
+    choices: tuple[Button, ...] = ()  # pick one of a list; a frontend may show it as a menu
+
+    def rows(self, per_row: int = 4) -> tuple[tuple[Button, ...], ...]:
+        """For a frontend without menus: the choices as rows of `per_row` buttons, then the
+        rows of buttons."""
+        picks = self.choices
+        laid = tuple(picks[i : i + per_row] for i in range(0, len(picks), per_row))
+        return laid + tuple(row for row in self.buttons if row)
 
     def fingerprint(self) -> str:
         """Equal for views that read and act the same, so an unchanged card is not edited."""
-        return repr((self.lines, self.buttons, self.photo))
+        return repr((self.lines, self.buttons, self.choices, self.photo))
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from bot.console.render import Screen, words
 from bot.conversation import Conversation
 from bot.conversation.context import line
 from bot.i18n import t
-from bot.views import Reply, Sender, View
+from bot.views import PROMPT, Reply, Sender, View
 from core import errors
 from core.app import Outpost
 from core.messages import Ask, Text
@@ -66,7 +66,7 @@ class ConsoleFrontend:
         self.app = app
         self.conversation = conversation
         self.screen = Screen(out)
-        self.sender = Sender(CONSOLE, CONSOLE, CONSOLE, True, lang, CONSOLE)
+        self.sender = Sender(CONSOLE, CONSOLE, CONSOLE, True, lang, CONSOLE, PROMPT)
         self.lang = lang
         self.cards = CardKeeper(app.bus, interval=card_interval, view_of=conversation.card)
         self.lines: Lines | None = None  # set by `talk`; private input turns its echo off

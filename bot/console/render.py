@@ -36,7 +36,7 @@ def render(view: View, lang: str, first: int = 1) -> Printed:
     release"; numbering starts at `first`."""
     tokens: list[str] = []
     rows: list[str] = []
-    for row in view.buttons:
+    for row in view.rows():  # a choice list is numbered first, like buttons
         cells = []
         for button in row:
             tokens.append(button.token)

@@ -53,7 +53,7 @@ class Ctx:
     ) -> list[Reply]:
         """Ask this person for `fields` privately; the values come back to the private handler
         registered for `action` (which starts with "private."), once."""
-        if not self.sender.private:
+        if not self.sender.confidential:
             return say(line("secret.private_only"))
         token = await tokens.issue(self.person, self.chat, action, payload)
         return [Reply(View(prompt), ask=Ask(token, fields))]

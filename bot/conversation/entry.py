@@ -49,6 +49,10 @@ COMMANDS = (
     "quiet",
 )
 
+# answers that hold settings or one-time codes: a frontend that can show an answer to its
+# sender alone does so (Discord: ephemeral)
+SETTINGS_COMMANDS = frozenset({"household", "quiet", "claim", "link", *SECRET_COMMANDS})
+
 
 def describe(command: str, lang: str) -> str:
     """A command's one-line description for a frontend's menu (`command.<name>` keys)."""

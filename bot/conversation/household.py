@@ -64,7 +64,7 @@ async def ask_admins(
 
 async def claim(household: Household, sender: Sender, code: str) -> list[Reply]:
     """`/claim CODE` in a private chat makes the sender the admin and burns the code."""
-    if not sender.private:
+    if not sender.confidential:
         return [Reply(View((Text("claim.private_only"),)), delete_trigger=True)]
     lang = client_language(sender.language)
     person = await household.claim(sender.account, sender.name, lang, code)
@@ -78,7 +78,7 @@ async def link(
 ) -> list[Reply]:
     """`/link` gives a member a one-time code; `/link CODE` in another chat (Telegram or
     Discord) adds that chat's account to the same person. Private chats only."""
-    if not sender.private:
+    if not sender.confidential:
         return [Reply(View((Text("link.private_only"),)), delete_trigger=True)]
     if not code.strip():
         if member is None:

@@ -96,8 +96,7 @@ async def choose(ctx: Ctx, tap: tokens.Tap) -> list[Reply]:
         lines.append(line("releases.none", title=media["title"]))
     if (why := rejected_line(ctx, verdicts)) is not None:
         lines.append(why)
-    rows = tuple(tuple(buttons[i : i + 4]) for i in range(0, len(buttons), 4))
-    return [Reply(View(tuple(lines), rows))]
+    return [Reply(View(tuple(lines), choices=tuple(buttons)))]  # a list to pick one from
 
 
 async def grab_best(ctx: Ctx, tap: tokens.Tap) -> list[Reply]:

@@ -13,6 +13,6 @@ def text(item: Text, lang: str) -> str:
 def render(view: View, lang: str) -> str:
     """Lines, then each row of buttons as `[label] [label]`."""
     lines = [text(item, lang) for item in view.lines]
-    for row in view.buttons:
+    for row in view.rows():
         lines.append(" ".join(f"[{text(b.text, lang)}]" for b in row))
     return "\n".join(lines)

@@ -21,6 +21,7 @@ KINDS: dict[str, tuple[MediaKind, ...]] = {
     "audiobook": (MediaKind.AUDIOBOOK,),
 }
 MAX_RESULTS = 10
+LONG_LIST = 5  # more results than this: every title is also offered as a choice (a menu)
 NO_CATALOGUE = ("error.no_provider", "error.no_catalogue")  # offered a search by name instead
 OVERVIEW_CHARS = 300
 
@@ -96,7 +97,15 @@ async def page_view(ctx: Ctx, results: str, items: list[dict[str, Any]], page: i
     if media.get("provider") and media.get("id"):
         nav.append(await ctx.button("button.follow", "follow", {"media": media}))
     rows = (acts, tuple(nav)) if nav else (acts,)
-    return View(tuple(lines), rows, photo=media.get("poster"))
+    choices: list[Button] = []
+    if len(items) > LONG_LIST:  # a long list: jump to any title, not only the next
+        for index, item in enumerate(items):
+            key = "search.title_year" if item.get("year") else "search.title"
+            payload = {"results": results, "page": index}
+            choices.append(
+                await ctx.button(key, "page", payload, title=item["title"], year=item.get("year"))
+            )
+    return View(tuple(lines), rows, photo=media.get("poster"), choices=tuple(choices))
 
 
 async def turn_page(ctx: Ctx, tap: tokens.Tap) -> list[Reply]:

@@ -5,6 +5,11 @@ without a kind (`/addindexer NAME URL KEY`) means the category's default kind. A
 of the command is asked for through the frontend's private input (Telegram deletes each answer,
 Discord uses a modal, the console reads it without echo). Every reply asks the frontend to
 delete the message that may have held a secret, even a refusal.
+
+The wording follows how the sender's frontend takes secrets (`Sender.secret_input`): only a
+chat that deletes the messages says "I deleted your message". Discord's modal and ephemeral
+answers are private in a guild channel too, so there the command works outside a DM, but a
+secret typed into the command itself is refused: it is asked for in the modal instead.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Any
 
 from bot.conversation.context import Ctx, line
 from bot.conversation.tokens import Tap
-from bot.views import Reply, Text, View
+from bot.views import CHAT, FORM, PROMPT, Reply, Text, View
 from core import errors
 from core.declare import FieldInfo
 from core.messages import Field
@@ -23,6 +28,8 @@ from core.services.integrations import IntegrationCategory, fields_for
 
 SECRET_COMMANDS = frozenset({"addindexer", "addclient"})
 PRIVATE_ADD = "private.add"  # the action of the token that carries a half-given add
+# the prompt before the private input, by how the frontend takes it (`Sender.secret_input`)
+ASK_KEY = {CHAT: "secret.ask", FORM: "secret.ask_form", PROMPT: "secret.ask_prompt"}
 CATEGORY_OF = {"addindexer": IntegrationCategory.INDEXER, "addclient": IntegrationCategory.CLIENT}
 
 
@@ -31,18 +38,29 @@ def _answer(*lines: Text) -> list[Reply]:
 
 
 async def secret_command(ctx: Ctx, name: str, args: str) -> list[Reply]:
-    if not ctx.sender.private:
+    deletes = ctx.sender.deletes_secrets
+    if not ctx.sender.confidential:
         return _answer(line("secret.private_only"))
     if not ctx.member.admin:
-        return _answer(line("secret.admin_only"))
+        return _answer(line("secret.admin_only" if deletes else "secret.admin_only_plain"))
     category = CATEGORY_OF[name]
     try:
         parsed = _parse(category, args.split())
         if parsed is None:
-            return _answer(line(f"secret.usage_{name}", usage=usage(name, category)))
+            shown = usage(name, category)
+            return _answer(line(f"secret.usage_{name}" if deletes else "secret.usage", usage=shown))
+        if not ctx.sender.private and _secrets_given(category, *parsed):
+            return _answer(line("secret.not_in_command"))
         return await _add_or_ask(ctx, category, *parsed)
     except errors.OutpostError as err:
         return _answer(Text(err.key, err.params))
+
+
+def _secrets_given(
+    category: IntegrationCategory, kind: str | None, name: str, values: dict[str, Any]
+) -> bool:
+    declared = fields_for(category, kind or DEFAULT_KINDS[category])
+    return any(f.secret and f.name in values for f in declared)
 
 
 async def _add_or_ask(
@@ -50,22 +68,26 @@ async def _add_or_ask(
 ) -> list[Reply]:
     """Add it now, or first ask privately for the secrets the command left out."""
     declared = fields_for(category, kind or DEFAULT_KINDS[category])
+    how = ctx.sender.secret_input
+    field_key = "secret.ask_field" if how == CHAT else "secret.field"
     missing = tuple(
-        Field(f.name, Text("secret.ask_field", {"field": f.name.replace("_", " ")}))
+        Field(f.name, Text(field_key, {"field": f.name.replace("_", " ")}))
         for f in declared
         if f.secret and f.name not in values
     )
     if not missing:
         return await _add(ctx, category, kind, name, values)
     payload = {"category": category.value, "kind": kind, "name": name, "values": values}
-    asked = await ctx.ask(PRIVATE_ADD, missing, line("secret.ask", name=name), payload=payload)
+    prompt = line(ASK_KEY.get(how, "secret.ask"), name=name)
+    asked = await ctx.ask(PRIVATE_ADD, missing, prompt, payload=payload)
     return [dataclasses.replace(reply, delete_trigger=True) for reply in asked]
 
 
 async def private_add(ctx: Ctx, tap: Tap, values: dict[str, str]) -> list[Reply]:
     """The secrets asked for by `_add_or_ask`: "-" leaves one unset."""
     if not ctx.member.admin:
-        return _answer(line("secret.admin_only"))
+        deletes = ctx.sender.deletes_secrets
+        return _answer(line("secret.admin_only" if deletes else "secret.admin_only_plain"))
     given = {k: v.strip() for k, v in values.items() if v.strip() not in ("", "-")}
     p = tap.payload
     category = IntegrationCategory(p["category"])
@@ -79,11 +101,13 @@ async def _add(
     ctx: Ctx, category: IntegrationCategory, kind: str | None, name: str, values: dict[str, Any]
 ) -> list[Reply]:
     """Store it, test it, and keep it only if it works (the same service as `outpost … add`)."""
+    deletes = ctx.sender.deletes_secrets
     try:
         await ctx.services.integrations.add(category, name, kind, values)
     except errors.AdapterError as err:  # the test failed: it was not kept
-        return _answer(line("secret.failed", name=name), Text(err.key, err.params))
-    return _answer(line("secret.added", name=name))
+        failed = line("secret.failed" if deletes else "secret.failed_plain", name=name)
+        return _answer(failed, Text(err.key, err.params))
+    return _answer(line("secret.added" if deletes else "secret.added_plain", name=name))
 
 
 def _parse(

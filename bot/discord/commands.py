@@ -1,5 +1,11 @@
 """The slash commands: one per conversation command, each with one optional line of text,
-named and described through a Translator backed by the locales' `command.*` keys."""
+named and described through a Translator backed by the locales' `command.*` keys.
+
+Every command is synced to the household's guilds only (issue 8: "commands are synced to those
+guilds only"), /addindexer, /addclient, /claim, /link and /help too: there a secret is entered
+in a modal and a settings answer is ephemeral, both seen by the sender alone. No command is
+global, so the bot offers none in DMs or in any other server; its DMs still carry notices,
+buttons and the button that opens a modal."""
 
 from __future__ import annotations
 
@@ -11,7 +17,6 @@ from discord import app_commands
 
 from bot.conversation.entry import COMMANDS, describe
 from bot.conversation.search import KINDS
-from bot.conversation.settings import SECRET_COMMANDS
 from bot.discord.render import cap
 from bot.i18n import languages
 
@@ -19,10 +24,7 @@ Run = Callable[[discord.Interaction, str, str], Awaitable[None]]
 Suggest = Callable[[discord.Interaction, str, str], Awaitable[list[app_commands.Choice[str]]]]
 DESCRIPTION_LIMIT = 100  # Discord's cap on a command's description
 ARGUMENT = "text"
-# answered only in a private chat, so offered only in the bot's DMs (global, DM context);
-# every other command is synced to the household's guilds alone
-DM_COMMANDS = frozenset(SECRET_COMMANDS | {"claim", "help", "link"})
-DM_ONLY = app_commands.AppCommandContext(guild=False, dm_channel=True, private_channel=False)
+GUILD_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
 
 
 class LocaleTranslator(app_commands.Translator):
@@ -70,13 +72,12 @@ def command(
 def install(
     tree: app_commands.CommandTree[Any], run: Run, suggest: Suggest, guilds: frozenset[int]
 ) -> None:
-    """The DM commands globally, the rest on each household guild only; the search commands
-    suggest titles as they are typed."""
+    """Every command on each household guild only; the search commands suggest titles as
+    they are typed."""
     households = [discord.Object(guild) for guild in sorted(guilds)]
+    if not households:
+        return
     for name in COMMANDS:
         made = command(name, run, suggest if name in KINDS else None)
-        if name in DM_COMMANDS:
-            made.allowed_contexts = DM_ONLY
-            tree.add_command(made)
-        elif households:
-            tree.add_command(made, guilds=households)
+        made.allowed_contexts = GUILD_ONLY
+        tree.add_command(made, guilds=households)

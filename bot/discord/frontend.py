@@ -17,9 +17,12 @@ from bot.discord.handlers import Handlers
 from bot.discord.port import DiscordPort
 from bot.discord.private import Asks
 from bot.discord.render import PLATFORM
+from bot.discord.roles import GuildRoles, guild_roles
 from core import errors
 from core.app import Outpost
+from core.recipients import Channel
 from core.services.cards import CardKeeper
+from core.services.household import Role
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +40,15 @@ class DiscordFrontend:
     def from_env(
         cls, app: Outpost, conversation: Conversation, env: Mapping[str, str]
     ) -> DiscordFrontend:
-        """From OUTPOST_DISCORD_TOKEN, OUTPOST_DISCORD_GUILDS and OUTPOST_DISCORD_API_URL."""
+        """From OUTPOST_DISCORD_TOKEN, OUTPOST_DISCORD_GUILDS, OUTPOST_DISCORD_API_URL and
+        OUTPOST_DISCORD_ROLES (a bad entry there is a UserError: the frontend does not start)."""
         return cls(
             app,
             conversation,
             token=env["OUTPOST_DISCORD_TOKEN"],
             guilds=guild_ids(env.get("OUTPOST_DISCORD_GUILDS")),
             api_url=env.get("OUTPOST_DISCORD_API_URL") or None,
+            roles=guild_roles(env.get("OUTPOST_DISCORD_ROLES")),
         )
 
     def __init__(
@@ -54,11 +59,13 @@ class DiscordFrontend:
         token: str,
         guilds: frozenset[int],
         api_url: str | None = None,
+        roles: Mapping[int, Role] | None = None,
         card_interval: float = 10.0,
         coalesce: float = 2.0,
     ) -> None:
         self.app, self.conversation = app, conversation
         self._token, self._guilds, self._api_url = token, guilds, api_url
+        self._roles = dict(roles or {})
         self._card_interval, self._coalesce = card_interval, coalesce
         self.client: OutpostClient | None = None
         self.port: DiscordPort | None = None
@@ -72,10 +79,15 @@ class DiscordFrontend:
         point_rest(self._api_url)
         asks = Asks()
         port = self.port = DiscordPort(
-            discord.Client(intents=discord.Intents.none()), self._lang, asks
+            discord.Client(intents=discord.Intents.none()), self._lang, asks, self._channels
         )
+        household = self.conversation.services.household
         client = self.client = OutpostClient(
-            Handlers(self.conversation, port, asks), self._guilds, self._api_url
+            Handlers(self.conversation, port, asks),
+            self._guilds,
+            self._api_url,
+            self._waiting,
+            GuildRoles(self._roles, household, port.send),
         )
         port.client = client
         try:
@@ -93,6 +105,24 @@ class DiscordFrontend:
         self.app.add_frontend(port, window=self._coalesce)
         self._refresher = asyncio.create_task(self.cards.run(), name="discord-cards")
         log.info("Discord bot %s is listening", client.user)
+        await self._waiting()
+
+    async def _waiting(self) -> None:
+        """Notices that could not go out (an outage, a closed DM) are tried again now: at start
+        and whenever the gateway is back after a disconnect or resume. Each notice is claimed
+        before it is sent, so one that went out meanwhile is not sent twice."""
+        if self.port is None or self.cards is None:
+            return  # still starting: `start` tries once it is ready
+        try:
+            delivered = await self.app.notices.retry_pending()
+        except Exception:
+            log.exception("delivering waiting notices failed")
+            return
+        if delivered:
+            log.info("delivered %s waiting notices", delivered)
+
+    async def _channels(self) -> list[Channel]:
+        return await self.conversation.services.household.household_channels(PLATFORM)
 
     async def _lang(self, address: str) -> str:
         return await self.conversation.language(address)

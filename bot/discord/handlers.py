@@ -13,11 +13,12 @@ import discord
 from discord import app_commands
 
 from bot.conversation import Conversation, household
+from bot.conversation.entry import SETTINGS_COMMANDS
 from bot.conversation.search import KINDS
 from bot.discord.port import DiscordPort
 from bot.discord.private import AskModal, Asks, ask_view
 from bot.discord.render import PLATFORM, cap, message_of
-from bot.views import Reply, Sender, Text, View
+from bot.views import FORM, Reply, Sender, Text, View
 from bot.wording import split_year
 from core import errors
 from core.messages import Ask
@@ -39,6 +40,7 @@ def sender_of(interaction: discord.Interaction) -> Sender:
         private,
         interaction.locale.value,
         user.display_name,
+        FORM,  # secrets in a modal, settings answered ephemerally: private in a guild too
     )
 
 
@@ -52,12 +54,14 @@ class Handlers:
         self.patience = patience
 
     async def on_command(self, interaction: discord.Interaction, name: str, text: str) -> None:
-        """Strangers' answers are ephemeral (one short refusal only they see)."""
+        """Strangers' answers are ephemeral (one short refusal only they see), and so are the
+        answers that hold settings or codes (`SETTINGS_COMMANDS`), from the defer on."""
         sender = sender_of(interaction)
         member = await household.member_of(self._conversation.services.household, sender)
+        ephemeral = member is None or name in SETTINGS_COMMANDS
         work = self._conversation.command(sender, name, text)
-        replies = await self._in_time(interaction, work, ephemeral=member is None)
-        await self.apply(interaction, sender, replies, first=True, ephemeral=member is None)
+        replies = await self._in_time(interaction, work, ephemeral=ephemeral)
+        await self.apply(interaction, sender, replies, first=True, ephemeral=ephemeral)
 
     async def suggest(
         self, interaction: discord.Interaction, name: str, current: str

@@ -9,7 +9,7 @@ import discord
 
 from bot.i18n import t
 from bot.views import View
-from core.messages import Text, words
+from core.messages import Button, Text, words
 
 PLATFORM = "discord"
 CONTENT_LIMIT = 2000  # a message's content
@@ -18,6 +18,9 @@ EMBED_TEXT_LIMIT = 4096  # an embed's description
 LABEL_LIMIT = 80  # a button's label
 CUSTOM_ID_LIMIT = 100
 ROWS, PER_ROW = 5, 5  # at most 25 buttons
+MENU_OPTIONS = 25  # a select menu's options; one menu fills a whole row
+OPTION_LIMIT = 100  # an option's label
+CHOOSE = "discord.choose"  # the menu's placeholder
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
@@ -32,19 +35,34 @@ def line_text(line: Text, lang: str) -> str:
     return discord.utils.escape_markdown(worded)
 
 
-def buttons(view: View, lang: str) -> discord.ui.View | None:
-    """Rows of buttons (persistent: no timeout), each carrying only its token back."""
-    from bot.discord.taps import TokenButton  # the dynamic item the client registers
+def _label(button: Button, lang: str, limit: int) -> str:
+    return cap(words(button.text, lambda key, **params: t(key, lang, **params)), limit)
 
-    rows = [row for row in view.buttons if row][:ROWS]
-    if not rows:
-        return None
+
+def buttons(view: View, lang: str) -> discord.ui.View | None:
+    """Rows of buttons (persistent: no timeout), each carrying only its token back; a choice
+    list of more than five is one select menu on the first row (at most 25 options, each
+    option's value a token), a shorter one a row of buttons."""
+    from bot.discord.taps import TokenButton, TokenSelect  # the client registers both
+
     layout = discord.ui.View(timeout=None)
-    for index, row in enumerate(rows):
+    rows = [row for row in view.buttons if row]
+    first = 0
+    if len(view.choices) > PER_ROW:
+        picks = view.choices[:MENU_OPTIONS]
+        options = [
+            discord.SelectOption(label=_label(b, lang, OPTION_LIMIT), value=b.token) for b in picks
+        ]
+        placeholder = cap(t(CHOOSE, lang), OPTION_LIMIT)
+        layout.add_item(TokenSelect(picks[0].token, options, placeholder, row=0))
+        first = 1
+    elif view.choices:
+        rows.insert(0, view.choices)
+    for index, row in enumerate(rows[: ROWS - first], first):
         for button in row[:PER_ROW]:
-            label = cap(t(button.text.key, lang, **button.text.params), LABEL_LIMIT)
+            label = _label(button, lang, LABEL_LIMIT)
             layout.add_item(TokenButton(button.token[:CUSTOM_ID_LIMIT], label, index))
-    return layout
+    return layout if layout.children else None
 
 
 def message_of(view: View, lang: str) -> dict[str, Any]:

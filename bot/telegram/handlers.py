@@ -20,7 +20,7 @@ from bot.telegram.app import TelegramApp
 from bot.telegram.port import Asking, TelegramPort
 from bot.telegram.render import ALERT_LIMIT, PLATFORM, cap, send_view
 from bot.telegram.replies import Replier
-from bot.views import Reply, Sender, TapAnswer, Text, View
+from bot.views import CHAT, Reply, Sender, TapAnswer, Text, View
 from core import errors
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ def sender_of(update: Update) -> Sender | None:
         chat.type == ChatType.PRIVATE,
         user.language_code,
         user.full_name,
+        CHAT,  # a secret is a message in the private chat, deleted at once
     )
 
 

@@ -69,7 +69,7 @@ class TelegramPort:
         """A new message (long plain text split at line ends); TelegramError as it came."""
         chat = self._chat(to)
         text = text_of(view, lang, caption=False) if not view.photo else ""
-        if view.photo or view.buttons or len(text) < TEXT_LIMIT:
+        if view.photo or view.buttons or view.choices or len(text) < TEXT_LIMIT:
             return await send_view(self.bot, chat, view, lang)
         whole = "\n".join(line_text(line, lang) for line in view.lines)
         sent = None

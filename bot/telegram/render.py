@@ -49,9 +49,15 @@ def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     return parts
 
 
+SHORT_LABEL = 12  # choices this short share a row, four each; longer ones get a row each
+
+
 def keyboard(view: View, lang: str) -> InlineKeyboardMarkup | None:
-    """Rows of buttons; each carries only its opaque token back to us."""
-    rows = [[_button(b, lang) for b in row] for row in view.buttons if row]
+    """Rows of buttons, a choice list first (Telegram has no menus); each button carries only
+    its opaque token back to us."""
+    labels = [t(b.text.key, lang, **b.text.params) for b in view.choices]
+    per_row = 4 if all(len(label) <= SHORT_LABEL for label in labels) else 1
+    rows = [[_button(b, lang) for b in row] for row in view.rows(per_row)]
     return InlineKeyboardMarkup(rows) if rows else None
 
 

@@ -11,6 +11,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -20,12 +21,13 @@ from core.services.notify import QUIET_HOURS
 from core.store.models import AccessRequest, Identity, Role, Setting, Subscription
 from core.store.models import Person as PersonRow
 
-__all__ = ["Admission", "Household", "Person", "Role"]
+__all__ = ["Admission", "Granted", "Household", "Person", "Role"]
 
 CLAIM_SETTING = "household.claim"
 LINK_SETTING = "household.link."  # + the code's digest: {"person": id, "expires": unix time}
 LINK_TTL = 600.0
 APPROVAL_SETTING = "household.approval"
+GRANT_SETTING = "household.grant."  # + an account's address: a role a chat's own role gave
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # read from a terminal, typed on a phone
 _QUIET = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)-([01]?\d|2[0-3]):([0-5]\d)")
 
@@ -46,6 +48,22 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class Granted:
+    """What a chat role (a Discord guild role) changed: the person as they are now (None when
+    the account was taken away), and their role before (None: they were not a person yet)."""
+
+    person: Person | None
+    before: Role | None
+    changed: bool
+
+    @property
+    def admin_changed(self) -> bool:
+        """The person became an admin or stopped being one: the admins are told, always."""
+        now = self.person.role if self.person is not None else None
+        return self.changed and Role.ADMIN in (self.before, now) and self.before != now
+
+
+@dataclass(frozen=True, slots=True)
 class Admission:
     """An admin's answer to a stranger: `decided` already before, or the new member."""
 
@@ -58,6 +76,10 @@ def same_place(address: str) -> list[str]:
     ("telegram:-1009" for "telegram:#-1009"), so older rows are still found."""
     to = parse(address)
     return [address, f"{to.platform}:{to.channel_id}"] if isinstance(to, Channel) else [address]
+
+
+def _rank(role: Role) -> int:
+    return 1 if role == Role.ADMIN else 0
 
 
 def _digest(code: str) -> str:
@@ -235,6 +257,55 @@ class Household:
             await pending.save(update_fields=["decision"])
         return Admission(decided=False, person=person)
 
+    # --- roles a chat gives (Discord guild roles) -----------------------------------------
+
+    async def grant(self, account: Account, name: str, language: str, role: Role | None) -> Granted:
+        """The role the account holds by its chat's own roles (None: no mapped role).
+
+        A role given this way raises a person (or admits a stranger as a new person of that
+        role) and is remembered, so that taking the chat role away undoes exactly that: a
+        raise goes back to the role before, an admission takes this account from the person
+        (who keeps their requests and history). A role the household gave otherwise (the CLI,
+        the claim, an admin's approval) is never lowered by a chat role."""
+        key = GRANT_SETTING + account.address
+        async with in_transaction():
+            stored = await Setting.get_or_none(key=key)
+            given = stored.value if stored is not None and isinstance(stored.value, dict) else None
+            person = await self.person_of(account)
+            if role is None:
+                if given is None or person is None:
+                    if stored is not None:
+                        await stored.delete()
+                    return Granted(person, person.role if person else None, False)
+                await stored.delete()  # type: ignore[union-attr]
+                return await self._ungrant(account, person, given)
+            if person is None:
+                person = await self._welcome(account, name, role, language)
+                await Setting.create(key=key, value={"person": person.id, "before": None})
+                return Granted(person, None, True)
+            if given is None and _rank(role) <= _rank(person.role):
+                return Granted(person, person.role, False)  # the household's own role stands
+            if given is None:
+                given = {"person": person.id, "before": person.role.value}
+                await Setting.create(key=key, value=given)
+            if person.role == role:
+                return Granted(person, role, False)
+            await PersonRow.filter(id=person.id).update(role=role)
+            now = await self.person_of(account)
+            return Granted(now, person.role, True)
+
+    async def _ungrant(self, account: Account, person: Person, given: dict[str, Any]) -> Granted:
+        before = given.get("before")
+        if before is None:  # admitted by the chat role: the account leaves the person
+            await Identity.filter(platform=account.platform, external_id=account.user_id).delete()
+            if not await Identity.filter(person_id=person.id).exists():
+                await PersonRow.filter(id=person.id).update(role=Role.MEMBER)
+            return Granted(None, person.role, True)
+        if person.role == Role(before):
+            return Granted(person, person.role, False)
+        await PersonRow.filter(id=person.id).update(role=Role(before))
+        return Granted(await self.person_of(account), person.role, True)
+
     # --- what the household hears --------------------------------------------------------
 
     async def toggle_household_chat(self, person: Person, address: str) -> bool:
@@ -245,6 +316,12 @@ class Household:
             return False
         await Subscription.create(person_id=person.id, chat=address, scope="household")
         return True
+
+    async def household_channels(self, platform: str) -> list[Channel]:
+        """The channels of `platform` that hear every notice (`toggle_household_chat`)."""
+        rows = await Subscription.filter(scope="household").order_by("id")
+        found = [parse(row.chat) for row in rows]
+        return [to for to in found if isinstance(to, Channel) and to.platform == platform]
 
     async def follow(self, person: Person, address: str, media_key: str) -> bool:
         """This address hears of a title ("tmdb:438631"); False if it did already."""

@@ -119,11 +119,13 @@ def test_a_secret_is_asked_for_without_echo_and_never_shown(
         chat = terminal("chat")
         chat.expect("Outpost chat")
         chat.line(f"/addindexer torznab home {feed.url}")
-        chat.expect(r"Send the api key \(or - for none\)\.")
+        chat.expect("type its secrets below. They are not shown")  # the console's wording
+        chat.expect(r"api key \(- for none\)")
         chat.line(KEY)  # the terminal's echo is off: the key is never printed
         chat.expect("home is added and works")
         chat.line("/quit")
         assert chat.wait() == 0
     assert KEY not in chat.output
+    assert "deleted" not in chat.output and "Send the" not in chat.output  # Telegram's words
     listed = outpost("indexer", "list", "--json").json()
     assert [(i["name"], i["kind"]) for i in listed] == [("home", "torznab")]

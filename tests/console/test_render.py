@@ -33,6 +33,16 @@ def test_buttons_become_numbered_choices_and_the_photo_a_poster_line() -> None:
     assert printed.tokens == ("tok-best", "tok-pick", "tok-next")
 
 
+def test_a_choice_list_is_numbered_first_four_a_line() -> None:
+    picks = tuple(Button(Text("button.grab_n", {"n": n}), f"tok{n}") for n in range(1, 7))
+    nav = ((Button(Text("button.next"), "tok-next"),),)
+    printed = render(View((Text("releases.order"),), nav, choices=picks), "en")
+    assert printed.tokens == (*(f"tok{n}" for n in range(1, 7)), "tok-next")
+    lines = printed.text.splitlines()
+    assert lines[1].startswith("[1] ") and "[4] " in lines[1] and "[5] " not in lines[1]
+    assert lines[2].startswith("[5] ") and lines[3].startswith("[7] ")
+
+
 def test_text_is_in_the_persons_language_and_cannot_steer_the_terminal() -> None:
     hostile = View((Text("search.title", {"title": "Dune\x1b[2J\u202e"}),), photo="u")
     assert render(hostile, "de").text.splitlines() == ["Dune [2J ", "Poster: u"]

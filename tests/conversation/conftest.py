@@ -51,7 +51,8 @@ def feed_items() -> list[FeedItem]:
 
 
 def buttons(view: View) -> list[Button]:
-    return [b for row in view.buttons for b in row]
+    """A choice list's buttons, then the rows' (as a frontend without menus shows them)."""
+    return [b for row in view.rows() for b in row]
 
 
 def button(view: View, key: str) -> Button:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.conversation import Conversation
-from bot.views import Sender
+from bot.views import FORM, PROMPT, Sender
 from core.app import Outpost
 from core.services.household import CLAIM_SETTING, Household
 from core.store.models import AccessRequest, Identity, Integration, Person, Role, Setting
@@ -16,6 +18,7 @@ from tests.conversation.conftest import (
     button,
     in_group,
     keys,
+    text,
 )
 
 
@@ -117,3 +120,32 @@ async def test_admin_adds_an_indexer_in_private_and_the_message_goes(world: Worl
     row = await Integration.get(name="home")
     assert "k-canary" not in (row.secret or "")  # sealed, not in clear
     assert GROUP  # the group chat id is only used via in_group
+
+
+async def test_secret_wording_follows_how_the_frontend_takes_secrets(world: World) -> None:
+    """Only a chat that deletes the message says so (Telegram); Discord's modal and the
+    console's prompt get their own words, in every step, and a FORM frontend (private in a
+    guild channel too) takes the command outside a DM, but never a secret typed into it."""
+    conv = world.conv
+    chat = ADMIN
+    form = dataclasses.replace(ADMIN, secret_input=FORM)
+    prompt = dataclasses.replace(ADMIN, secret_input=PROMPT)
+    in_channel = dataclasses.replace(in_group(ADMIN), secret_input=FORM)
+    bare = "torznab home http://127.0.0.1:9/"
+    assert keys(await conv.command(chat, "addindexer", bare)) == ["secret.ask"]
+    assert keys(await conv.command(form, "addindexer", bare)) == ["secret.ask_form"]
+    assert keys(await conv.command(prompt, "addindexer", bare)) == ["secret.ask_prompt"]
+    [asked] = await conv.command(in_channel, "addindexer", bare)  # a guild: the modal is private
+    assert asked.ask is not None and [f.label.key for f in asked.ask.fields] == ["secret.field"]
+    typed = await conv.command(in_channel, "addindexer", bare + " secret-key-canary")
+    assert keys(typed) == ["secret.not_in_command"]
+    assert keys(await conv.command(form, "addclient", "")) == ["secret.usage"]
+    assert keys(await conv.command(chat, "addclient", "")) == ["secret.usage_addclient"]
+    member_form = dataclasses.replace(MEMBER, secret_input=FORM)
+    assert keys(await conv.command(member_form, "addindexer", bare)) == ["secret.admin_only_plain"]
+    for sender in (form, prompt, in_channel):
+        worded = " ".join(
+            text(r) for r in await conv.command(sender, "addindexer", bare + "x y z w")
+        )
+        assert "deleted" not in worded
+    assert await Integration.all().count() == 0

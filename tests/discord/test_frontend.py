@@ -25,11 +25,12 @@ async def test_syncs_to_the_household_guild_only_and_leaves_others(
         f"/applications/{app}/commands",
         f"/applications/{app}/guilds/{home.id}/commands",
     ]
-    dm_only = {c["name"]: c["contexts"] for c in discordapi.state.global_commands}
-    assert dm_only == {name: [1] for name in ("help", "claim", "link", "addindexer", "addclient")}
+    assert discordapi.state.global_commands == []  # nothing global: no DM menu, no stale one
     assert discordapi.state.left == [foreign.id]
     synced = {c["name"]: c for c in discordapi.state.guild_commands[home.id]}
-    assert {"search", "queue", "status"} <= synced.keys() and "addindexer" not in synced
+    everything = {"search", "queue", "status", "help", "claim", "link", "addindexer", "addclient"}
+    assert everything <= synced.keys()
+    assert {tuple(c["contexts"]) for c in synced.values()} == {(0,)}  # the guild context only
     assert synced["search"]["description"] == "Search everything: /search dune"
     assert synced["search"]["description_localizations"]["de"]  # through the Translator
     joined = await discordapi.join("Another")

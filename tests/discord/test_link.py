@@ -29,12 +29,13 @@ async def test_a_code_from_telegram_links_the_discord_account(
     code = issued.view.lines[0].params["code"]
     assert re.fullmatch(r"\w{10}", code)
     await start_bot(frozenset({int(home.id)}))
-    pending = await api.slash(ada, None, "link", text=code)
+    pending = await api.slash(ada, home, "link", text=code)  # in the guild: ephemeral
     reply = await api.until(lambda: (m := api.message(pending.original_id)) and m["content"] and m)
     assert "Ada" in reply["content"]
+    assert pending.callbacks[0]["data"]["flags"] == 64  # only Ada sees it
     platforms = await Identity.filter(person__name="Ada").values_list("platform", flat=True)
     assert sorted(platforms) == ["discord", "telegram"]
-    replay = await api.slash(api.user("Eve"), None, "link", text=code)  # burnt: works once
+    replay = await api.slash(api.user("Eve"), home, "link", text=code)  # burnt: works once
     refused = await api.until(lambda: (m := api.message(replay.original_id)) and m["content"] and m)
     assert "not valid" in refused["content"]
 

@@ -40,7 +40,7 @@ async def test_a_person_added_with_discord_is_answered_as_a_member(
         )
         await frontend.start()
         try:
-            pending = await discordapi.slash(ada, None, "help")  # in the DM
+            pending = await discordapi.slash(ada, home, "help")
             reply = await discordapi.until(
                 lambda: (m := discordapi.message(pending.original_id)) and m["content"] and m
             )

@@ -8,6 +8,8 @@ import pytest
 from core import errors
 from core.messages import Button, Text, View
 from core.recipients import Account, Channel
+from core.services.household import Household
+from core.store.models import Role
 from tests.discord.conftest import Start
 from tests.support.discordapi import DiscordApiServer
 
@@ -66,3 +68,41 @@ async def test_a_429_is_waited_out_and_nothing_is_sent_twice(
     )
     assert len(api.calls_to("POST", f"/channels/{home.channel_id}/messages")) == 2  # 429, then ok
     assert [m["id"] for m in api.in_channel(home.channel_id)] == [sent]
+
+
+async def test_a_closed_dm_falls_back_to_one_mention_in_the_household_channel(
+    start_bot: Start, discordapi: DiscordApiServer
+) -> None:
+    """Discord answers 50007: the notice goes to the household channel, mentioning Eve alone;
+    the `<@…>` and @everyone inside a title ping nobody (only Eve's id is allowed)."""
+    api = discordapi
+    home, ada, eve = api.guild("Home"), api.user("Ada"), api.user("Eve")
+    admin = await Household().add_person("Ada", Role.ADMIN, {"discord": ada.id}, "en")
+    await Household().add_person("Eve", Role.MEMBER, {"discord": eve.id}, "en")
+    await Household().toggle_household_chat(admin, f"discord:#{home.channel_id}")
+    frontend = await start_bot(frozenset({int(home.id)}))
+    assert frontend.port is not None
+    api.close_dms(eve)
+    hostile = View((Text("start.hello", {"name": f"<@{ada.id}> @everyone Dune"}),))
+    sent = await frontend.port.send(Account("discord", eve.id), hostile)
+    refused = api.calls_to("POST", f"/channels/{api.state.dm_channels[eve.id]}/messages")
+    assert len(refused) == 1  # the DM was tried once, answered 50007
+    message = api.message(sent)
+    assert message is not None and message["channel_id"] == home.channel_id
+    assert message["content"].startswith(f"<@{eve.id}>\n")
+    assert "allow DMs from this server" in message["content"]
+    call = api.calls_to("POST", f"/channels/{home.channel_id}/messages")[-1]
+    assert call.body["allowed_mentions"] == {"parse": [], "users": [int(eve.id)]}
+
+
+async def test_a_closed_dm_without_a_household_channel_waits(
+    start_bot: Start, discordapi: DiscordApiServer
+) -> None:
+    api = discordapi
+    home, eve = api.guild("Home"), api.user("Eve")
+    frontend = await start_bot(frozenset({int(home.id)}))
+    assert frontend.port is not None
+    api.close_dms(eve)
+    with pytest.raises(errors.Unreachable):
+        await frontend.port.send(Account("discord", eve.id), View((Text("help.header"),)))
+    assert api.in_channel(home.channel_id) == []

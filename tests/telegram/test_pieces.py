@@ -45,6 +45,24 @@ def test_keyboard_rows_carry_only_tokens() -> None:
     assert keyboard(View(()), "en") is None
 
 
+def test_a_choice_list_is_buttons_first_short_ones_four_a_row() -> None:
+    """Telegram has no menus: a choice list comes as buttons before the rows."""
+    grabs = tuple(Button(Text("button.grab_n", {"n": n}), f"g{n}") for n in range(1, 7))
+    nav = ((Button(Text("button.next"), "next"),),)
+    rows = keyboard(View((), nav, choices=grabs), "en").inline_keyboard  # type: ignore[union-attr]
+    assert [[b.callback_data for b in r] for r in rows] == [
+        ["g1", "g2", "g3", "g4"],
+        ["g5", "g6"],
+        ["next"],
+    ]
+    titles = tuple(
+        Button(Text("search.title_year", {"title": f"A long title {n}", "year": 2024}), f"p{n}")
+        for n in range(3)
+    )
+    long = keyboard(View((), choices=titles), "en").inline_keyboard  # type: ignore[union-attr]
+    assert [[b.callback_data for b in r] for r in long] == [["p0"], ["p1"], ["p2"]]
+
+
 def test_chat_addresses() -> None:
     assert chat_id("telegram:-100123") == -100123
     for bad in ("discord:1", "telegram:", "telegram:1:2", "console"):

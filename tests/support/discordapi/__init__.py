@@ -12,7 +12,10 @@
 It speaks Discord's v10 shapes: GET /users/@me, /gateway/bot, command sync (PUT), interaction
 callbacks (types 4-9), webhook follow-ups and edits (@original), channel messages, DMs and
 leaving a guild; on the gateway HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeats/ACK,
-RESUME and INTERACTION_CREATE. Every REST call is recorded (`api.calls`).
+RESUME, INTERACTION_CREATE (commands, button presses, select picks, modal submits),
+GUILD_MEMBER_UPDATE (`api.set_roles`) and GUILD_MEMBERS_CHUNK for a member request; guild roles
+and members come in GUILD_CREATE. `api.close_dms(user)` answers 50007, `api.limited` one 429,
+`api.down` 503 while listed. Every REST call is recorded (`api.calls`).
 """
 
 from tests.support.discordapi.server import DEFAULT_TOKEN, DiscordApiServer

@@ -13,6 +13,7 @@ from tests.support.discordapi.shapes import JSON, snowflake
 from tests.support.discordapi.state import State
 
 DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT, INVALID_SESSION = 0, 1, 2, 6, 7, 9
+REQUEST_GUILD_MEMBERS = 8
 HELLO, HEARTBEAT_ACK = 10, 11
 AUTHENTICATION_FAILED = 4004
 
@@ -65,6 +66,14 @@ class Gateway:
         elif op == IDENTIFY:
             self.identifies += 1
             await self._ready(session, f"ws://{request.host}/gateway")
+        elif op == REQUEST_GUILD_MEMBERS:  # one chunk with every member (a small guild)
+            guild = self.state.guilds.get(str(data.get("guild_id")))
+            if guild is not None:
+                members = [guild.member(u) for u in guild.members.values()]
+                chunk = {"guild_id": guild.id, "members": members, "chunk_index": 0}
+                if data.get("nonce"):
+                    chunk["nonce"] = data["nonce"]
+                await self._send(session, "GUILD_MEMBERS_CHUNK", {**chunk, "chunk_count": 1})
         elif op == RESUME:
             self.resumes += 1
             session.session_id, session.sequence = data["session_id"], data["seq"]

@@ -25,6 +25,7 @@ GATEWAY = web.AppKey("gateway", Gateway)
 CHANGED = web.AppKey("changed", asyncio.Event)  # set after every call, for `until`
 CLOSED_DMS = web.AppKey("closed_dms", set[str])  # DM channels whose user takes no DMs
 LIMITED = web.AppKey("limited", list[str])  # path starts: the next such call answers 429 once
+DOWN = web.AppKey("down", list[str])  # path starts answering 503 while listed (an outage)
 UNKNOWN_MESSAGE, UNKNOWN_CHANNEL, UNKNOWN_WEBHOOK, UNKNOWN_INTERACTION = 10008, 10003, 10015, 10062
 
 
@@ -286,6 +287,9 @@ def _recorded(state: State, prefix: str, route: Route, needs_token: bool) -> Any
         state.calls.append(Call(request.method, path, dict(request.query), body, auth))
         if needs_token and not auth:
             return error(401, "401: Unauthorized")
+        if any(path.startswith(p) for p in request.app[DOWN]):
+            request.app[CHANGED].set()
+            return error(503, "Service Unavailable")  # discord.py raises DiscordServerError
         limited = request.app[LIMITED]
         hit = next((p for p in limited if path.startswith(p)), None)
         if hit is not None:

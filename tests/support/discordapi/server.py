@@ -18,6 +18,7 @@ from tests.support.discordapi.shapes import (
     FakeUser,
     command_data,
     interaction_payload,
+    role_payload,
     snowflake,
 )
 from tests.support.discordapi.state import Call, Pending, State
@@ -36,6 +37,7 @@ class DiscordApiServer:
         self.gateway = Gateway(self.state, heartbeat_ms)
         self.closed_dms: set[str] = set()  # DM channel ids whose user does not take DMs
         self.limited: list[str] = []  # `api.limited.append("/channels/")`: one 429 there
+        self.down: list[str] = []  # `api.down.append("/channels/")`: 503 there until removed
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._port = 0
@@ -49,7 +51,7 @@ class DiscordApiServer:
             self._changed,
             self.closed_dms,
         )
-        app[rest.LIMITED] = self.limited
+        app[rest.LIMITED], app[rest.DOWN] = self.limited, self.down
         rest.install(app, self.state, PREFIX)
         app.router.add_get("/gateway", self._gateway)
         self._runner = web.AppRunner(app, access_log=None)
@@ -113,6 +115,25 @@ class DiscordApiServer:
         await self.gateway.dispatch("GUILD_CREATE", payload)
         return guild
 
+    def role(self, guild: FakeGuild, name: str) -> str:
+        """A new role of the guild (in its GUILD_CREATE); its id, as a Discord admin copies it."""
+        role_id = snowflake()
+        guild.roles.append(role_payload(role_id, name, len(guild.roles) + 1))
+        return role_id
+
+    def member(self, guild: FakeGuild, user: FakeUser, *roles: str) -> None:
+        """`user` is a member of `guild` holding `roles`, before the bot connects."""
+        guild.members[user.id] = user
+        guild.member_roles[user.id] = list(roles)
+
+    async def set_roles(self, guild: FakeGuild, user: FakeUser, *roles: str) -> None:
+        """An admin changes the member's roles: GUILD_MEMBER_UPDATE, in Discord's shape."""
+        guild.members[user.id] = user
+        guild.member_roles[user.id] = list(roles)
+        update = {**guild.member(user), "guild_id": guild.id, "communication_disabled_until": None}
+        del update["permissions"]  # only an interaction's member carries its permissions
+        await self.gateway.dispatch("GUILD_MEMBER_UPDATE", update)
+
     def close_dms(self, user: FakeUser) -> None:
         self.closed_dms.add(self.state.dm_channels.setdefault(user.id, snowflake()))
 
@@ -173,6 +194,18 @@ class DiscordApiServer:
         data = {"custom_id": custom_id, "component_type": 2}
         return await self._interact(3, data, user, guild, message=message)
 
+    async def pick(
+        self,
+        user: FakeUser,
+        message: JSON,
+        custom_id: str,
+        value: str,
+        guild: FakeGuild | None = None,
+    ) -> Pending:
+        """An option picked from a string select menu (component type 3) on `message`."""
+        data = {"custom_id": custom_id, "component_type": 3, "values": [value]}
+        return await self._interact(3, data, user, guild, message=message)
+
     async def submit(
         self, user: FakeUser, custom_id: str, values: dict[str, str], guild: FakeGuild | None
     ) -> Pending:
@@ -206,7 +239,14 @@ class DiscordApiServer:
         return [m for m in self.state.messages.values() if m["channel_id"] == channel_id]
 
     def buttons(self, message: JSON) -> list[JSON]:
-        return [b for row in message.get("components", []) for b in row.get("components", [])]
+        """The message's buttons (type 2), row by row."""
+        items = [b for row in message.get("components", []) for b in row.get("components", [])]
+        return [b for b in items if b.get("type") == 2]
+
+    def menus(self, message: JSON) -> list[JSON]:
+        """The message's string select menus (type 3)."""
+        items = [c for row in message.get("components", []) for c in row.get("components", [])]
+        return [c for c in items if c.get("type") == 3]
 
     async def until(self, probe: Callable[[], T | None], within: float = 20.0) -> T:
         """Wait until `probe()` answers something truthy, re-checking after each call or

@@ -44,6 +44,13 @@ class FakeGuild:
     name: str
     owner_id: str
     channel_id: str = field(default_factory=snowflake)  # one text channel, #general
+    roles: list[JSON] = field(default_factory=list)  # besides @everyone (whose id is the guild's)
+    members: dict[str, FakeUser] = field(default_factory=dict)  # user id -> user, besides the bot
+    member_roles: dict[str, list[str]] = field(default_factory=dict)  # user id -> role ids
+
+    def member(self, user: FakeUser) -> JSON:
+        """The guild member object of `user`, with the roles they hold here."""
+        return member_payload(user, self.id, self.member_roles.get(user.id, []))
 
     def channel_payload(self) -> JSON:
         return {
@@ -76,7 +83,7 @@ class FakeGuild:
             "verification_level": 0,
             "default_message_notifications": 0,
             "explicit_content_filter": 0,
-            "roles": [everyone_role(self.id)],
+            "roles": [everyone_role(self.id), *self.roles],
             "emojis": [],
             "stickers": [],
             "features": [],
@@ -95,9 +102,9 @@ class FakeGuild:
             "joined_at": TIMESTAMP,
             "large": False,
             "unavailable": False,
-            "member_count": 2,
+            "member_count": 1 + len(self.members),  # all of them below: the guild is chunked
             "voice_states": [],
-            "members": [member_payload(me, self.id)],
+            "members": [member_payload(me, self.id), *map(self.member, self.members.values())],
             "channels": [channel],
             "threads": [],
             "presences": [],
@@ -123,13 +130,18 @@ def everyone_role(guild_id: str) -> JSON:
     }
 
 
-def member_payload(user: FakeUser, guild_id: str) -> JSON:
+def role_payload(role_id: str, name: str, position: int) -> JSON:
+    """A Role object as GUILD_CREATE lists it."""
+    return {**everyone_role(role_id), "name": name, "position": position, "permissions": "0"}
+
+
+def member_payload(user: FakeUser, guild_id: str, roles: list[str] | None = None) -> JSON:
     del guild_id  # a member object does not name its guild
     return {
         "user": user.payload(),
         "nick": None,
         "avatar": None,
-        "roles": [],
+        "roles": list(roles or []),
         "joined_at": TIMESTAMP,
         "premium_since": None,
         "deaf": False,
@@ -205,7 +217,7 @@ def interaction_payload(
             guild={"id": guild.id, "locale": "en-US", "features": []},
             guild_locale="en-US",
             channel=channel,
-            member=member_payload(user, guild.id),
+            member=guild.member(user),
             authorizing_integration_owners={"0": guild.id},
             context=0,
         )
