@@ -65,7 +65,6 @@ from tests.support.discordapi.gateway import Session
 from tests.support.localserver import LocalServer
 
 COMMANDS = (("search", "dune"), ("queue", ""), ("help", ""))
-DM_COMMANDS = frozenset({"help"})  # Outpost offers /help in the bot's DMs only, on Discord
 TELEGRAM_ID = 100  # the admin's Telegram user id
 WITHIN = 20.0  # seconds a reply may take before the run is called broken
 BARE_REPLY = "ok"
@@ -166,7 +165,7 @@ def _tree_busy() -> bool:
 
 
 class DiscordTarget:
-    """One bot's gateway session on the shared server; /help in a DM, the rest in the guild."""
+    """One bot's gateway session on the shared server; every command in the household guild."""
 
     def __init__(
         self, name: str, bare: str, api: DiscordApiServer, session: Session, who: FakeUser
@@ -175,10 +174,9 @@ class DiscordTarget:
         self.guild: FakeGuild = next(iter(api.state.guilds.values()))
 
     async def once(self, command: str, text: str) -> Sample:
-        guild = None if command in DM_COMMANDS else self.guild
         options = {"text": text} if text else {}
         started = time.perf_counter()
-        pending = await self.api.slash(self.user, guild, command, to=self.session, **options)
+        pending = await self.api.slash(self.user, self.guild, command, to=self.session, **options)
         ending = f"/{pending.payload['token']}/callback"
         first = await self.api.until(
             lambda: next((c for c in self.api.calls if c.path.endswith(ending)), None), WITHIN
@@ -204,10 +202,8 @@ class BareDiscord(discord.Client):
             made: app_commands.Command[Any, ..., None] = app_commands.Command(
                 name=name, description="bare", callback=_bare_command
             )
-            if name in DM_COMMANDS:
-                self.tree.add_command(made)  # not synced: Outpost's sync stands
-            else:
-                self.tree.add_command(made, guild=discord.Object(guild_id))
+            # Not synced: Outpost's own sync of the guild's commands stands.
+            self.tree.add_command(made, guild=discord.Object(guild_id))
 
 
 @contextlib.asynccontextmanager
