@@ -1,8 +1,11 @@
 """How an adapter declares itself: a frozen `Settings` dataclass whose fields carry their metadata.
 
 An adapter class carries `kind`, `category`, `protocols`, `Settings`, `policy` and a classmethod
-`build(name, settings, http, cache)`. Each Settings field is made with `setting(...)`, so that the
-CLI options, the chat's add-steps, validation and storage all read one declaration:
+`build(name, settings, http, cache)`; a download client may also declare where its program
+usually listens, `usual_port = UsualPort(8080, "qBittorrent")` (core.portcheck), which lets
+`doctor` and `client add` say when a URL's port looks wrong. Each Settings field is made with
+`setting(...)`, so that the CLI options, the chat's add-steps, validation and storage all read
+one declaration:
 
     @dataclass(frozen=True, slots=True)
     class Settings:

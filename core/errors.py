@@ -9,12 +9,17 @@
     └── AdapterError             a peer (indexer, client, provider) failed; `service` names it
         ├── AuthFailed           wrong key or password; retrying will not help
         ├── Unreachable          network error or timeout, after retries (retryable)
-        │   └── Timeout
+        │   ├── Timeout
+        │   ├── Refused          the host answered that nothing listens on the port
+        │   └── Dropped          the peer closed or reset the connection instead of answering
         ├── RateLimited          429 or a peer's own request limit (retryable, retry_after)
         ├── Unavailable          the peer answered that it cannot serve now: 5xx after
         │                        retries, an indexer's "down" error, a web page (retryable)
+        ├── WrongPort            what answers at the URL's host:port is not the program asked
         └── BadResponse          the peer's answer cannot be used
-            └── ResponseTooLarge
+            ├── ResponseTooLarge
+            └── ProtocolMismatch not in the protocol spoken to it at all (not JSON, not
+                                 XML-RPC, no SCGI frame, an HTTP error status)
 
 `str(err)` is an English developer message already free of secrets; frontends translate `key`.
 """
@@ -82,6 +87,14 @@ class Timeout(Unreachable):
     key = "error.timeout"
 
 
+class Refused(Unreachable):
+    """Connection refused: the host is there, nothing listens on that port."""
+
+
+class Dropped(Unreachable):
+    """The peer took the connection and closed or reset it without an answer."""
+
+
 class RateLimited(AdapterError):
     key = "error.rate_limited"
     retryable = True
@@ -104,3 +117,13 @@ class BadResponse(AdapterError):
 
 class ResponseTooLarge(BadResponse):
     key = "error.too_large"
+
+
+class ProtocolMismatch(BadResponse):
+    """An answer, but not in the peer's protocol: often another program on that port."""
+
+
+class WrongPort(AdapterError):
+    """The URL's host answers, but not as the program asked (see core.portcheck)."""
+
+    key = "error.wrong_port"

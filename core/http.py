@@ -69,7 +69,7 @@ class HttpResponse:
         try:
             return _json.loads(self.content.decode("utf-8-sig"), parse_constant=reject_constant)
         except (ValueError, RecursionError, UnicodeDecodeError) as err:
-            raise errors.BadResponse(
+            raise errors.ProtocolMismatch(
                 f"invalid JSON from {self.url}: {type(err).__name__}", key="error.bad_json"
             ) from None
 
@@ -321,7 +321,13 @@ class HttpService:
         )
 
     def _transport_error(self, err: httpx.TransportError, safe_url: str) -> errors.Unreachable:
-        kind = errors.Timeout if isinstance(err, httpx.TimeoutException) else errors.Unreachable
+        kind: type[errors.Unreachable] = errors.Unreachable
+        if isinstance(err, httpx.TimeoutException):
+            kind = errors.Timeout
+        elif _caused_by(err, ConnectionRefusedError):
+            kind = errors.Refused
+        elif isinstance(err, httpx.RemoteProtocolError | httpx.ReadError):
+            kind = errors.Dropped  # another protocol on that port, or a peer that hung up
         return kind(
             f"{self.service}: cannot reach {safe_url} ({type(err).__name__})",
             service=self.service,
@@ -350,14 +356,43 @@ def _header_secrets(headers: Mapping[str, str]) -> list[str]:
     return found
 
 
+def _caused_by(err: BaseException, kind: type[BaseException]) -> bool:
+    """Whether `kind` is in the chain of causes (httpx wraps httpcore, which wraps OSError)."""
+    seen: BaseException | None = err
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def basic_realm(response: HttpResponse) -> str | None:
+    """The realm of a 401's Basic challenge (`Basic realm="Transmission"`), if it names one:
+    a program that answers with another realm than its own is not that program."""
+    challenge = str(response.headers.get("www-authenticate", ""))
+    scheme, _, rest = challenge.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    for part in rest.split(","):
+        name, _, value = part.strip().partition("=")
+        if name.strip().lower() == "realm":
+            return value.strip().strip('"')[:80]
+    return None
+
+
 def raise_for_status(response: HttpResponse, service: str) -> None:
-    """Map a 4xx the adapter did not handle itself: 401/403 → AuthFailed, others → BadResponse."""
+    """Map a 4xx the adapter did not handle itself: 401/403 → AuthFailed (with the realm of a
+    Basic challenge), others → ProtocolMismatch (no API of ours answers them to a good call)."""
     if response.status in (401, 403):
         raise errors.AuthFailed(
-            f"{service}: HTTP {response.status} from {response.url}", service=service
+            f"{service}: HTTP {response.status} from {response.url}",
+            service=service,
+            realm=basic_realm(response),
         )
     if response.status >= 400:
-        raise errors.BadResponse(
+        raise errors.ProtocolMismatch(
             f"{service}: HTTP {response.status} from {response.url}",
             service=service,
             status=response.status,

@@ -35,6 +35,8 @@ FIX_HINTS = {
     "error.secret_unavailable": "doctor.fix_secret",
     "error.rate_limited": "doctor.fix_rate",
     "error.deluge_no_daemon": "doctor.fix_deluge_daemon",
+    "error.wrong_port": "doctor.fix_port",
+    "error.port_closed": "doctor.fix_port",
 }
 
 

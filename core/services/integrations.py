@@ -7,10 +7,10 @@ integration is then tested against the live service and kept only if it answers.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from core import declare, errors, registry
+from core import declare, errors, portcheck, registry
 from core.declare import FieldInfo
 from core.secrets import SecretBox
 from core.services.health import Health, check
@@ -121,7 +121,7 @@ class Integrations:
     async def test(self, name: str, category: IntegrationCategory | None = None) -> Health:
         """Health of one named integration; one that cannot be built raises why (a user asked)."""
         row = await get_integration(name, category)
-        return await check(row.name, row.category, self._build(row))
+        return _diagnosed(row, await check(row.name, row.category, self._build(row)))
 
     async def check(self, row: Integration) -> Health:
         """Health of one row; one that cannot be built is a failed check (doctor goes on)."""
@@ -129,7 +129,7 @@ class Integrations:
             adapter = self._build(row)
         except errors.OutpostError as err:
             return Health(row.name, row.category, err)
-        return await check(row.name, row.category, adapter)
+        return _diagnosed(row, await check(row.name, row.category, adapter))
 
     async def list(self, category: IntegrationCategory | None = None) -> list[Entry]:
         return [_entry(row) for row in await list_integrations(category)]
@@ -137,6 +137,15 @@ class Integrations:
     async def remove(self, name: str, category: IntegrationCategory | None = None) -> None:
         await remove_integration(name, category)
         await self._forget(name)
+
+
+def _diagnosed(row: Integration, health: Health) -> Health:
+    """A failed check in words about the port, when the kind declares its `usual_port` and the
+    failure shows another program (or none) at the URL's host:port (core.portcheck)."""
+    usual = getattr(registry.load(row.kind, row.category), "usual_port", None)
+    if health.error is None or not isinstance(usual, portcheck.UsualPort):
+        return health
+    return replace(health, error=portcheck.diagnose(health.error, row.url, usual))
 
 
 def _entry(row: Integration) -> Entry:

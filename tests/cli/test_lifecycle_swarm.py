@@ -1,4 +1,6 @@
-"""From grab to "ready in the library" on a real loopback swarm, through the CLI.
+"""A stalled download failed, blocklisted and replaced on a real loopback swarm, through the CLI;
+and the helpers of the lifecycle tests (the happy path with each torrent client is in
+test_lifecycle_swarm_clients.py).
 
 opentracker and a qBittorrent seeder serve the torrents; the session's
 qbittorrent-nox is the client under test; `outpost run` monitors, imports, fails over.
@@ -93,30 +95,6 @@ def notices(outpost: Outpost) -> list[dict[str, str]]:
     history = outpost("history", "--json")
     assert history.code == 0, history.err
     return list(history.json()["notices"])
-
-
-def test_grab_downloads_imports_by_hardlink_and_tells_the_requester_once(
-    outpost: Outpost, swarm: Swarm, leecher: QBittorrentDaemon, tmp_path: Path
-) -> None:
-    torrent = movie(swarm, GOOD)
-    swarm.seed(torrent)
-    with TorznabFeed(
-        [FeedItem(GOOD, size=1_500_000_000, seeders=1, link="/t/good")], api_key=KEY
-    ) as feed:
-        feed.serve_file("/t/good", torrent.data)
-        configure(outpost, feed, leecher, tmp_path)
-        search_and_grab(outpost)
-        target = tmp_path / "library" / LIBRARY_NAME
-        run_until(outpost.data_dir, target)  # type: ignore[attr-defined]
-
-    source = tmp_path / "downloads" / GOOD / f"{GOOD}.mkv"
-    assert target.read_bytes() == torrent.files[f"{GOOD}.mkv"]
-    assert target.stat().st_ino == source.stat().st_ino  # hardlinked: seeding goes on
-    assert not list((tmp_path / "library").rglob("*.txt"))
-    imported = [n for n in notices(outpost) if n["event"] == "ImportCompleted"]
-    assert [(n["title"], n["person"]) for n in imported] == [(GOOD, "console")]
-    queue = outpost("queue", "--json").json()["downloads"]
-    assert [(d["name"], d["state"]) for d in queue] == [(GOOD, "imported")]
 
 
 def test_a_stalled_download_is_failed_blocklisted_and_replaced(

@@ -28,7 +28,7 @@ def test_a_dead_port_is_one_line_and_nothing_is_saved(
 ) -> None:
     url = f"http://127.0.0.1:{closed_port()}"
     run = outpost(*add(transmission_daemon, "--password", "x", url=url))
-    assert_one_line_error(run, "tr", "cannot be reached")
+    assert_one_line_error(run, "tr", "nothing listens on", "port looks wrong", "9091")
     assert outpost("client", "list", "--json").json() == []
 
 

@@ -45,7 +45,7 @@ async def test_the_older_forms_without_a_kind_still_mean_torznab_and_qbittorrent
     world: World,
 ) -> None:
     client = await world.conv.command(ADMIN, "addclient", "qbit http://127.0.0.1:1 ada pw")
-    assert keys(client)[:2] == ["secret.failed", "error.unreachable"]  # parsed, tested, refused
+    assert keys(client)[:2] == ["secret.failed", "error.port_closed"]  # parsed, tested, refused
     assert client[0].delete_trigger
     with TorznabFeed([], api_key="k") as feed:
         old = await world.conv.command(ADMIN, "addindexer", f"home {feed.url} k")
@@ -75,4 +75,4 @@ async def test_a_dash_leaves_an_asked_secret_unset(world: World) -> None:
     [reply] = asked
     assert reply.ask is not None and [f.name for f in reply.ask.fields] == ["password"]
     done = await world.conv.private_answer(ADMIN, reply.ask.token, {"password": "-"})
-    assert keys(done)[:2] == ["secret.failed", "error.unreachable"]  # tested without one, refused
+    assert keys(done)[:2] == ["secret.failed", "error.port_closed"]  # tested without one, refused

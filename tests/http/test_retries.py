@@ -77,7 +77,7 @@ async def test_connection_reset_is_retried(reset_server: ResetServer) -> None:
         with pytest.raises(errors.Unreachable) as caught:
             await http.get(reset_server.url + "/api")
     assert reset_server.accepted == 1 + QUICK.retries
-    assert type(caught.value) is errors.Unreachable
+    assert type(caught.value) is errors.Dropped  # not a Timeout: the peer hung up
 
 
 async def test_refused_port_is_retried(refused_url: str, logs: Captured) -> None:
@@ -88,6 +88,7 @@ async def test_refused_port_is_retried(refused_url: str, logs: Captured) -> None
     connects = [line for line in logs.lines if "connect_tcp.started" in line]
     assert len(connects) == 1 + QUICK.retries
     assert "ConnectError" in str(caught.value)
+    assert type(caught.value) is errors.Refused  # the host is there, nothing listens
 
 
 async def test_truncated_body_is_retried(serve: Serve) -> None:

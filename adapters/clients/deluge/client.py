@@ -16,6 +16,7 @@ from core.domain import ClientCheck, ClientStatus, Download, DownloadRequest, Pr
 from core.http import HttpPolicy, HttpService
 from core.metainfo import info_hashes, magnet_hash
 from core.pathmap import PathMap
+from core.portcheck import UsualPort
 from core.ports import Cache
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class DelugeClient:
     protocols = (Protocol.TORRENT,)
     Settings = DelugeSettings
     policy = HttpPolicy(retries=1)
+    usual_port = UsualPort(8112, "Deluge")  # deluge-web; deluged's 58846 is not it
 
     @classmethod
     def build(

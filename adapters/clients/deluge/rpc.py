@@ -48,7 +48,7 @@ def parse_reply(response: HttpResponse, service: str, call_id: int) -> dict[str,
         text = response.content.decode("utf-8-sig")
         reply = json.loads(text, parse_constant=reject_constant, object_pairs_hook=_unique)
     except (ValueError, RecursionError, UnicodeDecodeError) as err:
-        raise errors.BadResponse(
+        raise errors.ProtocolMismatch(
             f"{service}: invalid JSON from {response.url}: {type(err).__name__}",
             service=service,
             key="error.bad_json",

@@ -23,8 +23,9 @@ from adapters.clients.nzbget.wire import (
 from core import declare, errors, pathmap
 from core.declare import setting
 from core.domain import ClientCheck, ClientStatus, Download, DownloadRequest, Protocol
-from core.http import HttpPolicy, HttpService, raise_for_status
+from core.http import HttpPolicy, HttpService, basic_realm, raise_for_status
 from core.pathmap import PathMap
+from core.portcheck import UsualPort
 from core.ports import Cache
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class NzbgetClient:
     protocols = (Protocol.USENET,)
     Settings = NzbgetSettings
     policy = HttpPolicy(retries=1)
+    usual_port = UsualPort(6789, "NZBGet", realms=("NZBGet",))
 
     @classmethod
     def build(
@@ -199,7 +201,10 @@ class NzbgetClient:
         body = {"version": "1.1", "method": method, "params": params or [], "id": 1}
         response = await self._http.post(self._endpoint, json=body, headers=self._headers, **kwargs)
         if response.status == 401:
-            raise errors.AuthFailed(f"{self.name}: wrong username or password", service=self.name)
+            realm = basic_realm(response)  # "NZBGet"; another realm: another program
+            raise errors.AuthFailed(
+                f"{self.name}: wrong username or password", service=self.name, realm=realm
+            )
         raise_for_status(response, self.name)
         return result(response, self.name)
 

@@ -22,7 +22,7 @@ def result(response: HttpResponse, service: str) -> Any:
         text = response.content.decode("utf-8-sig")
         data = json.loads(text, parse_constant=reject_constant, object_pairs_hook=_unique)
     except (ValueError, RecursionError, UnicodeDecodeError) as err:
-        raise errors.BadResponse(
+        raise errors.ProtocolMismatch(
             f"{service}: invalid JSON from {response.url}: {type(err).__name__}",
             service=service,
             key="error.bad_json",

@@ -27,8 +27,9 @@ from adapters.clients.qbittorrent.wire import (
 from core import declare, errors, pathmap
 from core.declare import setting
 from core.domain import ClientCheck, ClientStatus, Download, DownloadRequest, Protocol
-from core.http import HttpPolicy, HttpResponse, HttpService, raise_for_status
+from core.http import HttpPolicy, HttpResponse, HttpService, basic_realm, raise_for_status
 from core.pathmap import PathMap
+from core.portcheck import UsualPort
 from core.ports import Cache
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def _api_version(text: str) -> tuple[int, ...]:
     try:
         return tuple(int(part) for part in text.strip().split("."))
     except ValueError:
-        raise errors.BadResponse(
+        raise errors.ProtocolMismatch(
             "qBittorrent sent an unreadable WebAPI version", key="error.bad_version"
         ) from None
 
@@ -76,6 +77,7 @@ class QBittorrentClient:
     protocols = (Protocol.TORRENT,)
     Settings = QBittorrentSettings
     policy = HttpPolicy(retries=1)
+    usual_port = UsualPort(8080, "qBittorrent")
 
     @classmethod
     def build(
@@ -205,7 +207,8 @@ class QBittorrentClient:
         headers = {"Referer": self._base + "/"}  # qBittorrent's CSRF check wants our own origin
         response = await self._send("POST", "auth/login", data=form, headers=headers)
         if response.status in (401, 403):  # 403: the daemon banned our address
-            raise errors.AuthFailed(f"{self.name}: login refused", service=self.name)
+            realm = basic_realm(response)  # qBittorrent asks for none: another program
+            raise errors.AuthFailed(f"{self.name}: login refused", service=self.name, realm=realm)
         raise_for_status(response, self.name)
         if response.text.strip() == "Fails.":
             raise errors.AuthFailed(f"{self.name}: wrong username or password", service=self.name)

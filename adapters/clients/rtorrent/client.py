@@ -21,6 +21,7 @@ from core.domain import ClientCheck, ClientStatus, Download, DownloadRequest, Pr
 from core.http import HttpPolicy, HttpService
 from core.metainfo import info_hashes, magnet_hash
 from core.pathmap import PathMap
+from core.portcheck import UsualPort
 from core.ports import Cache
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,9 @@ class RTorrentClient:
     protocols = (Protocol.TORRENT,)
     Settings = RTorrentSettings
     policy = HttpPolicy(retries=1)
+    usual_port = UsualPort(
+        5000, "rTorrent", realms=None, urls=("scgi://{host}:{port}", "http://{host}/RPC2")
+    )  # network.scgi.open_port, or /RPC2 through a web server with any realm
 
     @classmethod
     def build(

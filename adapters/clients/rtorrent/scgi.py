@@ -64,7 +64,11 @@ async def _exchange(
         async with asyncio.timeout(policy.connect_timeout):
             reader, writer = await asyncio.open_connection(host, port)
     except (OSError, TimeoutError) as err:
-        kind = errors.Timeout if isinstance(err, TimeoutError) else errors.Unreachable
+        kind: type[errors.Unreachable] = errors.Unreachable
+        if isinstance(err, TimeoutError):
+            kind = errors.Timeout
+        elif isinstance(err, ConnectionRefusedError):
+            kind = errors.Refused
         raise kind(
             f"{service}: cannot reach {where} ({type(err).__name__})", service=service
         ) from None
@@ -81,8 +85,8 @@ async def _exchange(
                     limit=max_bytes,
                 )
         return bytes(raw)
-    except OSError as err:
-        raise errors.Unreachable(
+    except OSError as err:  # reset: often an HTTP server that reads no SCGI frame
+        raise errors.Dropped(
             f"{service}: {where} dropped the call ({type(err).__name__})", service=service
         ) from None
     finally:
@@ -96,10 +100,10 @@ async def _exchange(
 def _body(raw: bytes, where: str, service: str) -> bytes:
     head, sep, body = raw.partition(b"\r\n\r\n")
     if not sep:
-        raise errors.BadResponse(f"{service}: {where} sent no SCGI answer", service=service)
+        raise errors.ProtocolMismatch(f"{service}: {where} sent no SCGI answer", service=service)
     for line in head.split(b"\r\n"):
         name, _, value = line.partition(b":")
         if name.strip().lower() == b"status" and not value.strip().startswith(b"200"):
             status = value.strip()[:40].decode("ascii", "replace")
-            raise errors.BadResponse(f"{service}: {where} answered {status}", service=service)
+            raise errors.ProtocolMismatch(f"{service}: {where} answered {status}", service=service)
     return body

@@ -26,17 +26,17 @@ def decode(data: bytes, service: str) -> Any:
         parser.close()
         values = target.close()
     except DefusedXmlException:
-        raise errors.BadResponse(
+        raise errors.ProtocolMismatch(
             f"{service}: XML-RPC answer with a DTD or entities refused",
             service=service,
             key="error.bad_xmlrpc",
         ) from None
     except (ExpatError, xmlrpc.client.ResponseError, ValueError, TypeError, IndexError):
-        raise errors.BadResponse(
+        raise errors.ProtocolMismatch(
             f"{service}: unreadable XML-RPC answer", service=service, key="error.bad_xmlrpc"
         ) from None
     if len(values) != 1:
-        raise errors.BadResponse(
+        raise errors.ProtocolMismatch(
             f"{service}: XML-RPC answer without one value", service=service, key="error.bad_xmlrpc"
         )
     return values[0]

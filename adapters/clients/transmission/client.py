@@ -18,6 +18,7 @@ from core.declare import setting
 from core.domain import ClientCheck, ClientStatus, Download, DownloadRequest, Protocol
 from core.http import HttpPolicy, HttpService
 from core.pathmap import PathMap
+from core.portcheck import UsualPort
 from core.ports import Cache
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class TransmissionClient:
     protocols = (Protocol.TORRENT,)
     Settings = TransmissionSettings
     policy = HttpPolicy(retries=1)
+    usual_port = UsualPort(9091, "Transmission", realms=("Transmission",))
 
     @classmethod
     def build(

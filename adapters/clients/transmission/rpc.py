@@ -8,7 +8,7 @@ from typing import Any
 
 from adapters.clients.transmission.wire import parse
 from core import errors
-from core.http import HttpResponse, HttpService, raise_for_status
+from core.http import HttpResponse, HttpService, basic_realm, raise_for_status
 
 SESSION_HEADER = "X-Transmission-Session-Id"
 # A 409 hands out a session id; a second 409 in a row can follow a daemon restart between the
@@ -69,7 +69,7 @@ class RpcSession:
     async def _renew(self, sent: str, response: HttpResponse) -> None:
         fresh = response.headers.get(SESSION_HEADER, "")
         if not fresh or len(fresh) > 200:
-            raise errors.BadResponse(
+            raise errors.ProtocolMismatch(
                 f"{self.name}: a 409 without a session id; is this Transmission?",
                 service=self.name,
                 key="error.session_refused",
@@ -80,7 +80,10 @@ class RpcSession:
 
     def _answer(self, response: HttpResponse) -> dict[str, Any]:
         if response.status == 401:
-            raise errors.AuthFailed(f"{self.name}: wrong username or password", service=self.name)
+            realm = basic_realm(response)  # "Transmission"; another realm: another program
+            raise errors.AuthFailed(
+                f"{self.name}: wrong username or password", service=self.name, realm=realm
+            )
         if response.status == 403:  # "Unauthorized IP Address": the rpc-whitelist
             raise errors.AuthFailed(
                 f"{self.name}: our address is not on the RPC whitelist",

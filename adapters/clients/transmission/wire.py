@@ -67,7 +67,7 @@ def parse(response: HttpResponse, service: str) -> dict[str, Any]:
             object_pairs_hook=_unique,
         )
     except (ValueError, RecursionError, UnicodeDecodeError) as err:
-        raise errors.BadResponse(
+        raise errors.ProtocolMismatch(
             f"{service}: invalid JSON ({type(err).__name__})", service=service, key="error.bad_json"
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("result"), str):
