@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import ntpath
 import posixpath
 import re
+from types import ModuleType
 from typing import Any
 
 from adapters.clients.sabnzbd.states import map_history, map_queue
@@ -69,7 +71,7 @@ class JobReader:
             progress=1.0 if downloaded else 0.0,
             size=count(row, "bytes", self.service),
             category=_category(row.get("category")),
-            save_path=posixpath.dirname(storage) if storage else None,
+            save_path=(_flavour(storage).dirname(storage) or None) if storage else None,
             content_path=storage,
         )
 
@@ -91,10 +93,16 @@ def _job_folder(storage: str | None, name: str) -> str | None:
     ancestor named after the job (with the ".1" SABnzbd adds to a name already taken)."""
     if storage is None:
         return None
+    paths = _flavour(storage)
     own = re.compile(re.escape(name) + r"(\.\d+)?")
     path = storage
-    while path not in ("", "/") and posixpath.dirname(path) != path:
-        if own.fullmatch(posixpath.basename(path)):
+    while path and paths.dirname(path) != path:
+        if own.fullmatch(paths.basename(path)):
             return path
-        path = posixpath.dirname(path)
+        path = paths.dirname(path)
     return storage
+
+
+def _flavour(path: str) -> ModuleType:
+    """SABnzbd on Windows reports "C:\\Downloads\\Job": its paths split on backslashes."""
+    return ntpath if re.match(r"[A-Za-z]:\\|\\\\", path) else posixpath
