@@ -14,7 +14,7 @@ import pytest
 
 from adapters.clients.sabnzbd import SabnzbdClient, map_history, map_queue
 from core import errors, pathmap
-from core.domain import ClientStatus
+from core.domain import ClientStatus, DownloadRequest, Protocol, ReleaseFile
 from core.http import HttpPolicy, HttpService
 from tests.support.localserver import LocalServer, Request, Response
 
@@ -283,6 +283,39 @@ async def test_polls_ask_for_the_tracked_ids_only() -> None:
         ("/sabnzbd/api", "queue", "SABnzbd_nzo_a1,SABnzbd_nzo_b2", "2"),
         ("/sabnzbd/api", "history", "SABnzbd_nzo_a1,SABnzbd_nzo_b2", "2"),
     ]
+
+
+def request(category: str) -> DownloadRequest:
+    file = ReleaseFile("Job.nzb", b"<nzb/>")
+    return DownloadRequest("Job", Protocol.USENET, file=file, category=category)
+
+
+async def test_unreadable_categories_are_bad_response() -> None:
+    with api_server(raw={"get_cats": b"[]"}) as server:
+        client = make_client(server.url)
+        with pytest.raises(errors.BadResponse):
+            await client.add(request("tv"))
+        await client.aclose()
+
+
+async def test_a_locked_configuration_files_the_job_under_the_default_category(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """SABnzbd refuses set_config while its configuration is locked: the job still goes in."""
+    caplog.set_level(logging.WARNING)
+    raw = {
+        "get_cats": b'{"categories": ["*", "tv"]}',
+        "set_config": b'{"status": false, "error": "Access denied - Configuration locked"}',
+        "addfile": b'{"status": true, "nzo_ids": ["SABnzbd_nzo_new1"]}',
+    }
+    with api_server(raw=raw) as server:
+        client = make_client(server.url)
+        assert await client.add(request("Films")) == "SABnzbd_nzo_new1"
+        await client.aclose()
+    [added] = [r for r in server.requests if r.arg("mode") == "addfile"]
+    assert (added.method, added.arg("cat"), added.arg("nzbname")) == ("POST", "*", "Job")
+    assert b'filename="Job.nzb"' in added.body
+    assert [r.getMessage() for r in caplog.records if "films" in r.getMessage()]
 
 
 # --- deleting files ---------------------------------------------------------------------------

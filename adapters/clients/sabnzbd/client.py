@@ -271,7 +271,8 @@ class SabnzbdClient:
         name = category.lower()
         if name in self._categories:
             return name
-        known = (await self._api("get_cats")).get("categories")
+        cats = await self._api("get_cats")
+        known = cats.get("categories") if isinstance(cats, dict) else None
         if not isinstance(known, list):
             raise errors.BadResponse(f"{self.name}: unreadable categories", service=self.name)
         if name not in {str(c).lower() for c in known}:
