@@ -13,6 +13,7 @@ from tests.support.deluge import DelugeDaemon
 from tests.support.nntp import NewsServer
 from tests.support.nzbget import NzbgetDaemon
 from tests.support.rtorrent import RpcBridge, RTorrentDaemon
+from tests.support.sabnzbd import SabnzbdDaemon
 from tests.support.swarm import Swarm
 from tests.support.transmission import TransmissionDaemon
 
@@ -21,6 +22,7 @@ RTORRENT_PASSWORD = "canary-" + secrets.token_hex(8)
 TRANSMISSION_PASSWORD = "canary-tr-" + secrets.token_hex(8)
 DELUGE_PASSWORD = "canary-deluge-" + secrets.token_hex(8)
 NZBGET_PASSWORD = "canary-" + secrets.token_hex(8)
+SABNZBD_API_KEY = secrets.token_hex(16)  # SABnzbd keys are 32 hex digits
 
 
 @pytest.fixture(scope="session")
@@ -94,4 +96,13 @@ def nzbget_daemon(news_server: NewsServer) -> Iterator[NzbgetDaemon]:
     if not NzbgetDaemon.available():
         pytest.skip("nzbget is not installed (apt-get install nzbget)")
     with NzbgetDaemon(news_port=news_server.port, password=NZBGET_PASSWORD) as daemon:
+        yield daemon
+
+
+@pytest.fixture(scope="session")
+def sabnzbd_daemon(news_server: NewsServer) -> Iterator[SabnzbdDaemon]:
+    """One sabnzbdplus for the session, downloading from `news_server`; tests clear it."""
+    if not SabnzbdDaemon.available():
+        pytest.skip("sabnzbdplus is not installed (tests/run adds Debian contrib for it)")
+    with SabnzbdDaemon(news_port=news_server.port, api_key=SABNZBD_API_KEY) as daemon:
         yield daemon

@@ -60,6 +60,10 @@ def test_help_names_the_kinds_that_take_each_option(capsys: pytest.CaptureFixtur
     text = " ".join(capsys.readouterr().out.split())
     assert "the WebUI address (qbittorrent; default: http://localhost:8080)" in text
     assert "the web interface address (nzbget; default: http://localhost:6789)" in text
+    assert (
+        "--api-key API_KEY the API Key from SABnzbd's Config → General (not the NZB Key)"
+        " (sabnzbd; required; stored encrypted)"
+    ) in text
     assert "--path-map PATH_MAP REMOTE=LOCAL" in text
     help_of("provider", "set")
     text = " ".join(capsys.readouterr().out.split())

@@ -81,7 +81,7 @@ def test_a_foreign_client_shows_in_help_and_is_added_with_its_fields(
     data = tmp_path / "data"
     shown = " ".join(outpost(site, data, "client", "add", "--help").out.split())
     kinds = shown.split("--kind {", 1)[1].split("}", 1)[0].split(",")
-    assert {"fancy", "ghost", "qbittorrent"} <= set(kinds) and kinds == sorted(kinds)
+    assert {"fancy", "ghost", "qbittorrent", "sabnzbd"} <= set(kinds) and kinds == sorted(kinds)
     assert "--token TOKEN the fancy token (fancy; required; stored encrypted)" in shown
     assert "--lanes LANES parallel lanes (fancy; default: 3)" in shown
     assert "the fancy daemon (fancy; required)" in shown  # other kinds may take --url first

@@ -14,6 +14,7 @@ import pytest_asyncio
 from adapters.clients.qbittorrent import QBittorrentClient
 from core.http import HttpPolicy, HttpService
 from tests.conftest import QBT_PASSWORD
+from tests.support.capture import logs  # noqa: F401  (the fixture)
 from tests.support.daemons import QBittorrentDaemon
 from tests.support.torrents import Torrent, make_torrent
 

@@ -22,6 +22,7 @@ from adapters.clients.deluge import DelugeClient
 from adapters.clients.nzbget import NzbgetClient
 from adapters.clients.qbittorrent import QBittorrentClient
 from adapters.clients.rtorrent import RTorrentClient
+from adapters.clients.sabnzbd import SabnzbdClient
 from adapters.clients.transmission import TransmissionClient
 from core.domain import DownloadRequest, Protocol, ReleaseFile
 from core.http import HttpPolicy, HttpService
@@ -32,6 +33,7 @@ from tests.support.deluge import DelugeDaemon
 from tests.support.nntp import NewsServer, post
 from tests.support.nzbget import NzbgetDaemon
 from tests.support.rtorrent import RpcBridge, RTorrentDaemon
+from tests.support.sabnzbd import SabnzbdDaemon
 from tests.support.torrents import make_torrent
 from tests.support.transmission import TransmissionDaemon
 
@@ -259,12 +261,59 @@ def nzbget_harness(nzbget_daemon: NzbgetDaemon, news_server: NewsServer) -> Nzbg
     return NzbgetHarness(nzbget_daemon, news_server)
 
 
+class SabnzbdHarness:
+    """SABnzbd downloads paused (cleared state); `write` posts the articles and lets it go.
+
+    Its queue gives sizes in MiB with two decimals only, so the payload is exactly 1 MiB: the
+    size read back is then exact (a 4 KiB job would read as 0.00 MiB until it is finished)."""
+
+    protocol = Protocol.USENET
+    unknown_id = "SABnzbd_nzo_notheld0"
+
+    def __init__(self, daemon: SabnzbdDaemon, news: NewsServer) -> None:
+        self.daemon = daemon
+        self.news = news
+        self.download_dir = daemon.download_dir
+
+    def build(self, *, password: str | None = None, url: str | None = None) -> DownloadClient:
+        return SabnzbdClient(
+            "contract",
+            url or self.daemon.url,
+            HttpService("contract", POLICY, secrets=[self.daemon.api_key]),
+            api_key=password or self.daemon.api_key,
+        )
+
+    def payload(self) -> Payload:
+        name = f"Contract.{os.urandom(4).hex()}"
+        size = 1024 * 1024
+        posted = post(f"{name}.bin", os.urandom(size))
+        file = ReleaseFile(f"{name}.nzb", posted.nzb)
+
+        def write(_: Path) -> list[Path]:
+            self.news.serve(posted)
+            self.daemon.api("resume")
+            return [self.download_dir / name / posted.filename]
+
+        content = lambda _: self.download_dir / name  # noqa: E731
+        return Payload(None, name, size, self.protocol, file, None, write, content)
+
+    def clear(self) -> None:
+        self.daemon.clear()
+        assert self.daemon.jobs() == []
+
+
+@pytest.fixture(scope="session")
+def sabnzbd_harness(sabnzbd_daemon: SabnzbdDaemon, news_server: NewsServer) -> SabnzbdHarness:
+    return SabnzbdHarness(sabnzbd_daemon, news_server)
+
+
 # parameter -> the session fixture that starts its daemon and gives its Harness
 HARNESSES = {
     "deluge": "deluge_harness",
     "nzbget": "nzbget_harness",
     "qbittorrent": "qbittorrent_harness",
     "rtorrent": "rtorrent_harness",
+    "sabnzbd": "sabnzbd_harness",
     "transmission": "transmission_harness",
 }
 

@@ -39,7 +39,7 @@ def test_kinds_and_frontends_are_listed_without_importing_them() -> None:
     )
     assert done.stdout.strip() == (
         "[['newznab', 'torznab'],"
-        " ['deluge', 'nzbget', 'qbittorrent', 'rtorrent', 'transmission'],"
+        " ['deluge', 'nzbget', 'qbittorrent', 'rtorrent', 'sabnzbd', 'transmission'],"
         " ['audnexus', 'openlibrary', 'tmdb']]"
         " ['discord', 'telegram'] []"
     )
