@@ -56,7 +56,7 @@ def test_the_nzb_key_is_refused_too(outpost: Outpost, sabnzbd_daemon: SabnzbdDae
 
 def test_a_dead_port_is_one_line_and_nothing_is_saved(outpost: Outpost) -> None:
     run = outpost(*add_sabnzbd(f"http://127.0.0.1:{closed_port()}", WRONG_KEY))
-    assert_one_line_error(run, "sab", "cannot be reached")
+    assert_one_line_error(run, "sab", "nothing listens on", "SABnzbd usually listens on port 8080")
     assert outpost("client", "list", "--json").json() == []
 
 

@@ -18,6 +18,7 @@ LOGIN = {
     "deluge": ("--password", "not-the-password"),
     "rtorrent": (),
     "nzbget": ("--username", "nzbget", "--password", "not-the-password"),
+    "sabnzbd": ("--api-key", "not-the-key"),
 }
 USUAL = {
     "qbittorrent": "qBittorrent usually listens on port 8080 (http://127.0.0.1:8080)",
@@ -26,6 +27,7 @@ USUAL = {
     "rtorrent": "rTorrent usually listens on port 5000 (scgi://127.0.0.1:5000, "
     "http://127.0.0.1/RPC2)",
     "nzbget": "NZBGet usually listens on port 6789 (http://127.0.0.1:6789)",
+    "sabnzbd": "SABnzbd usually listens on port 8080 (http://127.0.0.1:8080)",
 }
 
 
@@ -44,6 +46,7 @@ ELSEWHERE: dict[str, tuple[str, Callable[[str], str], str]] = {
     "deluge": ("qbt_daemon", str, "qBittorrent's 400 to a JSON-RPC POST"),
     "rtorrent": ("nzbget_daemon", scgi, "NZBGet resets an SCGI call"),
     "nzbget": ("transmission_daemon", str, "a 401 with Transmission's realm"),
+    "sabnzbd": ("transmission_daemon", str, "a 401 with Transmission's realm"),
 }
 
 

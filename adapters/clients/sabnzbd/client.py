@@ -27,6 +27,7 @@ from core.declare import setting
 from core.domain import ClientCheck, ClientStatus, Download, DownloadRequest, Protocol
 from core.http import HttpPolicy, HttpService
 from core.pathmap import PathMap
+from core.portcheck import UsualPort
 from core.ports import Cache
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class SabnzbdClient:
     protocols = (Protocol.USENET,)
     Settings = SabnzbdSettings
     policy = HttpPolicy(retries=1)
+    usual_port = UsualPort(8080, "SABnzbd")
 
     @classmethod
     def build(

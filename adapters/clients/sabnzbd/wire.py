@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core import errors
-from core.http import HttpResponse, raise_for_status
+from core.http import HttpResponse, basic_realm, raise_for_status
 from core.httpwire import reject_constant
 
 # nzo_ids look like SABnzbd_nzo_qv6ilb or SABnzbd_nzo_zt7_3tov. SABnzbd splits `value` on commas
@@ -21,7 +21,15 @@ GIB = 1024 * MIB  # diskspace figures are GiB (SABnzbd's GIGI = 2**30)
 
 def answer(response: HttpResponse, service: str) -> Any:
     """The JSON of an API answer; a refused key, NaN, duplicate keys and errors are typed."""
-    if response.status in (401, 403):
+    if response.status == 401:
+        # SABnzbd never asks for Basic auth (a wrong key is a 403), so a 401 comes from another
+        # program or a proxy; its realm lets doctor say which (core.portcheck).
+        raise errors.AuthFailed(
+            f"{service}: HTTP 401 from {response.url}",
+            service=service,
+            realm=basic_realm(response) or "",
+        )
+    if response.status == 403:
         raise _refused(response, service)
     raise_for_status(response, service)
     try:
