@@ -39,7 +39,8 @@ def test_kinds_and_frontends_are_listed_without_importing_them() -> None:
     )
     assert done.stdout.strip() == (
         "[['newznab', 'torznab'],"
-        " ['deluge', 'nzbget', 'qbittorrent', 'rtorrent', 'transmission'], ['tmdb']]"
+        " ['deluge', 'nzbget', 'qbittorrent', 'rtorrent', 'transmission'],"
+        " ['coverartarchive', 'musicbrainz', 'tmdb']]"
         " ['discord', 'telegram'] []"
     )
 
@@ -79,8 +80,10 @@ async def test_one_call_builds_every_kind_from_its_row(app: Outpost) -> None:
     assert indexers["idx"].http.policy.deadline == 7.0  # type: ignore[attr-defined]
     assert indexers["nzb"].protocol is Protocol.USENET
     assert list(await app.clients()) == ["qbit"]
-    (tmdb,) = await app.providers()
+    # tmdb from its row; the keyless ones on by default beside it
+    tmdb, *keyless = await app.providers()
     assert "api.themoviedb.org/3" in repr(tmdb)  # the declared default URL
+    assert sorted(p.name for p in keyless) == ["coverartarchive", "musicbrainz"]
     assert app.unavailable == {}
 
 
