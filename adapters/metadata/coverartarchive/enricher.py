@@ -165,7 +165,10 @@ class CoverArtArchiveEnricher:
         return target
 
     def _pick(self, response: HttpResponse) -> str | None:
-        body = response.json()
+        try:
+            body = response.json()
+        except errors.BadResponse as err:  # HttpResponse names no service
+            raise errors.BadResponse(str(err), service=self.name, key=err.key) from None
         images = body.get("images") if isinstance(body, dict) else None
         if not isinstance(images, list):
             raise errors.BadResponse("coverartarchive: listing without images", service=self.name)
@@ -180,9 +183,11 @@ class CoverArtArchiveEnricher:
     def _image_url(self, image: dict[str, Any]) -> str | None:
         thumbs = image.get("thumbnails")
         thumbs = thumbs if isinstance(thumbs, dict) else {}
-        named = {"250": "small", "500": "large"}.get(self._size)
-        candidates = [thumbs.get(self._size), thumbs.get(named) if named else None]
-        candidates += [thumbs.get(s) for s in SIZES] + [image.get("image")]
+        named = {"250": "small", "500": "large"}.get(self._size, "")
+        # the asked width, else the largest thumbnail (old listings name only small/large);
+        # the original last: it can be tens of megabytes
+        order = [self._size, named, "1200", "500", "large", "250", "small"]
+        candidates = [thumbs.get(key) for key in order] + [image.get("image")]
         for value in candidates:
             if isinstance(value, str) and urlsplit(value).scheme in ("http", "https"):
                 return _secure(value)

@@ -29,10 +29,10 @@ class MusicBrainzSettings:
         default=PUBLIC_URL,
         parse=declare.http_url,
     )
-    contact: str = setting(
-        help="how MusicBrainz can reach you, sent in the User-Agent (an e-mail or a URL; "
-        "default: the project's URL)",
-        default="",
+    contact: str | None = setting(
+        help="how MusicBrainz can reach you, sent in the User-Agent: an e-mail or a URL "
+        "(without one, the project's URL)",
+        default=None,
     )
 
 
@@ -49,7 +49,7 @@ def project_contact() -> str:
     return "outpost"
 
 
-def user_agent(contact: str) -> str:
+def user_agent(contact: str | None) -> str:
     """ "Outpost/<version> ( <contact> )", the form MusicBrainz asks of every client."""
     try:
         version = metadata.version("outpost")
@@ -84,7 +84,7 @@ class MusicBrainzProvider:
         *,
         cache: Cache | None = None,
         base_url: str = PUBLIC_URL,
-        contact: str = "",
+        contact: str | None = None,
         name: str = "musicbrainz",
     ) -> None:
         self.name = name
@@ -191,7 +191,10 @@ class MusicBrainzProvider:
                 f"musicbrainz: a {response.content_type} page instead of JSON from {response.url}",
                 service=self.name,
             )
-        return wire.object_of(response.json(), self.name)
+        try:
+            return wire.object_of(response.json(), self.name)
+        except errors.BadResponse as err:  # HttpResponse names no service
+            raise errors.BadResponse(str(err), service=self.name, key=err.key) from None
 
     def _serves(self, kind: MediaKind) -> None:
         if kind not in self.kinds:
