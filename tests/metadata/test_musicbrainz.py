@@ -81,16 +81,23 @@ async def test_details_has_the_tracks_of_the_official_release_for_naming(
     ]
 
 
-async def test_artist_and_recording_searches(mb: MusicBrainz, make_mb: MakeMusicBrainz) -> None:
+async def test_artist_search_lookup_and_recording_search(
+    mb: MusicBrainz, make_mb: MakeMusicBrainz
+) -> None:
     provider = make_mb()
     assert await provider.artists("m-flo") == [Credit("artist", "m-flo", {"musicbrainz": M_FLO})]
+    [single] = await provider.discography(M_FLO)
+    assert (single.provider_id, single.year, single.release_type) == (LOVE_BUG, 2004, "Single")
+    assert single.credits == (Credit("artist", "m-flo", {"musicbrainz": M_FLO}),)
     [album] = await provider.albums_with("the love bug")
-    assert (album.provider_id, album.release_type, album.credits[0].name) == (
-        LOVE_BUG,
-        "Single",
-        "m-flo",
-    )
-    assert [r.path for r in mb.server.requests] == ["/ws/2/artist", "/ws/2/recording"]
+    assert (album.provider_id, album.release_type) == (LOVE_BUG, "Single")
+    assert [c.name for c in album.credits] == ["m-flo", "BoA"]  # "m-flo♥BoA": two artists
+    assert [r.path for r in mb.server.requests] == [
+        "/ws/2/artist",
+        f"/ws/2/artist/{M_FLO}",
+        "/ws/2/recording",
+    ]
+    assert mb.server.requests[1].arg("inc") == "release-groups"
 
 
 async def test_answers_are_cached_a_day(mb: MusicBrainz, make_mb: MakeMusicBrainz) -> None:

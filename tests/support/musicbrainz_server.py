@@ -17,7 +17,7 @@ from tests.support.localserver import Request, Response
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 JSON = {"Content-Type": "application/json; charset=utf-8"}
-_LOOKUP = re.compile(r"^/ws/2/(release-group|release)/([0-9a-f-]{36})$")
+_LOOKUP = re.compile(r"^/ws/2/(release-group|release|artist)/([0-9a-f-]{36})$")
 SEARCHES = {
     "/ws/2/release-group": "search_release_group.json",
     "/ws/2/artist": "search_artist.json",

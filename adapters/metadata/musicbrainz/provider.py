@@ -132,6 +132,13 @@ class MusicBrainzProvider:
             raise errors.BadResponse("musicbrainz: answer without artists", service=self.name)
         return list(wire.artist_credits([{"artist": a} for a in items if isinstance(a, dict)]))
 
+    async def discography(self, artist_id: str) -> list[Media]:
+        """The release groups of one artist (by MBID), credited to that artist."""
+        if wire.mbid(artist_id) is None:
+            raise errors.NotFound(f"musicbrainz: not an MBID {artist_id!r}", service=self.name)
+        body = await self._get(f"/artist/{artist_id}", {"inc": "release-groups"})
+        return wire.discography(body)
+
     async def albums_with(self, song: str) -> list[Media]:
         """The albums a song (a recording) appears on: for someone who knows only a title."""
         params = {"query": wire.escaped(song), "limit": SEARCH_LIMIT}

@@ -166,3 +166,15 @@ def recording_groups(items: list[Any]) -> list[Media]:
             if media is not None and media.provider_id not in found:
                 found[media.provider_id] = media
     return list(found.values())
+
+
+def discography(artist: Mapping[str, Any]) -> list[Media]:
+    """An artist lookup with `inc=release-groups` as albums credited to that artist."""
+    credit = [{"name": artist.get("name"), "artist": dict(artist)}]
+    items = artist.get("release-groups")
+    found = (
+        release_group({**item, "artist-credit": credit})
+        for item in (items if isinstance(items, list) else [])
+        if isinstance(item, dict)
+    )
+    return [media for media in found if media is not None]
