@@ -8,7 +8,8 @@ from typing import Any
 from bot.cli.output import Output, clean, table
 from bot.wording import human_size, split_year
 from core.app import Outpost
-from core.domain import MediaKind, ParsedRelease, SearchQuery
+from core.credits import credits_json
+from core.domain import Media, MediaKind, ParsedRelease, SearchQuery
 from core.releases import Rejection, Verdict, Wanted, parse
 from core.services.found import remember
 
@@ -32,6 +33,8 @@ async def search_media(app: Outpost, args: argparse.Namespace, out: Output) -> i
                     "ids": dict(m.ids),
                     "overview": m.overview,
                     "poster": m.poster_url,
+                    "credits": credits_json(m.credits),
+                    "release_type": m.release_type,
                 }
                 for m in results.media
             ],
@@ -46,9 +49,16 @@ async def search_media(app: Outpost, args: argparse.Namespace, out: Output) -> i
     if not results.media:
         out.say("cli.no_media", query=args.query)
         return 0
-    rows = [[m.kind.value, m.title, m.year or "", m.ids.get("imdb", "")] for m in results.media]
-    out.text(table(["KIND", "TITLE", "YEAR", "IMDB"], rows))
+    rows = [
+        [m.kind.value, m.title, m.year or "", _by(m), m.ids.get("imdb", "")] for m in results.media
+    ]
+    out.text(table(["KIND", "TITLE", "YEAR", "BY", "IMDB"], rows))
     return 0
+
+
+def _by(media: Media) -> str:
+    """Who an album or a book is by, when the search already says (artists, authors)."""
+    return ", ".join(c.name for c in media.credits if c.role in ("artist", "author"))[:40]
 
 
 def rejection_text(out: Output, rejection: Rejection) -> str:

@@ -64,6 +64,10 @@ def test_search_media_finds_music_once_pointed_at_a_server(
         ("Repercussions", 2008, "music"),
     ]
     assert media[0]["ids"]["musicbrainz"] == GROUP and media[0]["poster"] == POSTER
+    assert [c["name"] for c in media[0]["credits"]] == ["m-flo"]
+    assert [m["release_type"] for m in media] == ["Single", "Album"]
+    words = outpost("search", "media", "ok computer", "--kind", "music").out
+    assert any("the Love Bug" in row and "m-flo" in row for row in words.splitlines()), words
     assert found.json()["errors"] == []
     searches = [
         r for r in mb.requests if r.path == "/ws/2/release-group" and r.arg("query") != "test"
