@@ -16,6 +16,7 @@ from core.registry import spec_for
 from core.runtime import Runtime, Timing
 from core.secrets import SecretBox
 from core.services.bundle import Services
+from core.services.defaults import default_rows
 from core.services.diskspace import DiskSpace
 from core.services.failover import FailoverService
 from core.services.grab import GrabService
@@ -175,8 +176,11 @@ class Outpost:
         return runtime
 
     async def _build_all(self, category: IntegrationCategory) -> dict[str, Any]:
+        rows = await list_integrations(category)
+        if category is IntegrationCategory.PROVIDER:
+            rows += default_rows(rows)  # keyless providers nobody set up: their defaults
         built: dict[str, Any] = {}
-        for row in await list_integrations(category):
+        for row in rows:
             if not row.enabled:
                 continue
             try:

@@ -112,6 +112,12 @@ def fields_of(settings_type: type[Any]) -> tuple[FieldInfo, ...]:
     return tuple(found)
 
 
+def keyless(settings_type: type[Any]) -> bool:
+    """Whether a kind needs nothing from a person: every setting has a default (its URL the
+    public service's). Such a provider is on by default (see `core.services.integrations`)."""
+    return not any(f.required for f in fields_of(settings_type))
+
+
 def validate(
     settings_type: type[Any], values: Mapping[str, Any], *, kind: str, entered: bool = False
 ) -> Any:

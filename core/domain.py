@@ -51,6 +51,8 @@ class Media:
     # Text, not a number: positions read "1", "2.5", "0.5" or "1-3" (an omnibus), and a float
     # would print "1.0" in a file name.
     series_position: str | None = None
+    # What kind of record an album is, as its catalogue says: "Album", "EP", "Single".
+    release_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,16 @@ class Season:
 
 
 @dataclass(frozen=True, slots=True)
+class Track:
+    """One track of an album, for naming its files: disc and number as the release counts them."""
+
+    disc: int
+    number: int
+    title: str
+    length: float | None = None  # seconds
+
+
+@dataclass(frozen=True, slots=True)
 class MediaDetails:
     """Everything a provider knows of one title, for cards and for naming files."""
 
@@ -91,6 +103,7 @@ class MediaDetails:
     seasons: tuple[Season, ...] = ()
     status: str | None = None
     backdrop_url: str | None = None
+    tracks: tuple[Track, ...] = ()  # an album's, from one of its releases
 
 
 @dataclass(frozen=True, slots=True)

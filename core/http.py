@@ -14,8 +14,10 @@ import logging
 import random
 import ssl
 import time
+import weakref
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +48,9 @@ class HttpPolicy:
     max_retry_after: float = 60.0  # a peer's Retry-After is clamped to this
     max_bytes: int = 10 * 1024 * 1024
     rate: tuple[float, float] | None = None  # (requests, per seconds) for aiolimiter
+    # Seconds between two calls to one host (host:port) from anywhere in the process: every
+    # HttpService with this policy shares one pacer per host (MusicBrainz's 1 per second).
+    host_interval: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,48 @@ class HttpResponse:
     @property
     def content_type(self) -> str:
         return str(self.headers.get("content-type", "")).split(";")[0].strip().lower()
+
+
+class HostPacer:
+    """One call at a time to a host, the next starting `interval` seconds after the previous
+    answer ended: counted at the peer, two calls can then never arrive closer than that.
+    A peer's Retry-After pushes the next start back for every caller."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._lock = asyncio.Lock()
+        self._free_at = 0.0
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        async with self._lock:
+            wait = self._free_at - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                yield
+            finally:
+                self._free_at = max(self._free_at, time.monotonic() + self.interval)
+
+    def hold(self, seconds: float) -> None:
+        """Start nobody's call before `seconds` from now (the peer asked us to slow down)."""
+        self._free_at = max(self._free_at, time.monotonic() + seconds)
+
+
+# Pacers by event loop, then host: one running process has one loop; a lock cannot cross loops.
+_PACERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, HostPacer]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def host_pacer(host: str, interval: float) -> HostPacer:
+    """The process's pacer for `host` ("musicbrainz.org:443"); the longest interval asked wins."""
+    pacers = _PACERS.setdefault(asyncio.get_running_loop(), {})
+    pacer = pacers.get(host)
+    if pacer is None:
+        pacer = pacers[host] = HostPacer(interval)
+    pacer.interval = max(pacer.interval, interval)
+    return pacer
 
 
 class HttpService:
@@ -267,6 +314,18 @@ class HttpService:
         return base * (0.5 + random.random() / 2)
 
     async def _send(self, request: httpx.Request, safe_url: str, limit: int) -> HttpResponse:
+        if self.policy.host_interval is None:
+            return await self._exchange(request, safe_url, limit)
+        host = f"{request.url.host}:{request.url.port or request.url.scheme}"
+        pacer = host_pacer(host, self.policy.host_interval)
+        async with pacer.turn():
+            response = await self._exchange(request, safe_url, limit)
+            wait = self._retry_after(response)
+            if wait is not None:
+                pacer.hold(wait)
+            return response
+
+    async def _exchange(self, request: httpx.Request, safe_url: str, limit: int) -> HttpResponse:
         if self._limiter is not None:
             await self._limiter.acquire()
         response = await self._client.send(request, stream=True)

@@ -52,6 +52,8 @@ def _notes(f: FieldInfo) -> str:
     notes = []
     if f.required:
         notes.append("required")
+    elif f.many and f.default:
+        notes.append(f"default: {', '.join(map(str, f.default))}")
     elif f.default not in (None, ()):
         notes.append(f"default: {f.default}")
     if f.secret:

@@ -43,14 +43,39 @@ async def list_(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     rows = await app.integrations.list(CATEGORY_OF[args.group])
     out.data(
         [
-            {"name": r.name, "kind": r.kind, "url": r.url, "enabled": r.enabled, **r.options}
+            {
+                "name": r.name,
+                "kind": r.kind,
+                "url": r.url,
+                "enabled": r.enabled,
+                **({"default": True} if r.default else {}),
+                **r.options,
+            }
             for r in rows
         ]
     )
     if not rows:
         out.say(f"cli.no_{args.group}s")
         return 0
-    out.text(table(["NAME", "KIND", "URL"], [[r.name, r.kind, r.url] for r in rows]))
+    header = ["NAME", "KIND", "URL"] + (["STATE"] if args.group == "provider" else [])
+    lines = [[r.name, r.kind, r.url, *_state(r, args.group, out)] for r in rows]
+    out.text(table(header, lines))
+    return 0
+
+
+def _state(entry: Entry, group: str, out: Output) -> list[str]:
+    if group != "provider":
+        return []
+    state = "default" if entry.default else "on" if entry.enabled else "off"
+    return [out.t(f"cli.provider_state_{state}")]
+
+
+async def provider_switch(app: Outpost, args: argparse.Namespace, out: Output) -> int:
+    """`provider disable|enable KIND`: a keyless provider is on by default until disabled."""
+    enabled = args.action == "enable"
+    entry = await app.integrations.switch(args.kind, enabled=enabled)
+    out.data({"name": entry.name, "kind": entry.kind, "enabled": entry.enabled})
+    out.say("cli.provider_enabled" if enabled else "cli.provider_disabled", name=entry.name)
     return 0
 
 

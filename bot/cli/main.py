@@ -91,7 +91,14 @@ def _provider_group(sub: SubParsers, detailed: bool) -> None:
     pset.add_argument("--no-test", action="store_true", help="save without testing")
     if detailed:
         fields.add_options(pset, category)
-    _leaf(actions, "list", integrations.list_, help="list providers")
+    _leaf(
+        actions, "list", integrations.list_, help="list providers (keyless ones are on by default)"
+    )
+    ptest = _leaf(actions, "test", integrations.test, help="test a provider with a live call")
+    ptest.add_argument("name", **_kind_help(category))
+    for action in ("disable", "enable"):
+        switch = _leaf(actions, action, integrations.provider_switch, help=f"{action} a provider")
+        switch.add_argument("kind", **_kind_help(category))
 
 
 def _search_group(sub: SubParsers, kinds: list[str]) -> None:

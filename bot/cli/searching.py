@@ -8,6 +8,7 @@ from typing import Any
 from bot.cli.output import Output, clean, table
 from bot.wording import human_size, split_year
 from core.app import Outpost
+from core.credits import credits_json
 from core.domain import Media, MediaKind, ParsedRelease, SearchQuery
 from core.releases import Rejection, Verdict, Wanted, parse
 from core.services.found import remember
@@ -32,9 +33,10 @@ async def search_media(app: Outpost, args: argparse.Namespace, out: Output) -> i
                     "ids": dict(m.ids),
                     "overview": m.overview,
                     "poster": m.poster_url,
-                    "credits": [{"role": c.role, "name": c.name} for c in m.credits],
+                    "credits": credits_json(m.credits),
                     "series": m.series,
                     "series_position": m.series_position,
+                    "release_type": m.release_type,
                 }
                 for m in results.media
             ],

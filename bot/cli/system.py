@@ -51,10 +51,13 @@ async def doctor(app: Outpost, args: argparse.Namespace, out: Output) -> int:
             "missing": [c.value for c in found.missing],
             "hardlinks": [dataclasses.asdict(link) for link in found.hardlinks],
             "paths": [_path_json(p) for p in found.paths],
+            "defaults": [{"name": e.name, "kind": e.kind, "url": e.url} for e in found.defaults],
         }
     )
     for health in found.checks:
         _say_health(health, out)
+    for entry in found.defaults:
+        out.say("doctor.default_provider", name=entry.name, url=entry.url)
     for category in found.missing:
         out.say(f"doctor.no_{category.value}")
     for link in found.hardlinks:

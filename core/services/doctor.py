@@ -4,13 +4,14 @@ imports can hardlink, and which client paths Outpost cannot see. Data only; fron
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 from core import errors
 from core.services.diskspace import same_filesystem
 from core.services.health import Health
-from core.services.integrations import Integrations
+from core.services.integrations import Entry, Integrations
 from core.services.library import roots as library_roots
 from core.services.pathcheck import PathProblem, path_problems
 from core.store.integrations import list_integrations
@@ -34,6 +35,9 @@ class Checkup:
     missing: list[IntegrationCategory]  # categories Outpost cannot work without
     hardlinks: list[Hardlink]
     paths: list[PathProblem]
+    # keyless providers in use with their public defaults: listed, not called (nobody set
+    # them up, so doctor makes no call to a public service; `provider test KIND` does)
+    defaults: list[Entry] = dataclasses.field(default_factory=list)
 
     @property
     def healthy(self) -> bool:
@@ -55,7 +59,7 @@ async def checkup(integrations: Integrations) -> Checkup:
     clients = {r.name: r.options for r in rows if r.category == IntegrationCategory.CLIENT}
     paths = [p for name, options in clients.items() for p in await path_problems(name, options)]
     links = await hardlinks({n: o.get("save_path") for n, o in clients.items()})
-    return Checkup(checks, missing, links, paths)
+    return Checkup(checks, missing, links, paths, await integrations.defaults())
 
 
 async def hardlinks(save_paths: dict[str, str | None]) -> list[Hardlink]:

@@ -13,6 +13,7 @@ from typing import Any
 from core import declare, errors, portcheck, registry
 from core.declare import FieldInfo
 from core.secrets import SecretBox
+from core.services import defaults
 from core.services.health import Health, check
 from core.store.integrations import (
     add_integration,
@@ -20,6 +21,7 @@ from core.store.integrations import (
     list_integrations,
     remove_integration,
     rotate_secrets,
+    set_enabled,
     unreadable_integrations,
 )
 from core.store.models import Integration, IntegrationCategory
@@ -37,6 +39,7 @@ class Entry:
     url: str
     enabled: bool = True
     options: dict[str, Any] = field(default_factory=dict)
+    default: bool = False  # a keyless provider on by default, not stored
 
 
 def stored_values(row: Integration, secrets: Mapping[str, str]) -> dict[str, Any]:
@@ -120,8 +123,49 @@ class Integrations:
 
     async def test(self, name: str, category: IntegrationCategory | None = None) -> Health:
         """Health of one named integration; one that cannot be built raises why (a user asked)."""
-        row = await get_integration(name, category)
+        row = await self._row(name, category)
         return _diagnosed(row, await check(row.name, row.category, self._build(row)))
+
+    async def switch(self, kind: str, *, enabled: bool) -> Entry:
+        """Turn a provider off or on, keeping its settings. A keyless one without a row gets a
+        stored row of its defaults, switched off; switching it on again keeps that row."""
+        category = IntegrationCategory.PROVIDER
+        spec = registry.spec_for(kind, category)
+        try:
+            await set_enabled(spec.kind, category, enabled)
+        except errors.NotFound:
+            row = await self._row(spec.kind, category)  # NotFound when it needs setting up
+            if enabled:
+                return _entry(row)  # on by default already
+            await add_integration(
+                self._box,
+                name=row.name,
+                category=category,
+                kind=row.kind,
+                url=row.url,
+                options=row.options,
+            )
+            await set_enabled(spec.kind, category, False)
+        await self._forget(spec.kind)
+        return _entry(await get_integration(spec.kind, category))
+
+    async def defaults(self) -> list[Entry]:
+        """The keyless providers in use with their defaults (no row of their own)."""
+        stored = await list_integrations()
+        return [_entry(row) for row in defaults.default_rows(stored)]
+
+    async def _row(self, name: str, category: IntegrationCategory | None) -> Integration:
+        """The stored row called `name`, else the default row of a keyless provider kind."""
+        try:
+            return await get_integration(name, category)
+        except errors.NotFound:
+            if category not in (None, IntegrationCategory.PROVIDER):
+                raise
+            stored = await list_integrations()
+            for row in defaults.default_rows(stored):
+                if row.name == name:
+                    return row
+            raise
 
     async def check(self, row: Integration) -> Health:
         """Health of one row; one that cannot be built is a failed check (doctor goes on)."""
@@ -132,7 +176,11 @@ class Integrations:
         return _diagnosed(row, await check(row.name, row.category, adapter))
 
     async def list(self, category: IntegrationCategory | None = None) -> list[Entry]:
-        return [_entry(row) for row in await list_integrations(category)]
+        """Stored integrations, then the keyless providers on by default (marked `default`)."""
+        stored = [_entry(row) for row in await list_integrations(category)]
+        if category not in (None, IntegrationCategory.PROVIDER):
+            return stored
+        return stored + await self.defaults()
 
     async def remove(self, name: str, category: IntegrationCategory | None = None) -> None:
         await remove_integration(name, category)
@@ -149,4 +197,12 @@ def _diagnosed(row: Integration, health: Health) -> Health:
 
 
 def _entry(row: Integration) -> Entry:
-    return Entry(row.name, row.category, row.kind, row.url, row.enabled, dict(row.options))
+    return Entry(
+        row.name,
+        row.category,
+        row.kind,
+        row.url,
+        row.enabled,
+        dict(row.options),
+        default=defaults.is_default(row),
+    )

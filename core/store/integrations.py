@@ -83,6 +83,12 @@ async def remove_integration(name: str, category: IntegrationCategory | None = N
         raise _missing(name)
 
 
+async def set_enabled(name: str, category: IntegrationCategory, enabled: bool) -> None:
+    """Switch an integration on or off, keeping its settings; NotFound if there is none."""
+    if not await _named(name, category).update(enabled=enabled):
+        raise _missing(name)
+
+
 async def update_secrets(box: SecretBox, name: str, secrets: Mapping[str, str]) -> None:
     """Replace the secrets of `name` (e.g. after a lost key); an empty mapping clears them."""
     integration = await get_integration(name)

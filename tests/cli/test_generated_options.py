@@ -68,9 +68,15 @@ def test_help_names_the_kinds_that_take_each_option(capsys: pytest.CaptureFixtur
     help_of("provider", "set")
     text = " ".join(capsys.readouterr().out.split())
     assert "--api-key API_KEY your TMDB API key (v3) (tmdb; required; stored encrypted)" in text
-    assert "--kind" not in text and "{audnexus,openlibrary,tmdb}" in text
+    assert "--kind" not in text and "{audnexus,coverartarchive,musicbrainz,openlibrary,tmdb}" in text
     assert "it goes in the User-Agent (openlibrary)" in text
     assert "(audnexus; default: us)" in text
+    assert (
+        "WS/2 base URL (for a mirror, a proxy or a test server) (musicbrainz; default: https://musicbrainz.org/ws/2)"
+        in text
+    )
+    assert "--contact CONTACT how MusicBrainz can reach you" in text
+    assert "(coverartarchive; default: archive.org)" in text  # a repeatable default, listed
 
 
 def test_the_command_word_skips_top_level_options() -> None:

@@ -1,7 +1,7 @@
 """The metadata contract, run against every metadata adapter on a local server serving captures.
 
-A title search (TMDB; next MusicBrainz, Open Library, AniList) and an enricher by ids (next
-Cover Art Archive, Audnexus) join with one factory that starts its server and says what to
+A title search (TMDB, MusicBrainz; next Open Library, AniList) and an enricher by ids (Cover
+Art Archive; next Audnexus) join with one factory that starts its server and says what to
 expect, and one line naming it in `RIGS`. An adapter is a TitleSearch, an Enricher, or both:
 the rig's `searches` and `enriches` say which, and the tests hold it to that.
 """
@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from adapters.metadata.coverartarchive import CoverArtArchiveEnricher
+from adapters.metadata.musicbrainz import MusicBrainzProvider
 from adapters.metadata.tmdb import TmdbProvider
 from core import errors
 from core.domain import Credit, Media, MediaKind
@@ -23,6 +25,7 @@ from core.http import HttpService
 from core.ports import Cache, Enricher, TitleSearch
 from tests.metadata.conftest import API_KEY, FakeTmdb, MemoryCache
 from tests.support.localserver import LocalServer
+from tests.support.musicbrainz_server import FakeCoverArt, FakeMusicBrainz
 
 WRONG = "0123456789abcdef0123456789abcdef"  # shaped like a key, and refused
 
@@ -32,13 +35,14 @@ class Rig:
     """One adapter on its server, and what the contract expects of it."""
 
     build: Callable[[str, Cache | None], Any]  # (api key, cache) -> adapter
-    key: str
+    key: str  # "" for a keyless adapter, which has no key to refuse
     server: LocalServer
     # Title search: a query each kind it serves answers, and a title whose details carry a credit.
     searches: Mapping[MediaKind, str] = field(default_factory=dict)
     details: tuple[tuple[Media, Credit], ...] = ()
-    # Enricher: a title carrying an id it knows, and a credit its answer adds.
-    enriches: tuple[tuple[Media, Credit], ...] = ()
+    # Enricher: a title carrying an id it knows, and a credit its answer adds (or the name of
+    # a field it fills, "poster_url").
+    enriches: tuple[tuple[Media, Credit | str], ...] = ()
 
 
 @contextmanager
@@ -66,8 +70,50 @@ def tmdb() -> Iterator[Rig]:
         )
 
 
+LOVE_BUG = "153f0a09-fead-3370-9b17-379ebd09446b"
+
+
+@contextmanager
+def musicbrainz() -> Iterator[Rig]:
+    def build(key: str, cache: Cache | None) -> MusicBrainzProvider:
+        http = HttpService("musicbrainz", MusicBrainzProvider.policy)
+        return MusicBrainzProvider(http, cache=cache, base_url=server.url + "/ws/2")
+
+    with LocalServer(FakeMusicBrainz()) as server:
+        yield Rig(
+            build=build,
+            key="",
+            server=server,
+            searches={MediaKind.MUSIC: "the love bug"},
+            details=(
+                (
+                    Media(MediaKind.MUSIC, "the Love Bug", "musicbrainz", LOVE_BUG),
+                    Credit(
+                        "artist", "m-flo", {"musicbrainz": "22dd2db3-88ea-4428-a7a8-5cd3acf23175"}
+                    ),
+                ),
+            ),
+        )
+
+
+@contextmanager
+def coverartarchive() -> Iterator[Rig]:
+    def build(key: str, cache: Cache | None) -> CoverArtArchiveEnricher:
+        http = HttpService("coverartarchive", CoverArtArchiveEnricher.policy)
+        return CoverArtArchiveEnricher(http, cache=cache, base_url=server.url)
+
+    listings = {f"/release-group/{LOVE_BUG}/": "release_8745795a.json"}
+    with LocalServer(FakeCoverArt(listings=listings)) as server:
+        album = Media(
+            MediaKind.MUSIC, "the Love Bug", "musicbrainz", LOVE_BUG, ids={"musicbrainz": LOVE_BUG}
+        )
+        yield Rig(build=build, key="", server=server, enriches=((album, "poster_url"),))
+
+
 RIGS: dict[str, Callable[[], AbstractContextManager[Rig]]] = {
     "tmdb": tmdb,
+    "musicbrainz": musicbrainz,
+    "coverartarchive": coverartarchive,
 }
 
 
@@ -110,15 +156,18 @@ async def test_details_fill_the_credits(rig: Rig, adapter: Any) -> None:
 
 
 async def test_enrichers_add_to_titles_they_know_by_id(rig: Rig, adapter: Any) -> None:
-    for media, credit in rig.enriches:
+    for media, adds in rig.enriches:
         assert adapter.schemes & media.ids.keys()
         extra = await adapter.enrich(media)
-        assert extra is not None and credit in extra.credits
+        assert extra is not None
+        assert adds in extra.credits if isinstance(adds, Credit) else getattr(extra, adds)
         unknown = Media(media.kind, "Nobody Knows", provider="x", provider_id="0")
         assert await adapter.enrich(unknown) is None
 
 
 async def test_a_refused_key_is_auth_failed_and_the_text_keeps_no_key(rig: Rig) -> None:
+    if not rig.key:
+        pytest.skip("keyless: there is no key to refuse")
     adapter = rig.build(WRONG, None)
     try:
         with pytest.raises(errors.AuthFailed) as caught:

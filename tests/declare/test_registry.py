@@ -40,7 +40,7 @@ def test_kinds_and_frontends_are_listed_without_importing_them() -> None:
     assert done.stdout.strip() == (
         "[['newznab', 'torznab'],"
         " ['deluge', 'nzbget', 'qbittorrent', 'rtorrent', 'sabnzbd', 'transmission'],"
-        " ['audnexus', 'openlibrary', 'tmdb']]"
+        " ['audnexus', 'coverartarchive', 'musicbrainz', 'openlibrary', 'tmdb']]"
         " ['discord', 'telegram'] []"
     )
 
@@ -82,11 +82,14 @@ async def test_one_call_builds_every_kind_from_its_row(app: Outpost) -> None:
     assert indexers["idx"].http.policy.deadline == 7.0  # type: ignore[attr-defined]
     assert indexers["nzb"].protocol is Protocol.USENET
     assert list(await app.clients()) == ["qbit"]
-    shown = sorted(repr(p) for p in await app.providers())  # each with its declared default URL
-    assert shown == [
-        "AudnexusProvider(base_url='https://api.audnex.us')",
-        "OpenLibraryProvider(base_url='https://openlibrary.org')",
-        "TmdbProvider(base_url='https://api.themoviedb.org/3')",
+    # tmdb from its row; the keyless ones on by default beside it, each with its declared URL
+    tmdb, *keyless = await app.providers()
+    assert repr(tmdb) == "TmdbProvider(base_url='https://api.themoviedb.org/3')"
+    assert sorted(p.name for p in keyless) == [
+        "audnexus",
+        "coverartarchive",
+        "musicbrainz",
+        "openlibrary",
     ]
     assert app.unavailable == {}
 

@@ -206,3 +206,37 @@ async def test_unknown_charset_falls_back_to_utf8(serve: Serve) -> None:
     async with HttpService("peer", QUICK) as http:
         response = await http.get(server.url + "/text")
     assert response.text == "Amélie"
+
+
+async def test_a_host_interval_is_shared_by_every_service_of_the_process(serve: Serve) -> None:
+    """Arrival times at the server: the pacer starts a call only after the previous answer,
+    so even a loaded machine cannot bunch two calls closer than the interval."""
+    recorder = ok()
+    server = serve(recorder)
+    paced = replace(QUICK, host_interval=0.3)
+    async with HttpService("one", paced) as one, HttpService("two", paced) as two:
+        calls = [(one if i % 2 else two).get(server.url + f"/{i}") for i in range(6)]
+        await asyncio.gather(*calls)
+    assert len(recorder.times) == 6
+    assert min(recorder.gaps) >= 0.3, recorder.gaps
+
+
+async def test_retry_after_from_a_paced_host_holds_every_caller(serve: Serve) -> None:
+    recorder = Recorder(
+        lambda n, r: Response(503, "slow down", {"Retry-After": "1"}) if n == 1 else Response(200)
+    )
+    server = serve(recorder)
+    paced = replace(QUICK, host_interval=0.05)
+    async with HttpService("one", paced) as one, HttpService("two", paced) as two:
+        # whichever is first gets the 503; the other waits out its Retry-After too
+        await asyncio.gather(one.get(server.url + "/a"), two.get(server.url + "/b"))
+    assert len(recorder.times) == 3
+    assert min(recorder.times[1:]) - recorder.times[0] >= 1.0
+
+
+async def test_pacers_are_per_host() -> None:
+    from core.http import host_pacer
+
+    assert host_pacer("a.example:443", 1.0) is host_pacer("a.example:443", 0.5)
+    assert host_pacer("a.example:443", 1.0).interval == 1.0  # the longest asked wins
+    assert host_pacer("b.example:443", 1.0) is not host_pacer("a.example:443", 1.0)

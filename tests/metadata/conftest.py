@@ -1,4 +1,4 @@
-"""A loopback TMDB serving captured JSON, checking the key like TMDB; a memory cache."""
+"""Loopback TMDB, Open Library, Audnexus and MusicBrainz servers serving captured JSON; a memory cache."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ import pytest
 import pytest_asyncio
 
 from adapters.metadata.audnexus import AudnexusProvider
+from adapters.metadata.musicbrainz import MusicBrainzProvider
 from adapters.metadata.openlibrary import OpenLibraryProvider
 from adapters.metadata.tmdb import TmdbProvider
 from core.http import HttpPolicy, HttpService
 from tests.metadata import books
 from tests.support.localserver import LocalServer, Request, Response
+from tests.support.musicbrainz_server import FakeMusicBrainz
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "tmdb"
 API_KEY = "5f0c1d2e3a4b5c6d7e8f90a1b2c3d4e5"  # shaped like a v3 key (32 hex); not a real key
@@ -225,6 +227,79 @@ async def make_audnexus(audnexus: Served) -> AsyncIterator[MakeAudnexus]:
 
     def make(policy: HttpPolicy = AudnexusProvider.policy, **kw: Any) -> AudnexusProvider:
         provider = AudnexusProvider(HttpService("audnexus", policy), base_url=audnexus.url, **kw)
+        made.append(provider)
+        return provider
+
+    yield make
+    for provider in made:
+        await provider.aclose()
+
+
+# -- MusicBrainz and the Cover Art Archive ---------------------------------------------------
+
+
+@dataclass
+class _Routed:
+    """A handler that can be swapped per test while the module's server keeps running."""
+
+    handler: Callable[[Request], Response]
+
+    def __call__(self, request: Request) -> Response:
+        return self.handler(request)
+
+
+@dataclass
+class MusicBrainz:
+    server: LocalServer
+    fake: FakeMusicBrainz
+
+    @property
+    def base_url(self) -> str:
+        return self.server.url + "/ws/2"
+
+
+@pytest.fixture(scope="module")
+def _mb_servers() -> Iterator[tuple[LocalServer, _Routed, LocalServer, _Routed]]:
+    first, second = _Routed(FakeMusicBrainz()), _Routed(FakeMusicBrainz())
+    with LocalServer(first) as one, LocalServer(second) as two:
+        yield one, first, two, second
+
+
+@pytest.fixture
+def mb(_mb_servers: tuple[LocalServer, _Routed, LocalServer, _Routed]) -> MusicBrainz:
+    server, routed, _, _ = _mb_servers
+    routed.handler = fake = FakeMusicBrainz()
+    server.requests.clear()
+    return MusicBrainz(server, fake)
+
+
+@pytest.fixture
+def mirror(_mb_servers: tuple[LocalServer, _Routed, LocalServer, _Routed]) -> MusicBrainz:
+    """A second MusicBrainz (another host:port): another provider whose results come back."""
+    _, _, server, routed = _mb_servers
+    routed.handler = fake = FakeMusicBrainz()
+    server.requests.clear()
+    return MusicBrainz(server, fake)
+
+
+MakeMusicBrainz = Callable[..., MusicBrainzProvider]
+
+
+@pytest_asyncio.fixture(loop_scope="function")
+async def make_mb(mb: MusicBrainz) -> AsyncIterator[MakeMusicBrainz]:
+    """Providers built as the composition root builds them (one HttpService each)."""
+    made: list[MusicBrainzProvider] = []
+
+    def make(
+        name: str = "musicbrainz",
+        policy: HttpPolicy = MusicBrainzProvider.policy,
+        base_url: str | None = None,
+        cache: MemoryCache | None = None,
+        **kwargs: Any,
+    ) -> MusicBrainzProvider:
+        settings = MusicBrainzProvider.Settings(url=base_url or mb.base_url, **kwargs)
+        http = HttpService(name, policy)
+        provider = MusicBrainzProvider.build(name, settings, http, cache)  # type: ignore[arg-type]
         made.append(provider)
         return provider
 
