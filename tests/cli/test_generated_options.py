@@ -68,7 +68,9 @@ def test_help_names_the_kinds_that_take_each_option(capsys: pytest.CaptureFixtur
     help_of("provider", "set")
     text = " ".join(capsys.readouterr().out.split())
     assert "--api-key API_KEY your TMDB API key (v3) (tmdb; required; stored encrypted)" in text
-    assert "--kind" not in text and "{audnexus,coverartarchive,musicbrainz,openlibrary,tmdb}" in text
+    assert (
+        "--kind" not in text and "{audnexus,coverartarchive,musicbrainz,openlibrary,tmdb}" in text
+    )
     assert "it goes in the User-Agent (openlibrary)" in text
     assert "(audnexus; default: us)" in text
     assert (

@@ -1,4 +1,4 @@
-"""Loopback TMDB, Open Library, Audnexus and MusicBrainz servers serving captured JSON; a memory cache."""
+"""Loopback TMDB, Open Library, Audnexus and MusicBrainz servers answering captured JSON."""
 
 from __future__ import annotations
 
