@@ -83,13 +83,13 @@ async def test_one_call_builds_every_kind_from_its_row(app: Outpost) -> None:
     assert indexers["nzb"].protocol is Protocol.USENET
     assert list(await app.clients()) == ["qbit"]
     # tmdb from its row; the keyless ones on by default beside it, each with its declared URL
-    tmdb, *keyless = await app.providers()
-    assert repr(tmdb) == "TmdbProvider(base_url='https://api.themoviedb.org/3')"
-    assert sorted(p.name for p in keyless) == [
-        "audnexus",
-        "coverartarchive",
-        "musicbrainz",
-        "openlibrary",
+    shown = sorted(repr(p) for p in await app.providers())
+    assert shown == [
+        "AudnexusProvider(base_url='https://api.audnex.us')",
+        "CoverArtArchiveEnricher(base_url='https://coverartarchive.org')",
+        "MusicBrainzProvider(base_url='https://musicbrainz.org/ws/2')",
+        "OpenLibraryProvider(base_url='https://openlibrary.org')",
+        "TmdbProvider(base_url='https://api.themoviedb.org/3')",
     ]
     assert app.unavailable == {}
 
