@@ -49,6 +49,7 @@ def test_search_media_names_the_provider_that_serves_the_kind_or_says_none_does(
     outpost: Outpost,
 ) -> None:
     movie = outpost("search", "media", "omen", "--kind", "movie")
+    assert outpost("provider", "disable", "openlibrary").code == 0  # keyless: on by default
     book = outpost("search", "media", "dune", "--kind", "book")
     assert movie.code == 1 and book.code == 1
     assert "No metadata provider for movie is set up yet" in movie.err

@@ -114,7 +114,8 @@ async def test_no_catalogue_names_a_provider_that_serves_the_kind_or_none() -> N
 
 def test_the_registry_knows_which_provider_serves_a_kind() -> None:
     assert providers_serving(MediaKind.MOVIE) == ["tmdb"]
-    assert providers_serving(MediaKind.BOOK) == []
+    assert providers_serving(MediaKind.BOOK) == ["openlibrary"]
+    assert providers_serving(MediaKind.MUSIC) == ["musicbrainz"]
 
 
 @pytest.mark.parametrize(
