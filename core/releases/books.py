@@ -1,0 +1,158 @@
+"""Ebook and audiobook release names: author, title, format, retail; narrator and abridgement."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.releases.names import (
+    YEAR,
+    clean_spacing,
+    cut_tail,
+    is_tail_token,
+    is_year,
+    leading_tag,
+    leading_tags,
+    split_credit,
+)
+
+MAX_NAME = 400
+_EBOOK = re.compile(r"(?<![a-z])(epub|azw3|azw|kfx|mobi|pdf|cbz|cbr|fb2|djvu|lit)(?![a-z])", re.I)
+_AUDIO = re.compile(r"(?<![a-z])(m4b|m4a|mp3|flac|aac|ogg|opus)(?![a-z])", re.I)
+_RETAIL = re.compile(r"(?<![a-z])retail(?![a-z])", re.I)
+_ABRIDGED = re.compile(r"(?<![a-z])(un)?abridged(?![a-z])", re.I)
+_KBPS = re.compile(r"(?<![\d.])(\d{2,3})\s?kbps", re.I)
+_NARRATOR = re.compile(
+    r"[(\[]?\b(?:read|narrated)\s+by\s+(?P<who>[^()\[\]]+?)\s*(?:[)\]]|$|(?=\s(?:mp3|m4b|\d+\s?kbps)))",
+    re.I,
+)
+_BY = re.compile(r"^(?P<title>.+?)\s+by\s+(?P<author>.+)$", re.I)
+_COLLECTION = re.compile(
+    r"\bbooks?\s\d+\s?[-–]\s?\d+\b|\bcollection\b|\bomnibus\b|\bbox(?:ed)?\s?set\b|\ball\s\w+\sbooks\b",
+    re.I,
+)
+_EXTENSION = re.compile(r"(?:\.(?:epub|pdf|mobi|azw3|m4b|mp3|cbz|cbr|rar|zip))+$", re.I)
+_SERIES_TAG = re.compile(r"\s-\s\[[^\]]*\]\s-\s")
+_SERIES_SEGMENT = re.compile(r"^(?:\w+\s)*\d+(?:\.\d)?$")
+_LAST_FIRST = re.compile(r"^([^,&]+),\s*([^,&]+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class BookRelease:
+    """What an ebook release name says; `format` is "epub", "azw3", "mobi", "pdf", "cbz" ..."""
+
+    author: str | None
+    title: str | None
+    year: int | None
+    format: str | None
+    retail: bool = False
+    collection: bool = False  # "Books 1-5", "Collection": several books, not the one wanted
+
+
+@dataclass(frozen=True, slots=True)
+class AudiobookRelease:
+    """What an audiobook release name says; `abridged` is None when the name does not say."""
+
+    author: str | None
+    title: str | None
+    year: int | None
+    format: str | None  # "m4b", "mp3", "m4a", "flac" ...
+    narrator: str | None = None
+    bitrate: int | None = None
+    abridged: bool | None = None
+    collection: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Credit:
+    author: str | None
+    title: str | None
+    year: int | None
+
+
+def parse_book(name: str) -> BookRelease | None:
+    """What an ebook release name says, or None for an empty name."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    text = name[:MAX_NAME]
+    found = _EBOOK.search(text)
+    credit = _credit(text)
+    retail = _RETAIL.search(text) is not None
+    fmt = found.group(1).lower() if found else None
+    collection = _COLLECTION.search(text) is not None
+    return BookRelease(credit.author, credit.title, credit.year, fmt, retail, collection)
+
+
+def parse_audiobook(name: str) -> AudiobookRelease | None:
+    """What an audiobook release name says, or None for an empty name."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    text = name[:MAX_NAME]
+    narrator = _NARRATOR.search(text)
+    if narrator is not None:
+        text = (text[: narrator.start()] + " " + text[narrator.end() :]).strip()
+    found = _AUDIO.search(text)
+    abridged = _ABRIDGED.search(text)
+    bitrate = _KBPS.search(text)
+    credit = _credit(text)
+    return AudiobookRelease(
+        credit.author,
+        credit.title,
+        credit.year,
+        found.group(1).lower() if found else None,
+        narrator.group("who").strip() if narrator else None,
+        int(bitrate.group(1)) if bitrate else None,
+        None if abridged is None else abridged.group(1) is None,
+        _COLLECTION.search(text) is not None,
+    )
+
+
+def _credit(text: str) -> _Credit:
+    """Author and title by the first form that fits: "A - T", "T by A", "[A] T", scene dots."""
+    text = _EXTENSION.sub("", text.strip())
+    tag = leading_tag(text) if text.startswith("[") else None
+    body = clean_spacing(leading_tags(text))
+    body = _SERIES_TAG.sub(" - ", body)
+    author, rest, year = split_credit(body)
+    if author is None:
+        return _uncredited(body, tag)
+    if "," in rest and _LAST_FIRST.match(_first_segment(rest)) and "," not in author:
+        author, rest = _first_segment(rest), author  # "Sapiens - Harari, Yuval Noah"
+    title, tail_year = cut_tail(_title_segment(rest))
+    return _Credit(_first_last(author), title or None, tail_year or year or _any_year(rest))
+
+
+def _uncredited(body: str, tag: str | None) -> _Credit:
+    by = _BY.match(body)
+    if by is not None:
+        title, year = cut_tail(by.group("title"))
+        author, _ = cut_tail(by.group("author"))
+        return _Credit(_first_last(author) or None, title or None, year or _any_year(body))
+    title, year = cut_tail(body)
+    if tag is not None and not is_tail_token(tag):
+        return _Credit(tag, title or None, year or _any_year(body))
+    return _Credit(None, title or None, year or _any_year(body))
+
+
+def _first_segment(rest: str) -> str:
+    return re.split(r"[(\[]|\s-\s", rest, maxsplit=1)[0].strip()
+
+
+def _title_segment(rest: str) -> str:
+    """ "Novel 03 - The Great Gatsby": past a series position to the title."""
+    parts = rest.split(" - ")
+    if len(parts) > 1 and _SERIES_SEGMENT.match(parts[0].strip()):
+        return " - ".join(parts[1:])
+    return rest
+
+
+def _first_last(author: str | None) -> str | None:
+    """ "Herbert, Frank" is Frank Herbert."""
+    if not author:
+        return None
+    match = _LAST_FIRST.match(author.strip())
+    return f"{match.group(2).strip()} {match.group(1).strip()}" if match else author.strip()
+
+
+def _any_year(text: str) -> int | None:
+    return next((int(m.group(0)) for m in YEAR.finditer(text) if is_year(m)), None)
