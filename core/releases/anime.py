@@ -21,6 +21,7 @@ class AnimeRelease:
     version: int
     resolution: int | None
     season: int | None = None
+    year: int | None = None
 
     @property
     def episode_range(self) -> tuple[int, int] | None:
@@ -47,4 +48,5 @@ def parse_anime(name: str) -> AnimeRelease | None:
         parsed.version,
         parsed.resolution,
         parsed.season,
+        parsed.year,
     )

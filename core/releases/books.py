@@ -32,6 +32,7 @@ _COLLECTION = re.compile(
     re.I,
 )
 _EXTENSION = re.compile(r"(?:\.(?:epub|pdf|mobi|azw3|m4b|mp3|cbz|cbr|rar|zip))+$", re.I)
+_DOTTED_TAIL = re.compile(r"\.(?=(?:retail|epub|mobi|azw3|pdf|ebook)\b)", re.I)
 _SERIES_TAG = re.compile(r"\s-\s\[[^\]]*\]\s-\s")
 _SERIES_SEGMENT = re.compile(r"^(?:\w+\s)*\d+(?:\.\d)?$")
 _LAST_FIRST = re.compile(r"^([^,&]+),\s*([^,&]+)$")
@@ -111,7 +112,7 @@ def _credit(text: str) -> _Credit:
     """Author and title by the first form that fits: "A - T", "T by A", "[A] T", scene dots."""
     text = _EXTENSION.sub("", text.strip())
     tag = leading_tag(text) if text.startswith("[") else None
-    body = clean_spacing(leading_tags(text))
+    body = _DOTTED_TAIL.sub(" ", clean_spacing(leading_tags(text)))
     body = _SERIES_TAG.sub(" - ", body)
     author, rest, year = split_credit(body)
     if author is None:

@@ -12,15 +12,16 @@ _SEPARATOR = re.compile(r"\s+[-–?]\s+|\s-(?=[^\s\d-])|(?<=[^\s-])-\s")
 _YEAR_SEGMENT = re.compile(r"^((?:19|20)\d\d)\s+-\s+")
 _OPEN = re.compile(r"[(\[{]")
 _SPACES = re.compile(r"\s+")
+_BRACKETED = re.compile(r"[(\[][^)\]]*[)\]]")
 _TOKEN_FORMS = re.compile(
     r"^(?:\d{2,3}k(?:bps)?|\d?cd[rms]?\d?|mp3(?:-\d+)?|m4a(?:-\d+)?|24-?bits?|\d+(?:\.\d)?khz"
-    r"|v[0-2]|q\d{1,2}|repack\d?|rerip\d?|proper\d?|\d{2,3}|@\d{3}|\d+bit)$"
+    r"|v[0-2]|q\d{1,2}|repack\d?|rerip\d?|proper\d?|128|160|192|224|256|320|@\d{3}|\d+bit)$"
 )
 _TAIL_WORDS = frozenset(
     """flac webflac mp3 aac m4a alac ape ogg vorbis ogg-vorbis opus wv wavpack wav lossless
     tracks cdrip rip eac cd cdr cdm cdep web vinyl vbr cbr kbps promo retail epub ebook mobi azw
     azw3 pdf cbz cbr fb2 djvu audiobook m4b unabridged abridged download remastered remaster
-    log cue perfect hq scan ltd.ed. ltd itunes plus nmr de fr jp nl it es us uk english french
+    log cue perfect hq scan ltd.ed. ltd itunes plus nmr de fr jp english french
     german spanish danish dutch italian swedish polish dubbed mixtape""".split()
 )
 
@@ -71,7 +72,7 @@ def split_credit(body: str) -> tuple[str | None, str, int | None]:
     match = _SEPARATOR.search(body)
     if match is not None:
         credit, rest = body[: match.start()].strip(), body[match.end() :].strip()
-    elif "-" in body.strip("-"):
+    elif _is_scene(body):
         return _scene(body)
     else:
         return None, body, None
@@ -83,6 +84,14 @@ def split_credit(body: str) -> tuple[str | None, str, int | None]:
     if trailing is not None and trailing.end() == len(credit) and trailing.start() > 0:
         year, credit = int(trailing.group(0)), credit[: trailing.start()].strip()
     return credit or None, rest, year
+
+
+def _is_scene(body: str) -> bool:
+    """ "Artist-Album-WEB-2017-GRP"; not "Title 2011 RETAIL eBOOK-GRP" nor "Dune (Books 1-6)"."""
+    parts = _BRACKETED.sub("", body).strip("- ").split("-")
+    if len(parts) < 2:
+        return False
+    return len(parts) > 2 or not any(is_tail_token(t, years=False) for t in parts[0].split())
 
 
 def _scene(body: str) -> tuple[str | None, str, int | None]:
