@@ -49,6 +49,11 @@ class BookRelease:
     retail: bool = False
     collection: bool = False  # "Books 1-5", "Collection": several books, not the one wanted
 
+    @property
+    def quality_name(self) -> str:
+        """The profile's name: the format ("epub", "azw3" ...), or "unknown"."""
+        return self.format or "unknown"
+
 
 @dataclass(frozen=True, slots=True)
 class AudiobookRelease:
@@ -62,6 +67,12 @@ class AudiobookRelease:
     bitrate: int | None = None
     abridged: bool | None = None
     collection: bool = False
+
+    @property
+    def quality_name(self) -> str:
+        """ "m4b", "mp3" ...; an abridged one is "m4b-abridged", so profiles rank it after."""
+        name = self.format or "unknown"
+        return f"{name}-abridged" if self.abridged else name
 
 
 @dataclass(frozen=True, slots=True)
