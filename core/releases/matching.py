@@ -260,4 +260,7 @@ def _kind_title(title: str | None, credit: str | None, wanted: Wanted) -> bool:
 def _credit_fits(found: str | None, names: tuple[str, ...], role: str) -> list[Rejection]:
     if not found or not names or _same_person(found, names):
         return []
-    return [Rejection(f"wrong_{role}", {role: found, "wanted": ", ".join(names)})]
+    wanted = ", ".join(names)
+    if role == "artist":
+        return [Rejection("wrong_artist", {"artist": found, "wanted": wanted})]
+    return [Rejection("wrong_author", {"author": found, "wanted": wanted})]
