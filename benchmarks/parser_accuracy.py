@@ -1,7 +1,8 @@
 """Field-by-field accuracy of core.releases.parse on upstream cases, and its rate in names/s.
 
-Run as `python -m benchmarks.parser_accuracy [--failures FIELD | --failures KIND:FIELD]`. Cases are the Sonarr and
-guessit expectations copied into tests/fixtures/parser (see tests/fixtures/PROVENANCE.md).
+Run as `python -m benchmarks.parser_accuracy [--failures FIELD | --failures KIND:FIELD]`.
+Cases are the Sonarr and guessit expectations copied into tests/fixtures/parser (see
+tests/fixtures/PROVENANCE.md).
 Only fields a case asserts are scored. Skipped on purpose: guessit cases run with options
 (`guessit_options`) or written as counter-examples (`negated`), guessit's per-rule fragments
 (rules/*.yml, not release names), and fields we do not produce (episode titles, audio, CRC,

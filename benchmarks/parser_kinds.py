@@ -116,14 +116,16 @@ def report() -> None:
         names = len(load_kind(kind))
         for field in sorted(total, key=lambda f: -total[f]):
             share = 100 * correct[field] / total[field]
-            print(f"{kind:<10}{names:>6}  {field:<18}{correct[field]:>7}/{total[field]:<7}{share:>8.1f}")
+            counts = f"{correct[field]:>7}/{total[field]:<7}"
+            print(f"{kind:<10}{names:>6}  {field:<18}{counts}{share:>8.1f}")
         print(f"{kind:<10}{names:>6}  {'overall':<18}{_overall(correct, total)}")
         for split in ("tune", "holdout"):
             c, t, _ = score_kind(kind, split)
             print(f"{kind:<10}{'':>6}  {'  ' + split:<18}{_overall(c, t)}")
         bare = _bare_rate(kind)
         rate = _rate(kind)
-        print(f"{kind:<10}{'':>6}  {'names/s':<18}{rate:>15,.0f}   (str.split baseline {bare:,.0f}/s, ratio {rate / bare:.3f})")
+        baseline = f"(str.split baseline {bare:,.0f}/s, ratio {rate / bare:.3f})"
+        print(f"{kind:<10}{'':>6}  {'names/s':<18}{rate:>15,.0f}   {baseline}")
 
 
 def _bare_rate(kind: str) -> float:

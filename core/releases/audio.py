@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 _FLAC = re.compile(r"(?<![a-z])(?:web)?flac(?![a-z])", re.I)
 _HI_RES = re.compile(
-    r"24[ -]?bits?|\b24-(?:44|48|88|96|176|192)\b|\[TR24\]|\b24[ /-]?(?:44|48|96|192)(?:[.,]\d)?\s?khz",
+    r"24[ -]?bits?|\b24-(?:44|48|88|96|176|192)\b|\[TR24\]"
+    r"|\b24[ /-]?(?:44|48|96|192)(?:[.,]\d)?\s?khz",
     re.I,
 )
 _ALAC = re.compile(r"\balac\b", re.I)
@@ -22,7 +23,10 @@ _MP3 = re.compile(r"mp3", re.I)
 _VBR = re.compile(r"(?<![a-z0-9])V(?P<v>[0-2])(?![a-z0-9])")
 _KBPS = re.compile(r"(?<![\d.])(?P<b>\d{2,3})\s?k(?:bps|bit/s)?(?![a-z])", re.I)
 # A bare bitrate: "(320)", "[320]", "@256", "Mp3-256", a trailing " 320".
-_BARE = re.compile(r"(?:(?<=[\[(@])|(?<=mp3[- ])|(?<=m4a-)|(?<=\s))(?P<b>128|160|192|224|256|320)(?=$|[\])\s-])", re.I)
+_BARE = re.compile(
+    r"(?:(?<=[\[(@])|(?<=mp3[- ])|(?<=m4a-)|(?<=\s))(?P<b>128|160|192|224|256|320)(?=$|[\])\s-])",
+    re.I,
+)
 _SCENE = re.compile(r"-(?:19|20)\d\d-|\b(?:WEB|CD|VINYL)-(?:19|20)\d\d\b")
 _CD = re.compile(r"(?<![a-z])(?:\d?CD[RMS]?\d?|CDEP|CDrip|EAC)(?![a-z])", re.I)
 _WEB = re.compile(r"(?<![a-z])(?:web(?:flac)?|itunes|bandcamp|qobuz|tidal|deezer)(?![a-z])", re.I)

@@ -7,12 +7,16 @@ import pytest
 from core.domain import Credit, MediaKind, Protocol, Release
 from core.releases import Wanted, evaluate, rank
 from core.releases.anime import parse_anime
-from core.releases.matching import match_anime, match_book, match_music
 from core.releases.books import parse_audiobook, parse_book
+from core.releases.matching import match_anime, match_book, match_music
 from core.releases.music import parse_music
 
-FLOYD = Wanted(MediaKind.MUSIC, "The Dark Side of the Moon", credits=(Credit("artist", "Pink Floyd"),))
-FLOYD_ALL = Wanted(MediaKind.MUSIC, "Pink Floyd", credits=(Credit("artist", "Pink Floyd"),), collection=True)
+FLOYD = Wanted(
+    MediaKind.MUSIC, "The Dark Side of the Moon", credits=(Credit("artist", "Pink Floyd"),)
+)
+FLOYD_ALL = Wanted(
+    MediaKind.MUSIC, "Pink Floyd", credits=(Credit("artist", "Pink Floyd"),), collection=True
+)
 WEIR = (Credit("author", "Andy Weir"),)
 HAIL_MARY = Wanted(MediaKind.BOOK, "Project Hail Mary", credits=WEIR)
 HAIL_MARY_AUDIO = Wanted(MediaKind.AUDIOBOOK, "Project Hail Mary", credits=WEIR)
@@ -39,7 +43,7 @@ def _codes(name: str, wanted: Wanted) -> list[str]:
         ("Pink Floyd - Animals (1977) [FLAC]", FLOYD, ["wrong_title"]),
         ("Pink Floyd The Dark Side of the Moon 2CD FLAC 1973 PERFECT", FLOYD, []),  # no separator
     ],
-)  # fmt: skip
+)
 def test_music_matches_artist_and_album_and_never_a_discography_unasked(
     name: str, wanted: Wanted, codes: list[str]
 ) -> None:
@@ -71,7 +75,11 @@ def test_a_book_matches_author_and_title(name: str, codes: list[str]) -> None:
 
 
 def test_a_subtitle_may_be_left_out_of_a_book_name() -> None:
-    sapiens = Wanted(MediaKind.BOOK, "Sapiens: A Brief History of Humankind", credits=(Credit("author", "Yuval Noah Harari"),))
+    sapiens = Wanted(
+        MediaKind.BOOK,
+        "Sapiens: A Brief History of Humankind",
+        credits=(Credit("author", "Yuval Noah Harari"),),
+    )
     assert _codes("Harari, Yuval Noah - Sapiens (2014) [EPUB]", sapiens) == []
 
 
@@ -88,8 +96,16 @@ def test_ranking_prefers_lossless_then_320() -> None:
 
 
 def test_ranking_prefers_epub_for_ebooks_and_unabridged_m4b_for_audiobooks() -> None:
-    books = ["Andy Weir - Project Hail Mary (2021) [PDF]", "Andy Weir - Project Hail Mary (2021) [EPUB]", "Andy Weir - Project Hail Mary (2021) [MOBI]"]
-    assert [v.quality for v in rank([_release(n) for n in books], HAIL_MARY)] == ["epub", "mobi", "pdf"]
+    books = [
+        "Andy Weir - Project Hail Mary (2021) [PDF]",
+        "Andy Weir - Project Hail Mary (2021) [EPUB]",
+        "Andy Weir - Project Hail Mary (2021) [MOBI]",
+    ]
+    assert [v.quality for v in rank([_release(n) for n in books], HAIL_MARY)] == [
+        "epub",
+        "mobi",
+        "pdf",
+    ]
     audio = [
         "Andy Weir - Project Hail Mary (Abridged) [M4B]",
         "Andy Weir - Project Hail Mary (Unabridged) MP3",

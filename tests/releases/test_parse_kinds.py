@@ -22,7 +22,9 @@ def test_each_kind_parses_its_fixture_names_at_95_percent(kind: str) -> None:
     assert share >= KIND_FLOOR, f"{kind}: {sum(correct.values())}/{sum(total.values())}"
 
 
-@pytest.mark.parametrize(("kind", "least"), [("music", 200), ("anime", 200), ("book", 50), ("audiobook", 20)])
+@pytest.mark.parametrize(
+    ("kind", "least"), [("music", 200), ("anime", 200), ("book", 50), ("audiobook", 20)]
+)
 def test_the_fixtures_hold_the_names_the_readme_counts(kind: str, least: int) -> None:
     cases = load_kind(kind)
     assert len(cases) >= least
@@ -32,36 +34,97 @@ def test_the_fixtures_hold_the_names_the_readme_counts(kind: str, least: int) ->
 @pytest.mark.parametrize(
     ("name", "artist", "album", "year", "quality", "source"),
     [
-        ("Pink Floyd - The Dark Side of the Moon (1973) [FLAC]", "Pink Floyd", "The Dark Side of the Moon", 1973, "flac", None),
-        ("Kid_Cudi-Entergalactic-24BIT-WEBFLAC-2022-NACHOS", "Kid Cudi", "Entergalactic", 2022, "flac-24", "web"),
-        ("Sia - This Is Acting (Standard Edition) [2016-Web-MP3-V0(VBR)]", "Sia", "This Is Acting", 2016, "mp3-v0", "web"),
-        ("Childish Gambino - Awaken, My Love Album 2016 mp3 320 Kbps", "Childish Gambino", "Awaken, My Love Album", 2016, "mp3-320", None),
-        ("Milky Chance - Sadnecessary [256 Kbps] [M4A]", "Milky Chance", "Sadnecessary", None, "aac-256", None),
-        ("Turkish Techno-Number Two-VINYL-FLAC-2016-FATHEAD", "Turkish Techno", "Number Two", 2016, "flac", "vinyl"),
+        (
+            "Pink Floyd - The Dark Side of the Moon (1973) [FLAC]",
+            "Pink Floyd",
+            "The Dark Side of the Moon",
+            1973,
+            "flac",
+            None,
+        ),
+        (
+            "Kid_Cudi-Entergalactic-24BIT-WEBFLAC-2022-NACHOS",
+            "Kid Cudi",
+            "Entergalactic",
+            2022,
+            "flac-24",
+            "web",
+        ),
+        (
+            "Sia - This Is Acting (Standard Edition) [2016-Web-MP3-V0(VBR)]",
+            "Sia",
+            "This Is Acting",
+            2016,
+            "mp3-v0",
+            "web",
+        ),
+        (
+            "Childish Gambino - Awaken, My Love Album 2016 mp3 320 Kbps",
+            "Childish Gambino",
+            "Awaken, My Love Album",
+            2016,
+            "mp3-320",
+            None,
+        ),
+        (
+            "Milky Chance - Sadnecessary [256 Kbps] [M4A]",
+            "Milky Chance",
+            "Sadnecessary",
+            None,
+            "aac-256",
+            None,
+        ),
+        (
+            "Turkish Techno-Number Two-VINYL-FLAC-2016-FATHEAD",
+            "Turkish Techno",
+            "Number Two",
+            2016,
+            "flac",
+            "vinyl",
+        ),
         ("Migos-No_Label_II-CD-FLAC-2014-FORSAKEN", "Migos", "No Label II", 2014, "flac", "cd"),
         ("Dani_Sbert-Togheter-WEB-2017-FURY", "Dani Sbert", "Togheter", 2017, "mp3", "web"),
-        ("Artist.Title-Album.Title.2017.MP3.V2.VBR-aAF", "Artist Title", "Album Title", 2017, "mp3-v2", None),
+        (
+            "Artist.Title-Album.Title.2017.MP3.V2.VBR-aAF",
+            "Artist Title",
+            "Album Title",
+            2017,
+            "mp3-v2",
+            None,
+        ),
     ],
-)  # fmt: skip
+)
 def test_music_names(
     name: str, artist: str, album: str, year: int | None, quality: str, source: str | None
 ) -> None:
     got = parse_music(name)
     assert got is not None and not got.discography
     assert (got.artist, got.album, got.year, got.quality.name, got.source) == (
-        artist, album, year, quality, source,
-    )  # fmt: skip
+        artist,
+        album,
+        year,
+        quality,
+        source,
+    )
 
 
 @pytest.mark.parametrize(
     ("name", "artist", "years"),
     [
-        ("Led Zeppelin - Studio Discography 1969-1982 (10 albums)(flac)", "Led Zeppelin", (1969, 1982)),
+        (
+            "Led Zeppelin - Studio Discography 1969-1982 (10 albums)(flac)",
+            "Led Zeppelin",
+            (1969, 1982),
+        ),
         ("Captain-Discography_1998_-_2001-CD-FLAC-2007-UTP", "Captain", (1998, 2001)),
         ("Caetano Veloso Discografia Completa MP3 @256", "Caetano Veloso", None),
-        ("(Heavy Metal) Aria - Discography(46 CD) [1985 - 2015], FLAC(image + .cue), lossless", "Aria", (1985, 2015)),
+        (
+            "(Heavy Metal) Aria - Discography(46 CD) [1985 - 2015], FLAC(image + .cue), lossless",
+            "Aria",
+            (1985, 2015),
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_discography_is_a_pack_not_an_album(
     name: str, artist: str, years: tuple[int, int] | None
 ) -> None:
@@ -78,23 +141,70 @@ def test_an_obfuscated_hash_is_not_a_music_name() -> None:
 @pytest.mark.parametrize(
     ("name", "author", "title", "year", "fmt", "retail"),
     [
-        ("Andy.Weir.-.Artemis.2017.RETAIL.EPUB.eBook-GRP", "Andy Weir", "Artemis", 2017, "epub", True),
+        (
+            "Andy.Weir.-.Artemis.2017.RETAIL.EPUB.eBook-GRP",
+            "Andy Weir",
+            "Artemis",
+            2017,
+            "epub",
+            True,
+        ),
         ("Herbert, Frank - Dune (1965) [EPUB]", "Frank Herbert", "Dune", 1965, "epub", False),
-        ("Sapiens - Harari, Yuval Noah [EPUB]", "Yuval Noah Harari", "Sapiens", None, "epub", False),
-        ("Iain M Banks - Consider Phlebas (1987) [mobi]", "Iain M Banks", "Consider Phlebas", 1987, "mobi", False),
-        ("Wind and Truth by Brandon Sanderson EPUB", "Brandon Sanderson", "Wind and Truth", None, "epub", False),
-        ("Fitzgerald, F Scott - Novel 03 - The Great Gatsby (retail).epub", "F Scott Fitzgerald", "The Great Gatsby", None, "epub", True),
-        ("Hannah Nicole Maehrer-Assistant to the Villain 03-Accomplice to the Villain-azw3 epub mobi", "Hannah Nicole Maehrer", "Assistant to the Villain 03", None, "azw3", False),
+        (
+            "Sapiens - Harari, Yuval Noah [EPUB]",
+            "Yuval Noah Harari",
+            "Sapiens",
+            None,
+            "epub",
+            False,
+        ),
+        (
+            "Iain M Banks - Consider Phlebas (1987) [mobi]",
+            "Iain M Banks",
+            "Consider Phlebas",
+            1987,
+            "mobi",
+            False,
+        ),
+        (
+            "Wind and Truth by Brandon Sanderson EPUB",
+            "Brandon Sanderson",
+            "Wind and Truth",
+            None,
+            "epub",
+            False,
+        ),
+        (
+            "Fitzgerald, F Scott - Novel 03 - The Great Gatsby (retail).epub",
+            "F Scott Fitzgerald",
+            "The Great Gatsby",
+            None,
+            "epub",
+            True,
+        ),
+        (
+            "Hannah Nicole Maehrer-Assistant to the Villain 03-Accomplice to the Villain"
+            "-azw3 epub mobi",
+            "Hannah Nicole Maehrer",
+            "Assistant to the Villain 03",
+            None,
+            "azw3",
+            False,
+        ),
     ],
-)  # fmt: skip
+)
 def test_book_names(
     name: str, author: str, title: str, year: int | None, fmt: str, retail: bool
 ) -> None:
     got = parse_book(name)
     assert got is not None
     assert (got.author, got.title, got.year, got.format, got.retail) == (
-        author, title, year, fmt, retail,
-    )  # fmt: skip
+        author,
+        title,
+        year,
+        fmt,
+        retail,
+    )
 
 
 def test_books_1_to_5_is_a_collection() -> None:
@@ -105,12 +215,44 @@ def test_books_1_to_5_is_a_collection() -> None:
 @pytest.mark.parametrize(
     ("name", "author", "title", "narrator", "fmt", "bitrate", "abridged"),
     [
-        ("Project Hail Mary by Andy Weir narrated by Ray Porter MP3 64kbps", "Andy Weir", "Project Hail Mary", "Ray Porter", "mp3", 64, None),
-        ("Fahrenheit 451 by Ray Bradbury (read by Christopher Hurt)", "Ray Bradbury", "Fahrenheit 451", "Christopher Hurt", None, None, None),
-        ("Stephen King & Peter Straub - The Talisman (Unabridged) [M4B]", "Stephen King & Peter Straub", "The Talisman", None, "m4b", None, False),
-        ("Andy Weir - Project Hail Mary (Abridged) mp3", "Andy Weir", "Project Hail Mary", None, "mp3", None, True),
+        (
+            "Project Hail Mary by Andy Weir narrated by Ray Porter MP3 64kbps",
+            "Andy Weir",
+            "Project Hail Mary",
+            "Ray Porter",
+            "mp3",
+            64,
+            None,
+        ),
+        (
+            "Fahrenheit 451 by Ray Bradbury (read by Christopher Hurt)",
+            "Ray Bradbury",
+            "Fahrenheit 451",
+            "Christopher Hurt",
+            None,
+            None,
+            None,
+        ),
+        (
+            "Stephen King & Peter Straub - The Talisman (Unabridged) [M4B]",
+            "Stephen King & Peter Straub",
+            "The Talisman",
+            None,
+            "m4b",
+            None,
+            False,
+        ),
+        (
+            "Andy Weir - Project Hail Mary (Abridged) mp3",
+            "Andy Weir",
+            "Project Hail Mary",
+            None,
+            "mp3",
+            None,
+            True,
+        ),
     ],
-)  # fmt: skip
+)
 def test_audiobook_names(
     name: str,
     author: str,
@@ -123,8 +265,13 @@ def test_audiobook_names(
     got = parse_audiobook(name)
     assert got is not None
     assert (got.author, got.title, got.narrator, got.format, got.bitrate, got.abridged) == (
-        author, title, narrator, fmt, bitrate, abridged,
-    )  # fmt: skip
+        author,
+        title,
+        narrator,
+        fmt,
+        bitrate,
+        abridged,
+    )
 
 
 def test_an_abridged_audiobook_is_named_for_the_profile_to_rank_it_last() -> None:
@@ -137,13 +284,53 @@ def test_an_abridged_audiobook_is_named_for_the_profile_to_rank_it_last() -> Non
 @pytest.mark.parametrize(
     ("name", "group", "title", "episodes", "batch", "version", "resolution"),
     [
-        ("[HorribleSubs] Frame Arms Girl - 07 [720p]", "HorribleSubs", "Frame Arms Girl", (7,), False, 1, 720),
-        ("[BakedFish] Youjo Senki - 12v2 [720p][AAC]", "BakedFish", "Youjo Senki", (12,), False, 2, 720),
-        ("[AnimeRG] One Piece - 782 [1080p] [Multi-Sub] [x265] [pseudo]", "AnimeRG", "One Piece", (782,), False, 1, 1080),
-        ("[Doutei] Some Good, Anime Show - 01-12 [BD][720p-AAC]", "Doutei", "Some Good, Anime Show", tuple(range(1, 13)), True, 1, 720),
-        ("[HorribleSubs] Some Anime Show!! (01-25) [1080p] (Batch)", "HorribleSubs", "Some Anime Show!!", tuple(range(1, 26)), True, 1, 1080),
+        (
+            "[HorribleSubs] Frame Arms Girl - 07 [720p]",
+            "HorribleSubs",
+            "Frame Arms Girl",
+            (7,),
+            False,
+            1,
+            720,
+        ),
+        (
+            "[BakedFish] Youjo Senki - 12v2 [720p][AAC]",
+            "BakedFish",
+            "Youjo Senki",
+            (12,),
+            False,
+            2,
+            720,
+        ),
+        (
+            "[AnimeRG] One Piece - 782 [1080p] [Multi-Sub] [x265] [pseudo]",
+            "AnimeRG",
+            "One Piece",
+            (782,),
+            False,
+            1,
+            1080,
+        ),
+        (
+            "[Doutei] Some Good, Anime Show - 01-12 [BD][720p-AAC]",
+            "Doutei",
+            "Some Good, Anime Show",
+            tuple(range(1, 13)),
+            True,
+            1,
+            720,
+        ),
+        (
+            "[HorribleSubs] Some Anime Show!! (01-25) [1080p] (Batch)",
+            "HorribleSubs",
+            "Some Anime Show!!",
+            tuple(range(1, 26)),
+            True,
+            1,
+            1080,
+        ),
     ],
-)  # fmt: skip
+)
 def test_anime_names(
     name: str,
     group: str,
@@ -156,6 +343,9 @@ def test_anime_names(
     got = parse_anime(name)
     assert got is not None
     assert (got.release_group, got.title, got.absolute_episodes, got.batch) == (
-        group, title, episodes, batch,
-    )  # fmt: skip
+        group,
+        title,
+        episodes,
+        batch,
+    )
     assert (got.version, got.resolution) == (version, resolution)
