@@ -18,9 +18,9 @@ from core.releases.names import (
 
 MAX_NAME = 400
 _EBOOK = re.compile(r"(?<![a-z])(epub|azw3|azw|kfx|mobi|pdf|cbz|cbr|fb2|djvu|lit)(?![a-z])", re.I)
-_AUDIO = re.compile(r"(?<![a-z])(m4b|m4a|mp3|flac|aac|ogg|opus)(?![a-z])", re.I)
+_AUDIO = re.compile(r"(?<![a-z])\d?(m4b|m4a|mp3|flac|aac|ogg|opus)(?:cd)?(?![a-z])", re.I)
 _RETAIL = re.compile(r"(?<![a-z])retail(?![a-z])", re.I)
-_ABRIDGED = re.compile(r"(?<![a-z])(un)?abridged(?![a-z])", re.I)
+_ABRIDGED = re.compile(r"(?<![a-z])(un)?abr(?:idged)?(?![a-z])", re.I)
 _KBPS = re.compile(r"(?<![\d.])(\d{2,3})\s?kbps", re.I)
 _NARRATOR = re.compile(
     r"[(\[]?\b(?:read|narrated)\s+by\s+(?P<who>[^()\[\]]+?)\s*(?:[)\]]|$|(?=\s(?:mp3|m4b|\d+\s?kbps)))",
@@ -28,14 +28,23 @@ _NARRATOR = re.compile(
 )
 _BY = re.compile(r"^(?P<title>.+?)\s+by\s+(?P<author>.+)$", re.I)
 _COLLECTION = re.compile(
-    r"\bbooks?\s\d+\s?[-–]\s?\d+\b|\bcollection\b|\bomnibus\b|\bbox(?:ed)?\s?set\b|\ball\s\w+\sbooks\b",
+    r"\bbooks?\s\d+\s?[-–]\s?\d+\b|\bcollection\b|\bomnibus\b|\bbox(?:ed)?\s?set\b"
+    r"|\ball\s\w+\sbooks\b|\b\d+\s\w+\snovels\b",
+    re.I,
+)
+# "[Mistborn 01-03]", "Shatter.Me.01.5-06.5", "Eragon.1-4", "Inheritance 01 to 03": several books
+# (not "The Last Hero 01-04.mp3", the parts of one).
+_RANGE = re.compile(
+    r"(?<!\w)(\d{1,2}(?:\.\d)?)\s?(?:-|to)\s?(\d{1,2}(?:\.\d)?)(?=[\]\s._]|$)(?!\.(?:mp3|m4b|par2))",
     re.I,
 )
 _EXTENSION = re.compile(r"(?:\.(?:epub|pdf|mobi|azw3|m4b|mp3|cbz|cbr|rar|zip))+$", re.I)
 _DOTTED_TAIL = re.compile(r"\.(?=(?:retail|epub|mobi|azw3|pdf|ebook)\b)", re.I)
-_SERIES_TAG = re.compile(r"\s-\s\[[^\]]*\]\s-\s")
-_SERIES_SEGMENT = re.compile(r"^(?:\w+\s)*\d+(?:\.\d)?$")
-_LAST_FIRST = re.compile(r"^([^,&]+),\s*([^,&]+)$")
+_SERIES_TAG = re.compile(r"\s-\s\[[^\]]*\]\s[-•]\s")
+_SERIES_SEGMENT = re.compile(r"^(?:\w+\s)*\d+(?:\.\d)?$|^\d+\.\s")
+_SERIES_POSITION = re.compile(r"\s\d+(?:\.\d)?$")
+# "Harari, Yuval Noah": one or two words, a comma, one to three words, no digits.
+_LAST_FIRST = re.compile(r"^([^\W\d][\w'.-]*(?:\s[^\W\d][\w'.-]*)?),\s*([^\W\d][\w'.]*(?:\s[^\W\d][\w'.]*){0,2})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +100,7 @@ def parse_book(name: str) -> BookRelease | None:
     credit = _credit(text)
     retail = _RETAIL.search(text) is not None
     fmt = found.group(1).lower() if found else None
-    collection = _COLLECTION.search(text) is not None
+    collection = _is_collection(text)
     return BookRelease(credit.author, credit.title, credit.year, fmt, retail, collection)
 
 
@@ -115,8 +124,14 @@ def parse_audiobook(name: str) -> AudiobookRelease | None:
         narrator.group("who").strip() if narrator else None,
         int(bitrate.group(1)) if bitrate else None,
         None if abridged is None else abridged.group(1) is None,
-        _COLLECTION.search(text) is not None,
+        _is_collection(text),
     )
+
+
+def _is_collection(text: str) -> bool:
+    if _COLLECTION.search(text) is not None:
+        return True
+    return any(float(m.group(1)) < float(m.group(2)) for m in _RANGE.finditer(text))
 
 
 def _credit(text: str) -> _Credit:
@@ -125,6 +140,8 @@ def _credit(text: str) -> _Credit:
     tag = leading_tag(text) if text.startswith("[") else None
     body = _DOTTED_TAIL.sub(" ", clean_spacing(leading_tags(text)))
     body = _SERIES_TAG.sub(" - ", body)
+    if tag is not None and _SERIES_POSITION.search(tag):
+        return _uncredited(body, None)  # "[Mistborn 01] - Mistborn-The Final Empire": no author
     author, rest, year = split_credit(body)
     if author is None:
         return _uncredited(body, tag)

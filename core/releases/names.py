@@ -26,6 +26,12 @@ _TAIL_WORDS = frozenset(
 )
 
 
+_STRONG = frozenset(
+    """nmr kbps flac mp3 m4b m4a epub mobi azw3 pdf retail unabridged abridged unabr audiobook
+    ebook""".split()
+)
+
+
 def is_year(match: re.Match[str]) -> bool:
     """A year, unless it dates a remaster ("2016 Remastered") rather than the release."""
     return _REMASTER.match(match.string, match.end()) is None
@@ -124,6 +130,8 @@ def cut_tail(rest: str) -> tuple[str, int | None]:
     if not head.strip() and opened is not None:
         head, tail = rest, ""
     head, cut = _cut_segments(head)
+    head, strong = _cut_strong(head)
+    cut = strong + " " + cut
     tail = cut + " " + tail
     tail_year = next((int(m.group(0)) for m in YEAR.finditer(tail) if is_year(m)), None)
     tokens = head.split()
@@ -135,6 +143,16 @@ def cut_tail(rest: str) -> tuple[str, int | None]:
         stripped.append(tokens.pop())
     own = [int(w) for t in reversed(stripped) if YEAR.fullmatch(w := t.strip("[](){},."))]
     return " ".join(tokens).strip(" -,"), tail_year or (own[0] if own else None)
+
+
+def _cut_strong(head: str) -> tuple[str, str]:
+    """Cut before the first word no title has ("NMR", "kbps", "EPUB", "retail") after the first."""
+    tokens = head.split(" ")
+    for index in range(1, len(tokens)):
+        word = tokens[index].strip("[](){},.;:").lower()
+        if word in _STRONG or word.endswith("kbps"):
+            return " ".join(tokens[:index]), " ".join(tokens[index:])
+    return head, ""
 
 
 def _cut_segments(head: str) -> tuple[str, str]:
