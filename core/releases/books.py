@@ -44,7 +44,9 @@ _SERIES_TAG = re.compile(r"\s-\s\[[^\]]*\]\s[-•]\s")
 _SERIES_SEGMENT = re.compile(r"^(?:\w+\s)*\d+(?:\.\d)?$|^\d+\.\s")
 _SERIES_POSITION = re.compile(r"\s\d+(?:\.\d)?$")
 # "Harari, Yuval Noah": one or two words, a comma, one to three words, no digits.
-_LAST_FIRST = re.compile(r"^([^\W\d][\w'.-]*(?:\s[^\W\d][\w'.-]*)?),\s*([^\W\d][\w'.]*(?:\s[^\W\d][\w'.]*){0,2})$")
+_LAST_FIRST = re.compile(
+    r"^([^\W\d][\w'.-]*(?:\s[^\W\d][\w'.-]*)?),\s*([^\W\d][\w'.]*(?:\s[^\W\d][\w'.]*){0,2})$"
+)
 
 
 @dataclass(frozen=True, slots=True)
