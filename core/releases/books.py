@@ -20,13 +20,19 @@ MAX_NAME = 400
 _EBOOK = re.compile(r"(?<![a-z])(epub|azw3|azw|kfx|mobi|pdf|cbz|cbr|fb2|djvu|lit)(?![a-z])", re.I)
 _AUDIO = re.compile(r"(?<![a-z])\d?(m4b|m4a|mp3|flac|aac|ogg|opus)(?:cd)?(?![a-z])", re.I)
 _RETAIL = re.compile(r"(?<![a-z])retail(?![a-z])", re.I)
-_ABRIDGED = re.compile(r"(?<![a-z])(un)?abr(?:idged)?(?![a-z])", re.I)
+_ABRIDGED = re.compile(r"(?<![a-z])(un)?(?:abr(?:idged)?|gek(?:ue|ü)rzt)(?![a-z])", re.I)
 _KBPS = re.compile(r"(?<![\d.])(\d{2,3})\s?kbps", re.I)
 _NARRATOR = re.compile(
-    r"[(\[]?\b(?:read|narrated)\s+by\s+(?P<who>[^()\[\]]+?)\s*(?:[)\]]|$|(?=\s(?:mp3|m4b|\d+\s?kbps)))",
+    r"(?:,\s*|-)?[(\[]?\b(?P<both>written\s+and\s+)?(?:read|narrated)\s+by\s+(?P<who>[^()\[\]]+?)\s*"
+    r"(?:[)\]]|$|(?=\s(?:mp3|m4b|\d+\s?kbps))|(?=-(?:\d|audio|m4b|mp3)|\s-\s|,\s))",
     re.I,
 )
-_BY = re.compile(r"^(?P<title>.+?)\s+by\s+(?P<author>.+)$", re.I)
+# "Nation by Terry Pratchett"; not "Stand by Me": an author has two words at least.
+_BY = re.compile(r"^(?P<title>.+?)\s+by\s+(?P<author>\S+\s\S.*)$", re.I)
+# A usenet subject: the quoted file name says more than the poster's words around it.
+_QUOTED = re.compile(r'"([^"]{8,})"')
+_PART = re.compile(r"(?:\.vol\d+\+\d+)?\.(?:par2|nfo|sfv|jpg|part\d+\.rar|rar|zip|\d{3})$", re.I)
+_REQUEST = re.compile(r"^(?:re[:_]\s*)?(?:req[:_]\s*)|^nmr[:_]\s*", re.I)
 _COLLECTION = re.compile(
     r"\bbooks?\s\d+\s?[-–]\s?\d+\b|\bcollection\b|\bomnibus\b|\bbox(?:ed)?\s?set\b"
     r"|\ball\s\w+\sbooks\b|\b\d+\s\w+\snovels\b",
@@ -41,7 +47,7 @@ _RANGE = re.compile(
 _EXTENSION = re.compile(r"(?:\.(?:epub|pdf|mobi|azw3|m4b|mp3|cbz|cbr|rar|zip))+$", re.I)
 _DOTTED_TAIL = re.compile(r"\.(?=(?:retail|epub|mobi|azw3|pdf|ebook)\b)", re.I)
 _SERIES_TAG = re.compile(r"\s-\s\[[^\]]*\]\s[-•]\s")
-_SERIES_SEGMENT = re.compile(r"^(?:\w+\s)*\d+(?:\.\d)?$|^\d+\.\s")
+_SERIES_SEGMENT = re.compile(r"^(?:[\w,'-]+\s)*\d+(?:\.\d)?$|^\d+\.\s")
 _SERIES_POSITION = re.compile(r"\s\d+(?:\.\d)?$")
 # "Harari, Yuval Noah": one or two words, a comma, one to three words, no digits.
 _LAST_FIRST = re.compile(
@@ -118,6 +124,8 @@ def parse_audiobook(name: str) -> AudiobookRelease | None:
     abridged = _ABRIDGED.search(text)
     bitrate = _KBPS.search(text)
     credit = _credit(text)
+    if narrator is not None and narrator.group("both") and credit.author is None:
+        credit = _Credit(narrator.group("who").strip(), credit.title, credit.year)
     return AudiobookRelease(
         credit.author,
         credit.title,
@@ -138,12 +146,17 @@ def _is_collection(text: str) -> bool:
 
 def _credit(text: str) -> _Credit:
     """Author and title by the first form that fits: "A - T", "T by A", "[A] T", scene dots."""
-    text = _EXTENSION.sub("", text.strip())
+    quoted = _QUOTED.search(text)
+    if quoted is not None:
+        text = _PART.sub("", quoted.group(1))
+    text = _EXTENSION.sub("", _REQUEST.sub("", text.strip()))
     tag = leading_tag(text) if text.startswith("[") else None
     body = _DOTTED_TAIL.sub(" ", clean_spacing(leading_tags(text)))
     body = _SERIES_TAG.sub(" - ", body)
     if tag is not None and _SERIES_POSITION.search(tag):
         return _uncredited(body, None)  # "[Mistborn 01] - Mistborn-The Final Empire": no author
+    if " - " not in body and _BY.match(body):
+        return _uncredited(body, tag)  # "Title By Author-2014 Audiobook-M4B"
     author, rest, year = split_credit(body)
     if author is None:
         return _uncredited(body, tag)

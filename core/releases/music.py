@@ -10,6 +10,7 @@ from core.releases.names import (
     YEAR,
     clean_spacing,
     cut_tail,
+    is_tail_token,
     is_year,
     leading_tags,
     split_credit,
@@ -22,6 +23,11 @@ _DISCOGRAPHY = re.compile(
 )
 _PACK_WORDS = re.compile(r"(?:\s|^)(?:complete|studio|full|the)$", re.IGNORECASE)
 _RANGE = re.compile(r"\b((?:19|20)\d\d)\s?[-–]\s?((?:19|20)\d\d)\b")
+_EDITION = re.compile(
+    r"deluxe|edition|remaster|expanded|anniversary|album|single|\bep\b|promo|bonus|special|limited"
+    r"|explicit|reissue|import|standard|super|version|extended|\bost\b|soundtrack",
+    re.IGNORECASE,
+)
 _ALBUM_WORD = re.compile(r"\s-\s(?:album|single|ep)$", re.IGNORECASE)
 
 
@@ -52,7 +58,23 @@ def parse_music(name: str) -> MusicRelease | None:
     album, tail_year = cut_tail(rest) if rest else (None, None)
     if album is not None:
         album = _ALBUM_WORD.sub("", album) or album
+        album = _kept_paren(rest, album)
     return MusicRelease(artist, album or None, tail_year or year, quality, source)
+
+
+def _kept_paren(rest: str, album: str) -> str:
+    """ "Exoplanet (Redux)", "Wanna Be (More Than Your Lover)" keep their brackets; an edition,
+    a year or a format in them ("(Deluxe Edition)", "(2017)", "(FLAC)") does not."""
+    opened = rest.find("(")
+    if opened <= 0 or rest[:opened].strip(" -") != album:
+        return album
+    closed = rest.find(")", opened)
+    inner = rest[opened + 1 : closed] if closed > opened else ""
+    if not inner.strip() or _EDITION.search(inner) or YEAR.search(inner):
+        return album
+    if any(is_tail_token(word) for word in inner.split()):
+        return album
+    return f"{album} ({inner})"
 
 
 def _pack(

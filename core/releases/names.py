@@ -22,7 +22,8 @@ _TAIL_WORDS = frozenset(
     tracks cdrip rip eac cd cdr cdm cdep web vinyl vbr cbr kbps promo retail epub ebook mobi azw
     azw3 pdf cbz cbr fb2 djvu audiobook m4b unabridged abridged download remastered remaster
     log cue perfect hq scan ltd.ed. ltd itunes plus nmr de fr jp english french
-    german spanish danish dutch italian swedish polish dubbed mixtape""".split()
+    german spanish danish dutch italian swedish polish dubbed mixtape hybrid comic magazine
+    abook""".split()
 )
 
 
@@ -108,6 +109,8 @@ def _scene(body: str) -> tuple[str | None, str, int | None]:
         year = int(rest.pop(0))
     if not rest:
         return parts[0], "", year
+    if is_tail_token(rest[0].split()[0], years=False):  # "York-2CD-ABOOK-DE-2001-GRP": no credit
+        return None, parts[0] + " [" + "-".join(rest) + "]", year
     tail = "-".join(rest[1:])
     return parts[0], rest[0] + (f" [{tail}]" if tail else ""), year
 
