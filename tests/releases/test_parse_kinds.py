@@ -358,3 +358,22 @@ def test_anime_names(
         batch,
     )
     assert (got.version, got.resolution) == (version, resolution)
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "span"),
+    [
+        (
+            "[Anime Time] Naruto Shippuden (001-500) [Dual Audio][1080p]",
+            "Naruto Shippuden",
+            (1, 500),
+        ),
+        ("[SubsPlease] Frieren (01-28) (1080p) [Batch]", "Frieren", (1, 28)),
+        ("[DB] Mob Psycho 100 Complete [Dual Audio 10bit BD1080p]", "Mob Psycho 100", None),
+        ("[Moozzi2] Made in Abyss [BD 1080p] (Batch)", "Made in Abyss", None),
+    ],
+)
+def test_anime_batches_by_span_or_word(name: str, title: str, span: tuple[int, int] | None) -> None:
+    got = parse_anime(name)
+    assert got is not None and got.batch
+    assert (got.title, got.episode_range) == (title, span)
