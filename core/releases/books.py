@@ -51,8 +51,10 @@ _SERIES_SEGMENT = re.compile(r"^(?:[\w,'-]+\s)*\d+(?:\.\d)?$|^\d+\.\s")
 _SERIES_POSITION = re.compile(r"\s\d+(?:\.\d)?$")
 # "Harari, Yuval Noah": one or two words, a comma, one to three words, no digits.
 _LAST_FIRST = re.compile(
-    r"^([^\W\d][\w'.-]*(?:\s[^\W\d][\w'.-]*)?),\s*([^\W\d][\w'.]*(?:\s[^\W\d][\w'.]*){0,2})$"
+    r"^([A-Z][\w'.-]*(?:\s[A-Z][\w'.-]*)?),\s*([A-Z][\w'.]*(?:\s[A-Z][\w'.]*){0,2})$"
 )
+_PART_SEGMENT = re.compile(r"^part\s\d", re.IGNORECASE)
+_PART_NOTE = re.compile(r"^\s*\((part\s[\w-]+)\)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +160,11 @@ def _credit(text: str) -> _Credit:
     if " - " not in body and _BY.match(body):
         return _uncredited(body, tag)  # "Title By Author-2014 Audiobook-M4B"
     author, rest, year = split_credit(body)
+    if author is not None and _PART_SEGMENT.match(rest):
+        return _uncredited(author, tag)  # "The Hobbit (Unabridged) - Part 1": a part, not a credit
     if author is None:
-        return _uncredited(body, tag)
+        found = _uncredited(rest or body, tag)
+        return found if found.year or year is None else _Credit(found.author, found.title, year)
     if "," in rest and _LAST_FIRST.match(_first_segment(rest)) and "," not in author:
         author, rest = _first_segment(rest), author  # "Sapiens - Harari, Yuval Noah"
     title, tail_year = cut_tail(_title_segment(rest))
@@ -173,6 +178,9 @@ def _uncredited(body: str, tag: str | None) -> _Credit:
         author, _ = cut_tail(by.group("author"))
         return _Credit(_first_last(author) or None, title or None, year or _any_year(body))
     title, year = cut_tail(body)
+    part = _PART_NOTE.match(body[len(title) :]) if title and body.startswith(title) else None
+    if part is not None:
+        title = f"{title} ({part.group(1)})"  # "Dune (Part One)" is the title
     if tag is not None and not is_tail_token(tag):
         return _Credit(tag, title or None, year or _any_year(body))
     return _Credit(None, title or None, year or _any_year(body))

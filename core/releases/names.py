@@ -87,6 +87,8 @@ def split_credit(body: str) -> tuple[str | None, str, int | None]:
     lead = _YEAR_SEGMENT.match(rest)
     if lead is not None:
         year, rest = int(lead.group(1)), rest[lead.end() :]
+    if YEAR.fullmatch(credit):
+        return None, rest, int(credit)  # "1985 - The Vampire Lestat"
     trailing = YEAR.search(credit)
     if trailing is not None and trailing.end() == len(credit) and trailing.start() > 0:
         year, credit = int(trailing.group(0)), credit[: trailing.start()].strip()
@@ -152,7 +154,7 @@ def _cut_strong(head: str) -> tuple[str, str]:
     """Cut before the first word no title has ("NMR", "kbps", "EPUB", "retail") after the first."""
     tokens = head.split(" ")
     for index in range(1, len(tokens)):
-        word = tokens[index].strip("[](){},.;:").lower()
+        word = tokens[index].strip("[](){},.;:").lower().split("/")[0]
         if word in _STRONG or word.endswith("kbps"):
             return " ".join(tokens[:index]), " ".join(tokens[index:])
     return head, ""

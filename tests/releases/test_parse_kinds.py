@@ -10,7 +10,7 @@ from core.releases.books import parse_audiobook, parse_book
 from core.releases.music import parse_music
 
 # Measured over every name of tests/fixtures/parser_kinds (tune and holdout) when set: music
-# 99.4, book 99.5, audiobook 99.5, anime 96.7. The goal is 95 for each kind.
+# 99.4, book 99.5, audiobook 99.3, anime 96.7. The goal is 95 for each kind.
 KIND_FLOOR = 95.0
 
 
@@ -23,7 +23,7 @@ def test_each_kind_parses_its_fixture_names_at_95_percent(kind: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "least"), [("music", 200), ("anime", 200), ("book", 200), ("audiobook", 100)]
+    ("kind", "least"), [("music", 200), ("anime", 200), ("book", 200), ("audiobook", 200)]
 )
 def test_the_fixtures_hold_the_names_the_readme_counts(kind: str, least: int) -> None:
     cases = load_kind(kind)
