@@ -124,3 +124,14 @@ def test_anime_batches_cover_the_wanted_absolute_episode() -> None:
     assert batch is not None and batch.batch and match_anime(batch, wanted) == []
     assert single is not None and [r.code for r in match_anime(single, wanted)] == ["wrong_episode"]
     assert other is not None and [r.code for r in match_anime(other, wanted)] == ["wrong_title"]
+
+
+def test_each_kind_has_a_household_default_profile() -> None:
+    from core.releases import DEFAULT_PROFILE, default_profile
+
+    assert default_profile(MediaKind.MOVIE) is DEFAULT_PROFILE
+    assert default_profile(MediaKind.MUSIC).allowed[:3] == ("flac-24", "flac", "alac")
+    assert default_profile(MediaKind.MUSIC).allowed.index("mp3-320") < 10
+    assert default_profile(MediaKind.BOOK).allowed[0] == "epub"
+    audio = default_profile(MediaKind.AUDIOBOOK).allowed
+    assert audio[0] == "m4b" and audio.index("mp3") < audio.index("m4b-abridged")

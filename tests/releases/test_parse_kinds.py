@@ -377,3 +377,26 @@ def test_anime_batches_by_span_or_word(name: str, title: str, span: tuple[int, i
     got = parse_anime(name)
     assert got is not None and got.batch
     assert (got.title, got.episode_range) == (title, span)
+
+
+@pytest.mark.parametrize("parse", [parse_music, parse_book, parse_audiobook, parse_anime])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "A - " * 5000,
+        "(" * 3000 + "FLAC",
+        "Author, " * 2000 + "- Title (read by " * 300,
+        "\x00\u202eArtist - Album\u200b [FLAC]",
+        "🎵 - 🎶 (2020) [MP3 320]",
+        " ",
+    ],
+)
+def test_hostile_names_come_back_parsed_or_none_and_never_raise(parse: object, name: str) -> None:
+    assert callable(parse)
+    got = parse(name)
+    assert got is None or hasattr(got, "title") or hasattr(got, "album")
+
+
+def test_not_a_string_is_none() -> None:
+    for parse in (parse_music, parse_book, parse_audiobook):
+        assert parse(None) is None  # type: ignore[arg-type]
