@@ -31,7 +31,6 @@ _SCENE = re.compile(r"-(?:19|20)\d\d-|\b(?:WEB|CD|VINYL)-(?:19|20)\d\d\b")
 _CD = re.compile(r"(?<![a-z])(?:\d?CD[RMS]?\d?|CDEP|CDrip|EAC)(?![a-z])", re.I)
 _WEB = re.compile(r"(?<![a-z])(?:web(?:flac)?|itunes|bandcamp|qobuz|tidal|deezer)(?![a-z])", re.I)
 _VINYL = re.compile(r"(?<![a-z])(?:vinyl|LP)(?![a-z])")
-_VINYL_CI = re.compile(r"vinyl", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,33 +56,45 @@ class AudioQuality:
         return self.codec
 
 
+# Each pattern runs only when its key is in the lower-cased name: most names hold one codec.
+_LOSSLESS = (
+    ("flac", ("flac",), _FLAC),
+    ("alac", ("alac",), _ALAC),
+    ("ape", ("ape",), _APE),
+    ("wavpack", ("wavpack", "wv"), _WAVPACK),
+    ("wav", ("wav",), _WAV),
+)
+
+
 def audio_quality(text: str) -> AudioQuality:
     """Read the codec and its bitrate or depth; a scene name without a lossless tag is MP3."""
-    codec = _lossless(text)
+    lower = text.lower()
+    codec = _lossless(text, lower)
     if codec is not None:
-        depth = 24 if codec == "flac" and _HI_RES.search(text) else None
+        depth = 24 if codec == "flac" and "24" in text and _HI_RES.search(text) else None
         return AudioQuality(codec, bit_depth=depth)
-    if _HI_RES.search(text) and "[TR24]" in text:
+    if "[TR24]" in text:
         return AudioQuality("flac", bit_depth=24)
-    return _lossy(text)
+    return _lossy(text, lower)
 
 
-def _lossless(text: str) -> str | None:
-    for codec, pattern in (("flac", _FLAC), ("alac", _ALAC), ("ape", _APE), ("wavpack", _WAVPACK)):
-        if pattern.search(text):
+def _lossless(text: str, lower: str) -> str | None:
+    for codec, keys, pattern in _LOSSLESS:
+        if any(key in lower for key in keys) and pattern.search(text):
             return codec
-    return "wav" if _WAV.search(text) else None
+    return None
 
 
-def _lossy(text: str) -> AudioQuality:
-    vorbis = _VORBIS.search(text)
+def _lossy(text: str, lower: str) -> AudioQuality:
+    vorbis = _VORBIS.search(text) if "ogg" in lower else None
     if vorbis is not None:
         q = vorbis.group("q")
         return AudioQuality("vorbis", vbr=f"q{q}" if q else None)
     bitrate = _bitrate(text)
-    if _AAC.search(text) or _ITUNES.search(text):
-        return AudioQuality("aac", bitrate or (256 if _ITUNES.search(text) else None))
-    if _OPUS.search(text):
+    itunes = "itunes" in lower
+    if itunes or (("aac" in lower or "m4a" in lower) and _AAC.search(text)):
+        return AudioQuality("aac", bitrate or (256 if itunes else None))
+    if "opus" in lower and _OPUS.search(text):
         return AudioQuality("opus", bitrate)
     vbr = _VBR.search(text)
     if _MP3.search(text) or vbr is not None or bitrate is not None or _SCENE.search(text):
@@ -99,9 +110,16 @@ def _bitrate(text: str) -> int | None:
     return value if 32 <= value <= 512 else None
 
 
+_WEB_KEYS = ("web", "itunes", "bandcamp", "qobuz", "tidal", "deezer")
+
+
 def audio_source(text: str) -> str | None:
     """ "cd", "web" or "vinyl" when the name says where the audio was taken from."""
-    found = [(m.start(), s) for s, p in (("cd", _CD), ("web", _WEB)) if (m := p.search(text))]
-    if _VINYL_CI.search(text) or _VINYL.search(text):
+    lower = text.lower()
+    if "vinyl" in lower or ("LP" in text and _VINYL.search(text)):
         return "vinyl"
-    return min(found)[1] if found else None
+    cd = _CD.search(text) if "cd" in lower or "eac" in lower else None
+    web = _WEB.search(text) if any(key in lower for key in _WEB_KEYS) else None
+    if cd is None or web is None:
+        return "cd" if cd else ("web" if web else None)
+    return "cd" if cd.start() < web.start() else "web"
