@@ -67,6 +67,7 @@ class BookRelease:
     format: str | None
     retail: bool = False
     collection: bool = False  # "Books 1-5", "Collection": several books, not the one wanted
+    audio_format: str | None = None  # "m4b" of a name with no ebook format: an audiobook
 
     @property
     def quality_name(self) -> str:
@@ -86,6 +87,7 @@ class AudiobookRelease:
     bitrate: int | None = None
     abridged: bool | None = None
     collection: bool = False
+    ebook_format: str | None = None  # "epub" of a name with no audio format: an ebook
 
     @property
     def quality_name(self) -> str:
@@ -111,7 +113,11 @@ def parse_book(name: str) -> BookRelease | None:
     retail = _RETAIL.search(text) is not None
     fmt = found.group(1).lower() if found else None
     collection = _is_collection(text)
-    return BookRelease(credit.author, credit.title, credit.year, fmt, retail, collection)
+    audio = _AUDIO.search(text) if fmt is None else None
+    audio_format = audio.group(1).lower() if audio else None
+    return BookRelease(
+        credit.author, credit.title, credit.year, fmt, retail, collection, audio_format
+    )
 
 
 def parse_audiobook(name: str) -> AudiobookRelease | None:
@@ -137,7 +143,13 @@ def parse_audiobook(name: str) -> AudiobookRelease | None:
         int(bitrate.group(1)) if bitrate else None,
         None if abridged is None else abridged.group(1) is None,
         _is_collection(text),
+        _ebook_only(text) if found is None else None,
     )
+
+
+def _ebook_only(text: str) -> str | None:
+    found = _EBOOK.search(text)
+    return found.group(1).lower() if found else None
 
 
 def _is_collection(text: str) -> bool:

@@ -221,6 +221,9 @@ def match_music(release: MusicRelease, wanted: Wanted) -> list[Rejection]:
 def match_book(release: BookRelease | AudiobookRelease, wanted: Wanted) -> list[Rejection]:
     """A book fits the wanted author and title; "Books 1-5" or a collection only when asked."""
     authors = wanted.credited("author")
+    wrong_medium = _wrong_medium(release)
+    if wrong_medium is not None:
+        return [wrong_medium]
     if release.collection and not wanted.collection:
         return [Rejection("collection", {"title": release.title or ""})]
     author, title = release.author, release.title
@@ -229,6 +232,17 @@ def match_book(release: BookRelease | AudiobookRelease, wanted: Wanted) -> list[
     if not _kind_title(title, author, wanted):
         return [Rejection("wrong_title", {"title": title or ""})]
     return _credit_fits(author, authors, "author")
+
+
+def _wrong_medium(release: BookRelease | AudiobookRelease) -> Rejection | None:
+    """An M4B for an ebook search, or an EPUB for an audiobook one."""
+    audio = getattr(release, "audio_format", None)
+    if audio is not None:
+        return Rejection("not_an_ebook", {"format": audio})
+    ebook = getattr(release, "ebook_format", None)
+    if ebook is not None:
+        return Rejection("not_an_audiobook", {"format": ebook})
+    return None
 
 
 def match_anime(release: AnimeRelease, wanted: Wanted) -> list[Rejection]:

@@ -222,7 +222,7 @@ class _Judge:
 
 def _pack_free(rejections: list[Rejection]) -> bool:
     """No discography or collection misfit: those rules the kind parser alone decides."""
-    packs = ("discography", "not_a_discography", "collection")
+    packs = ("discography", "not_a_discography", "collection", "not_an_ebook", "not_an_audiobook")
     return bool(rejections) and not any(r.code in packs for r in rejections)
 
 

@@ -135,3 +135,12 @@ def test_each_kind_has_a_household_default_profile() -> None:
     assert default_profile(MediaKind.BOOK).allowed[0] == "epub"
     audio = default_profile(MediaKind.AUDIOBOOK).allowed
     assert audio[0] == "m4b" and audio.index("mp3") < audio.index("m4b-abridged")
+
+
+def test_an_audiobook_is_no_ebook_and_an_ebook_no_audiobook() -> None:
+    assert _codes("Andy Weir - Project Hail Mary (Unabridged) [M4B]", HAIL_MARY) == ["not_an_ebook"]
+    assert _codes("Andy Weir - Project Hail Mary (2021) [EPUB]", HAIL_MARY_AUDIO) == [
+        "not_an_audiobook"
+    ]
+    assert _codes("Andy Weir - Project Hail Mary (2021) [EPUB]", HAIL_MARY) == []
+    assert _codes("Andy Weir - Project Hail Mary (Unabridged) [M4B]", HAIL_MARY_AUDIO) == []
