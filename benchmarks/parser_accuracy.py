@@ -1,11 +1,13 @@
 """Field-by-field accuracy of core.releases.parse on upstream cases, and its rate in names/s.
 
-Run as `python -m benchmarks.parser_accuracy [--failures FIELD]`. Cases are the Sonarr and
-guessit expectations copied into tests/fixtures/parser (see tests/fixtures/PROVENANCE.md).
+Run as `python -m benchmarks.parser_accuracy [--failures FIELD | --failures KIND:FIELD]`.
+Cases are the Sonarr and guessit expectations copied into tests/fixtures/parser (see
+tests/fixtures/PROVENANCE.md).
 Only fields a case asserts are scored. Skipped on purpose: guessit cases run with options
 (`guessit_options`) or written as counter-examples (`negated`), guessit's per-rule fragments
 (rules/*.yml, not release names), and fields we do not produce (episode titles, audio, CRC,
 subtitle languages, scene flags, special/partial-season flags, REAL counts).
+The per-kind table (music, books, audiobooks, anime) follows, from benchmarks.parser_kinds.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from benchmarks import parser_kinds
 from core.domain import MediaKind, ParsedRelease, Protocol, Release
 from core.releases import Wanted, parse, rank
 from core.releases.matching import is_episodic, normalize_title
@@ -304,6 +307,10 @@ def main(argv: list[str]) -> None:
         share = 100 * sum(sub_correct.values()) / sum(sub_total.values())
         ok, of = sum(sub_correct.values()), sum(sub_total.values())
         print(f"  {source + ' cases':<16}{ok:>7}/{of:<7}{share:>8.1f}   ({len(checked)} cases)")
+    if len(argv) > 1 and argv[0] == "--failures" and ":" in argv[1]:
+        kind, _, field = argv[1].partition(":")  # "--failures music:album"
+        parser_kinds.print_failures(kind, field or None)
+        return
     if len(argv) > 1 and argv[0] == "--failures":
         for name, case, got in failures:
             if name == argv[1]:
@@ -311,6 +318,7 @@ def main(argv: list[str]) -> None:
                 print(f"  want {case['expect']}\n  got  {got}")
         return
     _report_rates(cases)
+    parser_kinds.report()
 
 
 if __name__ == "__main__":

@@ -7,8 +7,14 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from core.domain import Credit, MediaKind, ParsedRelease
+
+if TYPE_CHECKING:
+    from core.releases.anime import AnimeRelease
+    from core.releases.books import AudiobookRelease, BookRelease
+    from core.releases.music import MusicRelease
 
 _SMALL_WORDS = re.compile(r"\b(?:the|a|an|and|or|of)\b")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -34,6 +40,7 @@ class Wanted:
     aliases: tuple[str, ...] = ()
     runtime: int | None = None  # minutes, for size sanity
     credits: tuple[Credit, ...] = ()  # from the chosen title: the artist, the author ...
+    collection: bool = False  # a discography or a box set is what is asked for
 
     def credited(self, role: str) -> tuple[str, ...]:
         return tuple(c.name for c in self.credits if c.role == role)
@@ -198,3 +205,76 @@ def _season_episode(parsed: ParsedRelease, wanted: Wanted) -> list[Rejection]:
         params = {"episodes": list(parsed.episodes), "wanted": wanted.episode}
         return [Rejection("wrong_episode", params)]
     return []
+
+
+def match_music(release: MusicRelease, wanted: Wanted) -> list[Rejection]:
+    """An album release fits the wanted artist and album; a discography fits only when asked."""
+    artists = wanted.credited("artist")
+    if release.discography != wanted.collection:
+        code = "discography" if release.discography else "not_a_discography"
+        return [Rejection(code, {"artist": release.artist or ", ".join(artists)})]
+    if not release.discography and not _kind_title(release.album, release.artist, wanted):
+        return [Rejection("wrong_title", {"title": release.album or ""})]
+    return _credit_fits(release.artist, artists, "artist")
+
+
+def match_book(release: BookRelease | AudiobookRelease, wanted: Wanted) -> list[Rejection]:
+    """A book fits the wanted author and title; "Books 1-5" or a collection only when asked."""
+    authors = wanted.credited("author")
+    wrong_medium = _wrong_medium(release)
+    if wrong_medium is not None:
+        return [wrong_medium]
+    if release.collection and not wanted.collection:
+        return [Rejection("collection", {"title": release.title or ""})]
+    author, title = release.author, release.title
+    if not _kind_title(title, author, wanted) and _kind_title(author, title, wanted):
+        author, title = title, author  # "Dune - Frank Herbert": the title came first
+    if not _kind_title(title, author, wanted):
+        return [Rejection("wrong_title", {"title": title or ""})]
+    return _credit_fits(author, authors, "author")
+
+
+def _wrong_medium(release: BookRelease | AudiobookRelease) -> Rejection | None:
+    """An M4B for an ebook search, or an EPUB for an audiobook one."""
+    audio = getattr(release, "audio_format", None)
+    if audio is not None:
+        return Rejection("not_an_ebook", {"format": audio})
+    ebook = getattr(release, "ebook_format", None)
+    if ebook is not None:
+        return Rejection("not_an_audiobook", {"format": ebook})
+    return None
+
+
+def match_anime(release: AnimeRelease, wanted: Wanted) -> list[Rejection]:
+    """The wanted series, and the wanted absolute episode in the file or in the batch."""
+    if not _kind_title(release.title, None, wanted):
+        return [Rejection("wrong_title", {"title": release.title})]
+    span = release.episode_range
+    if wanted.episode is None or span is None or span[0] <= wanted.episode <= span[1]:
+        return []
+    return [Rejection("wrong_episode", {"episodes": list(span), "wanted": wanted.episode})]
+
+
+def _kind_title(title: str | None, credit: str | None, wanted: Wanted) -> bool:
+    """The title, or "Credit Title" read as one when the name had no separator; a subtitle
+    after ":" in the wanted title may be left out ("Sapiens" for "Sapiens: A Brief ...")."""
+    if not title:
+        return False
+    titles = wanted_titles(wanted)
+    got = normalize_title(title)
+    mains = {normalize_title(t.split(":")[0]) for t in (wanted.title, *wanted.aliases)}
+    if got in titles.exact or got in mains:
+        return True
+    if credit is None:
+        names = [normalize_title(n) for c in wanted.credits for n in (c.name,)]
+        return any(got in (n + t, t + n) for n in names for t in titles.exact)
+    return False
+
+
+def _credit_fits(found: str | None, names: tuple[str, ...], role: str) -> list[Rejection]:
+    if not found or not names or _same_person(found, names):
+        return []
+    wanted = ", ".join(names)
+    if role == "artist":
+        return [Rejection("wrong_artist", {"artist": found, "wanted": wanted})]
+    return [Rejection("wrong_author", {"author": found, "wanted": wanted})]

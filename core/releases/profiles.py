@@ -55,3 +55,38 @@ DEFAULT_PROFILE = QualityProfile(
         "sdtv",
     ),
 )
+
+# Music: lossless first, then 320 and V0, then the rest of the lossy encodes.
+MUSIC_PROFILE = QualityProfile(
+    name="music",
+    allowed=(
+        "flac-24", "flac", "alac", "ape", "wavpack", "wav",
+        "mp3-320", "mp3-v0", "aac-320", "aac-256", "mp3-256", "mp3-v2", "vorbis-q10",
+        "vorbis-q9", "vorbis-q8", "mp3", "aac", "vorbis", "opus", "mp3-192",
+    ),
+)  # fmt: skip
+# Ebooks: EPUB reads everywhere; Kindle formats next; PDF and comics last.
+BOOK_PROFILE = QualityProfile(
+    name="book",
+    allowed=("epub", "azw3", "kfx", "mobi", "azw", "fb2", "pdf", "cbz", "cbr", "djvu"),
+)
+# Audiobooks: one chaptered M4B, then other files; unabridged (or unstated) before abridged.
+AUDIOBOOK_PROFILE = QualityProfile(
+    name="audiobook",
+    allowed=(
+        "m4b", "m4a", "mp3", "flac", "aac", "opus", "ogg", "unknown",
+        "m4b-abridged", "m4a-abridged", "mp3-abridged", "flac-abridged", "unknown-abridged",
+    ),
+)  # fmt: skip
+KIND_PROFILES: Mapping[MediaKind, QualityProfile] = MappingProxyType(
+    {
+        MediaKind.MUSIC: MUSIC_PROFILE,
+        MediaKind.BOOK: BOOK_PROFILE,
+        MediaKind.AUDIOBOOK: AUDIOBOOK_PROFILE,
+    }
+)
+
+
+def default_profile(kind: MediaKind) -> QualityProfile:
+    """The household default for a kind: films and series share DEFAULT_PROFILE."""
+    return KIND_PROFILES.get(kind, DEFAULT_PROFILE)

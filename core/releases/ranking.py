@@ -10,20 +10,35 @@ from functools import lru_cache
 from operator import itemgetter
 
 from core.domain import MediaKind, ParsedRelease, Protocol, Release
+from core.releases.books import AudiobookRelease, BookRelease, parse_audiobook, parse_book
 from core.releases.matching import (
     Rejection,
     Wanted,
     WantedTitles,
     is_episodic,
     match,
+    match_book,
+    match_music,
     wanted_titles,
 )
+from core.releases.music import MusicRelease, parse_music
 from core.releases.parsing import parse
-from core.releases.profiles import DEFAULT_PROFILE, DEFAULT_RUNTIME, QualityProfile
+from core.releases.profiles import (
+    DEFAULT_PROFILE,
+    DEFAULT_RUNTIME,
+    KIND_PROFILES,
+    QualityProfile,
+)
 from core.releases.quality import quality_name
 
 _MB = 1024 * 1024
 _SIZED_KINDS = frozenset({MediaKind.MOVIE, MediaKind.SERIES})
+KindRelease = MusicRelease | BookRelease | AudiobookRelease
+_KIND_PARSERS = {
+    MediaKind.MUSIC: parse_music,
+    MediaKind.BOOK: parse_book,
+    MediaKind.AUDIOBOOK: parse_audiobook,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +51,7 @@ class Verdict:
     score: float
     rejections: tuple[Rejection, ...]
     size_distance: float = math.inf  # |log(size / typical size)|; inf when unknown
+    detail: KindRelease | None = None  # what the music or book parser read, for those kinds
 
     @property
     def accepted(self) -> bool:
@@ -107,6 +123,8 @@ class _Judge:
         cls, wanted: Wanted | None, profile: QualityProfile, blocklist: Collection[str]
     ) -> _Judge:
         titles = wanted_titles(wanted) if wanted is not None else None
+        if profile is DEFAULT_PROFILE and wanted is not None and wanted.kind in KIND_PROFILES:
+            profile = KIND_PROFILES[wanted.kind]  # the kind's own default, not the film one
         slots = max(len(profile.allowed), 1)
         return cls(wanted, profile, blocklist, titles, _ranks(profile.allowed), slots)
 
@@ -127,6 +145,8 @@ class _Judge:
             parsed = known[release.title]
         else:
             parsed = known[release.title] = parse(release.title)
+        if self.wanted is not None and self.wanted.kind in _KIND_PARSERS:
+            return self._kind_verdict(release, parsed, self.wanted)
         if parsed is None:
             return self._unparsable(release)
         quality = quality_name(parsed)
@@ -142,6 +162,23 @@ class _Judge:
         self._availability(release, rejections)
         score = self._score(rank)
         return Verdict(release, parsed, quality, score, tuple(rejections), distance)
+
+    def _kind_verdict(
+        self, release: Release, parsed: ParsedRelease | None, wanted: Wanted
+    ) -> Verdict:
+        """Music and books: the kind's parser, its quality names, and its matching rules."""
+        detail = _KIND_PARSERS[wanted.kind](release.title)
+        if detail is None:
+            return self._unparsable(release)
+        if isinstance(detail, MusicRelease):
+            quality, rejections = detail.quality.name, match_music(detail, wanted)
+        else:
+            quality, rejections = detail.quality_name, match_book(detail, wanted)
+        if _pack_free(rejections) and parsed is not None and not match(parsed, wanted, self.titles):
+            rejections = []  # the film parser's reading of "Credit - Title" fits: so does this
+        self._availability(release, rejections)
+        score = self._score(self.ranks.get(quality))
+        return Verdict(release, parsed, quality, score, tuple(rejections), detail=detail)
 
     def _unparsable(self, release: Release) -> Verdict:
         rejections = [Rejection("unparsable", {"title": release.title})]
@@ -181,6 +218,12 @@ class _Judge:
                 out.append(Rejection("blocklisted", {"key": key}))
         if release.seeders == 0 and release.protocol is Protocol.TORRENT:
             out.append(Rejection("no_seeders", {"seeders": 0}))
+
+
+def _pack_free(rejections: list[Rejection]) -> bool:
+    """No discography or collection misfit: those rules the kind parser alone decides."""
+    packs = ("discography", "not_a_discography", "collection", "not_an_ebook", "not_an_audiobook")
+    return bool(rejections) and not any(r.code in packs for r in rejections)
 
 
 def _free_text_kind(parsed: ParsedRelease) -> MediaKind:
