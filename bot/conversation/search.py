@@ -19,6 +19,7 @@ KINDS: dict[str, tuple[MediaKind, ...]] = {
     "music": (MediaKind.MUSIC,),
     "book": (MediaKind.BOOK,),
     "audiobook": (MediaKind.AUDIOBOOK,),
+    "anime": (MediaKind.ANIME,),
 }
 MAX_RESULTS = 10
 NO_CATALOGUE = ("error.no_provider", "error.no_catalogue")  # offered a search by name instead

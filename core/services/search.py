@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
 from collections.abc import Collection, Sequence
@@ -32,6 +33,21 @@ class SearchOutcome:
 def serves(caps: Capabilities, kind: MediaKind | None) -> bool:
     """Whether an indexer carries `kind`, as its adapter read it from the indexer's caps."""
     return kind is None or kind in caps.kinds
+
+
+def numbered(query: SearchQuery) -> SearchQuery:
+    """An anime episode asked without a season is an absolute number ("Frieren 05")."""
+    if query.kind is MediaKind.ANIME and query.season is None and query.episode is not None:
+        return dataclasses.replace(query, absolute=query.absolute or query.episode, episode=None)
+    return query
+
+
+def ranked_as(wanted: Wanted | None) -> Wanted | None:
+    """What the ranking judges: anime by the rules of series (episodes, absolute numbers
+    and the size per episode), which the release parser reads for both."""
+    if wanted is not None and wanted.kind is MediaKind.ANIME:
+        return dataclasses.replace(wanted, kind=MediaKind.SERIES)
+    return wanted
 
 
 def _merge_key(release: Release) -> tuple[str, ...]:
@@ -69,6 +85,7 @@ class ReleaseSearch:
     ) -> SearchOutcome:
         if not self._indexers:
             raise errors.UserError("no indexer configured", key="error.no_indexers")
+        query = numbered(query)
         answers = await asyncio.gather(*(self._ask(i, query) for i in self._indexers))
         releases: list[Release] = []
         failures: list[IndexerFailure] = []
@@ -80,7 +97,7 @@ class ReleaseSearch:
                 skipped.append(indexer.name)
             else:
                 releases.extend(answer)
-        verdicts = rank(merge(releases), wanted, profile, blocklist)
+        verdicts = rank(merge(releases), ranked_as(wanted), profile, blocklist)
         return SearchOutcome(verdicts, failures, skipped)
 
     async def _ask(
