@@ -97,6 +97,7 @@ class MediaDetails:
     seasons: tuple[Season, ...] = ()
     status: str | None = None
     backdrop_url: str | None = None
+    format: str | None = None  # the provider's form of the title: "TV", "MOVIE", "OVA" (anime)
 
 
 @dataclass(frozen=True, slots=True)

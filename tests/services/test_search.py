@@ -177,16 +177,18 @@ ANIME_CAPS = (
 async def test_anime_asks_5070_with_the_absolute_episode_and_ranks_as_a_series() -> None:
     """An anime episode without a season is its absolute number; a film-shaped release of the
     same title is the wrong kind, as it would be for a series."""
+    episode = "[SubsPlease] Sousou no Frieren - 05 (1080p) [8A3B5C7D].mkv"
     items = [
-        item("[SubsPlease] Sousou no Frieren - 05 (1080p) [8A3B5C7D].mkv", seeders=90, size=1_400_000_000, category=5070),
+        item(episode, seeders=90, size=1_400_000_000, category=5070),
         item("Sousou.no.Frieren.2023.1080p.BluRay.x264-05", seeders=5, category=5070),
-    ]  # fmt: skip
+    ]
     with TorznabFeed(items, caps=ANIME_CAPS, api_key=KEY) as feed:
         async with HttpService("nyaa", HttpPolicy(retries=0), secrets=[KEY]) as http:
-            outcome = await ReleaseSearch([TorznabIndexer("nyaa", feed.url, http, api_key=KEY)]).search(
+            search = ReleaseSearch([TorznabIndexer("nyaa", feed.url, http, api_key=KEY)])
+            outcome = await search.search(
                 SearchQuery(text="Sousou no Frieren", kind=MediaKind.ANIME, episode=5),
                 Wanted(MediaKind.ANIME, "Sousou no Frieren", episode=5),
-            )  # fmt: skip
+            )
     (asked,) = feed.searches
     assert (asked.arg("t"), asked.arg("q"), asked.arg("cat")) == (
         "tvsearch", "Sousou no Frieren 05", "5070",
