@@ -39,6 +39,8 @@ def test_todays_spellings_still_parse_into_settings() -> None:
     }
     args = parse("provider", "set", "tmdb", "--api-key", "k", "--url", "http://t/3", "--no-test")
     assert args.kind == "tmdb" and fields.values(args) == {"api_key": "k", "url": "http://t/3"}
+    args = parse("provider", "set", "anilist", "--url", "http://a/", "--no-test")
+    assert args.kind == "anilist" and fields.values(args) == {"url": "http://a/"}
 
 
 def help_of(*argv: str) -> None:
@@ -60,6 +62,7 @@ def test_help_names_the_kinds_that_take_each_option(capsys: pytest.CaptureFixtur
     help_of("provider", "set")
     text = " ".join(capsys.readouterr().out.split())
     assert "--api-key API_KEY your TMDB API key (v3) (tmdb; required; stored encrypted)" in text
+    assert "(anilist; default: https://graphql.anilist.co)" in text
 
 
 def test_the_command_word_skips_top_level_options() -> None:

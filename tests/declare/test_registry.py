@@ -39,7 +39,7 @@ def test_kinds_and_frontends_are_listed_without_importing_them() -> None:
     )
     assert done.stdout.strip() == (
         "[['newznab', 'torznab'],"
-        " ['deluge', 'nzbget', 'qbittorrent', 'rtorrent', 'transmission'], ['tmdb']]"
+        " ['deluge', 'nzbget', 'qbittorrent', 'rtorrent', 'transmission'], ['anilist', 'tmdb']]"
         " ['discord', 'telegram'] []"
     )
 
@@ -68,6 +68,7 @@ async def test_one_call_builds_every_kind_from_its_row(app: Outpost) -> None:
         ("nzb", "indexer", "newznab", "http://n", {}),
         ("qbit", "client", "qbittorrent", "http://q", {"category": "tv"}),
         ("tmdb", "provider", "tmdb", "", {}),
+        ("anilist", "provider", "anilist", "", {}),  # keyless: every setting has a default
     ]
     for name, category, kind, url, options in entries:
         await Integration.create(
@@ -79,8 +80,11 @@ async def test_one_call_builds_every_kind_from_its_row(app: Outpost) -> None:
     assert indexers["idx"].http.policy.deadline == 7.0  # type: ignore[attr-defined]
     assert indexers["nzb"].protocol is Protocol.USENET
     assert list(await app.clients()) == ["qbit"]
-    (tmdb,) = await app.providers()
-    assert "api.themoviedb.org/3" in repr(tmdb)  # the declared default URL
+    built = sorted(repr(p) for p in await app.providers())
+    assert built == [  # the declared default URLs
+        "AniListProvider(url='https://graphql.anilist.co')",
+        "TmdbProvider(base_url='https://api.themoviedb.org/3')",
+    ]
     assert app.unavailable == {}
 
 
