@@ -231,3 +231,10 @@ async def test_connection_test_is_a_live_search(make, anilist) -> None:
     await provider.test()
     await provider.test()  # never answered from the cache
     assert [b["variables"]["perPage"] for b in anilist[1].bodies] == [1, 1]
+
+
+async def test_an_anime_film_is_handed_on_as_a_movie(make) -> None:
+    """Searched, matched and named as a film: a series' rules would reject every film release."""
+    (film,) = await make().search("kimi no na wa", MediaKind.ANIME)
+    assert (film.kind, film.title, film.year) == (MediaKind.MOVIE, "Kimi no Na wa.", 2016)
+    assert film.ids == {"anilist": "21519", "mal": "32281"}

@@ -72,8 +72,14 @@ class FakeAniList:
                 return Response(404, fixture_bytes("error_404.json"), limits)
             return Response(200, fixture_bytes(name), limits)
         if "Page" in query and "media" in query:
-            found = "frieren" in str(variables.get("search", "")).lower()
-            name = "search_frieren.json" if found else "search_empty.json"
+            asked = str(variables.get("search", "")).lower()
+            name = (
+                "search_frieren.json"
+                if "frieren" in asked
+                else "search_kimi_no_na_wa.json"
+                if "kimi no na wa" in asked
+                else "search_empty.json"
+            )
             return Response(200, fixture_bytes(name), limits)
         return Response(400, fixture_bytes("error_400.json"), limits)
 

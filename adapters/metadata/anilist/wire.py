@@ -115,15 +115,18 @@ def titles(item: Mapping[str, Any]) -> tuple[str, str | None]:
 
 
 def media(item: Mapping[str, Any]) -> Media | None:
-    """One AniList Media object as our Media; None when it has no id or title."""
+    """One AniList Media object as our Media; None when it has no id or title. A film
+    (`format: MOVIE`) is a movie to Outpost, as Radarr takes anime films: searched in the
+    movie categories, matched and named as a film."""
     anilist_id = _number(item.get("id"))
     title, native = titles(item)
     if anilist_id is None or not title:
         return None
     started = _date(item.get("startDate"))
     popularity = _number(item.get("popularity"))
+    film = item.get("format") == "MOVIE"
     return Media(
-        kind=MediaKind.ANIME,
+        kind=MediaKind.MOVIE if film else MediaKind.ANIME,
         title=title,
         provider=SERVICE,
         provider_id=str(anilist_id),
@@ -179,7 +182,7 @@ def details(body: Mapping[str, Any]) -> MediaDetails:
         media=found,
         genres=tuple(g for g in (text(x, 100) for x in genres[:30]) if g),
         runtime=_count(item.get("duration")),
-        seasons=(_season(item),),
+        seasons=() if found.kind is MediaKind.MOVIE else (_season(item),),
         status=text(item.get("status"), 40).lower() or None,
         backdrop_url=image(item.get("bannerImage")),
         format=text(item.get("format"), 20) or None,
