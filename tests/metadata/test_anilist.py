@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from collections.abc import AsyncIterator, Iterator
@@ -238,3 +239,12 @@ async def test_an_anime_film_is_handed_on_as_a_movie(make) -> None:
     (film,) = await make().search("kimi no na wa", MediaKind.ANIME)
     assert (film.kind, film.title, film.year) == (MediaKind.MOVIE, "Kimi no Na wa.", 2016)
     assert film.ids == {"anilist": "21519", "mal": "32281"}
+
+
+async def test_a_burst_keeps_to_30_a_minute(make, anilist) -> None:
+    """31 searches at once: 30 go out, the 31st waits for the budget to drain (2 s a request)."""
+    provider = make()
+    await asyncio.gather(*(provider.search(f"frieren {n}", MediaKind.ANIME) for n in range(31)))
+    times = sorted(anilist[1].times)
+    assert len(times) == 31
+    assert times[30] - times[0] >= 1.9
