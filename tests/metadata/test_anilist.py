@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
@@ -244,7 +245,8 @@ async def test_an_anime_film_is_handed_on_as_a_movie(make) -> None:
 async def test_a_burst_keeps_to_30_a_minute(make, anilist) -> None:
     """31 searches at once: 30 go out, the 31st waits for the budget to drain (2 s a request)."""
     provider = make()
+    started = time.monotonic()  # the server thread stamps arrivals on the same clock
     await asyncio.gather(*(provider.search(f"frieren {n}", MediaKind.ANIME) for n in range(31)))
     times = sorted(anilist[1].times)
     assert len(times) == 31
-    assert times[30] - times[0] >= 1.9
+    assert times[30] - started >= 1.9
