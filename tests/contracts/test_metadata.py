@@ -16,12 +16,14 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from adapters.metadata.anilist import AniListProvider
 from adapters.metadata.tmdb import TmdbProvider
 from core import errors
 from core.domain import Credit, Media, MediaKind
 from core.http import HttpService
 from core.ports import Cache, Enricher, TitleSearch
 from tests.metadata.conftest import API_KEY, FakeTmdb, MemoryCache
+from tests.support.anilist import FRIEREN_ID, FakeAniList
 from tests.support.localserver import LocalServer
 
 WRONG = "0123456789abcdef0123456789abcdef"  # shaped like a key, and refused
@@ -32,7 +34,7 @@ class Rig:
     """One adapter on its server, and what the contract expects of it."""
 
     build: Callable[[str, Cache | None], Any]  # (api key, cache) -> adapter
-    key: str
+    key: str | None  # None: a keyless service, which has no key to refuse
     server: LocalServer
     # Title search: a query each kind it serves answers, and a title whose details carry a credit.
     searches: Mapping[MediaKind, str] = field(default_factory=dict)
@@ -66,8 +68,30 @@ def tmdb() -> Iterator[Rig]:
         )
 
 
+@contextmanager
+def anilist() -> Iterator[Rig]:
+    def build(key: str | None, cache: Cache | None) -> AniListProvider:
+        http = HttpService("anilist", AniListProvider.policy)
+        return AniListProvider(http, cache=cache, url=server.url + "/")
+
+    with LocalServer(FakeAniList()) as server:
+        yield Rig(
+            build=build,
+            key=None,
+            server=server,
+            searches={MediaKind.ANIME: "frieren"},
+            details=(
+                (
+                    Media(MediaKind.ANIME, "Sousou no Frieren", "anilist", str(FRIEREN_ID)),
+                    Credit("studio", "Madhouse", {"anilist": "11"}),
+                ),
+            ),
+        )
+
+
 RIGS: dict[str, Callable[[], AbstractContextManager[Rig]]] = {
     "tmdb": tmdb,
+    "anilist": anilist,
 }
 
 
@@ -119,6 +143,8 @@ async def test_enrichers_add_to_titles_they_know_by_id(rig: Rig, adapter: Any) -
 
 
 async def test_a_refused_key_is_auth_failed_and_the_text_keeps_no_key(rig: Rig) -> None:
+    if rig.key is None:
+        pytest.skip("a keyless service has no key to refuse")
     adapter = rig.build(WRONG, None)
     try:
         with pytest.raises(errors.AuthFailed) as caught:

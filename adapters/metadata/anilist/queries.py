@@ -20,7 +20,7 @@ _FIELDS = """
   bannerImage
   genres
   popularity
-  studios(isMain: true) { nodes { name } }
+  studios(isMain: true) { nodes { id name } }
 """
 
 # A null argument is no filter to AniList, so one document serves with and without a year.

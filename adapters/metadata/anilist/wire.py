@@ -155,10 +155,16 @@ def _ids(item: Mapping[str, Any], anilist_id: int) -> dict[str, str]:
 
 
 def studios(item: Mapping[str, Any]) -> tuple[Credit, ...]:
+    """The main studios, "Madhouse", with AniList's studio id."""
     block = item.get("studios")
     nodes = block.get("nodes") if isinstance(block, dict) else None
-    names = (text(n.get("name")) for n in nodes or () if isinstance(n, dict))
-    return tuple(Credit("studio", name) for name in dict.fromkeys(names) if name)
+    found: dict[str, Credit] = {}
+    for node in nodes if isinstance(nodes, list) else ():
+        name = text(node.get("name")) if isinstance(node, dict) else ""
+        if name and name not in found:
+            ident = _number(node.get("id"))
+            found[name] = Credit("studio", name, {"anilist": str(ident)} if ident else {})
+    return tuple(found.values())
 
 
 def media_list(body: Mapping[str, Any]) -> list[Media]:
