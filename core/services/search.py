@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from core import errors
 from core.domain import Capabilities, MediaKind, Release, SearchQuery
 from core.ports import Indexer
-from core.releases import DEFAULT_PROFILE, QualityProfile, Verdict, Wanted, rank
+from core.releases import DEFAULT_PROFILE, QualityProfile, Rejection, Verdict, Wanted, rank
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,23 @@ def ranked_as(wanted: Wanted | None) -> Wanted | None:
     if wanted is not None and wanted.kind is MediaKind.ANIME:
         return dataclasses.replace(wanted, kind=MediaKind.SERIES)
     return wanted
+
+
+def absolute_misfits(verdicts: list[Verdict], query: SearchQuery) -> list[Verdict]:
+    """An anime episode asked by its absolute number: a release numbered absolutely that does
+    not hold it is the wrong episode (the ranking matches episodes within a season only).
+    Accepted ones stay first, in their order."""
+    wanted = query.absolute
+    if query.kind is not MediaKind.ANIME or wanted is None:
+        return verdicts
+    judged = []
+    for verdict in verdicts:
+        numbers = verdict.parsed.absolute_episodes if verdict.parsed else ()
+        if numbers and wanted not in numbers:
+            misfit = Rejection("wrong_episode", {"episodes": list(numbers), "wanted": wanted})
+            verdict = dataclasses.replace(verdict, rejections=(*verdict.rejections, misfit))
+        judged.append(verdict)
+    return sorted(judged, key=lambda v: not v.accepted)
 
 
 def _merge_key(release: Release) -> tuple[str, ...]:
@@ -98,6 +115,8 @@ class ReleaseSearch:
             else:
                 releases.extend(answer)
         verdicts = rank(merge(releases), ranked_as(wanted), profile, blocklist)
+        if wanted is not None:
+            verdicts = absolute_misfits(verdicts, query)
         return SearchOutcome(verdicts, failures, skipped)
 
     async def _ask(

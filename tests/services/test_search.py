@@ -12,13 +12,14 @@ import pytest_asyncio
 
 from adapters.indexers.torznab import TorznabIndexer
 from core import errors
-from core.domain import MediaKind, SearchQuery
+from core.domain import MediaKind, Protocol, Release, SearchQuery
 from core.http import HttpPolicy, HttpService
-from core.releases import Wanted
-from core.services.search import ReleaseSearch
+from core.releases import Wanted, rank
+from core.services.search import ReleaseSearch, absolute_misfits
 from tests.support.torznab_server import FeedItem, TorznabFeed
 
 KEY = "search-test-key"
+GB = 1024**3
 HASH = "a" * 40
 TV_ONLY_CAPS = (
     '<?xml version="1.0" encoding="UTF-8"?><caps><searching>'
@@ -196,3 +197,22 @@ async def test_anime_asks_5070_with_the_absolute_episode_and_ranks_as_a_series()
     best, other = outcome.verdicts
     assert best.accepted and best.release.title.startswith("[SubsPlease]")
     assert [r.code for r in other.rejections] == ["wrong_kind"]
+
+
+def test_an_absolute_episode_rejects_releases_numbered_otherwise() -> None:
+    def release(title: str, seeders: int, size: int = GB) -> Release:
+        return Release(title, "nyaa", Protocol.TORRENT, guid=title, size=size, seeders=seeders)
+
+    six = release("[SubsPlease] Sousou no Frieren - 06 (1080p) [1B2C3D4E].mkv", 99)
+    five = release("[SubsPlease] Sousou no Frieren - 05 (1080p) [8A3B5C7D].mkv", 10)
+    batch = release("[SubsPlease] Sousou no Frieren (01-28) (1080p) [Batch]", 5, 28 * GB)
+    ranked = rank([six, five, batch], Wanted(MediaKind.SERIES, "Sousou no Frieren"))
+    query = SearchQuery(text="Sousou no Frieren", kind=MediaKind.ANIME, absolute=5)
+    judged = absolute_misfits(ranked, query)
+    assert [(v.release.title[13:35], v.accepted) for v in judged] == [
+        ("Sousou no Frieren - 05", True),
+        ("Sousou no Frieren (01-", True),  # the batch holds episode 5
+        ("Sousou no Frieren - 06", False),
+    ]
+    assert judged[-1].rejections[-1].params == {"episodes": [6], "wanted": 5}
+    assert absolute_misfits(ranked, SearchQuery(text="x", kind=MediaKind.SERIES)) == ranked
