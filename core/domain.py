@@ -14,6 +14,12 @@ class MediaKind(StrEnum):
     MUSIC = "music"
     BOOK = "book"
     AUDIOBOOK = "audiobook"
+    ANIME = "anime"  # a series, numbered absolutely by its fansub releases
+
+    @property
+    def episodic(self) -> bool:
+        """Searched, matched and named by episodes: series and anime."""
+        return self in (MediaKind.SERIES, MediaKind.ANIME)
 
 
 class Protocol(StrEnum):
@@ -104,6 +110,7 @@ class MediaDetails:
     status: str | None = None
     backdrop_url: str | None = None
     tracks: tuple[Track, ...] = ()  # an album's, from one of its releases
+    format: str | None = None  # the provider's form of the title: "TV", "MOVIE", "OVA" (anime)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +151,7 @@ class SearchQuery:
     tvdb_id: int | None = None
     season: int | None = None
     episode: int | None = None
+    absolute: int | None = None  # an anime episode counted from the first, "Frieren - 05"
     year: int | None = None
     artist: str | None = None
     album: str | None = None

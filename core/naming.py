@@ -24,6 +24,7 @@ TOKENS = frozenset(
         "series",
         "season",
         "episode",
+        "absolute",
         "episode_title",
         "artist",
         "album",
@@ -45,6 +46,11 @@ DEFAULT_TEMPLATES: Mapping[MediaKind, str] = {
     MediaKind.MUSIC: "{artist}/{album} ({year})/{track:02} - {title}.{ext}",
     MediaKind.BOOK: _BOOK,
     MediaKind.AUDIOBOOK: _BOOK,
+    # Sonarr's anime episode format: season numbering, then the absolute number fansubs use.
+    MediaKind.ANIME: (
+        "{series}/Season {season:02}/"
+        "{series} - S{season:02}E{episode:02} - {absolute:03} - {episode_title}.{ext}"
+    ),
 }
 
 NAME_MAX = 255  # bytes of one component on ext4, btrfs, xfs, zfs and NTFS (UTF-16 is kinder)
@@ -178,7 +184,7 @@ def values_for(
     says which part (the episode of a season pack, the track of an album). `known` values
     (`known_values` of the request) win over what the release name suggests."""
     values = _guessed(kind, release, file_name, known or {})
-    if known and kind is not MediaKind.SERIES:  # a series' {series} is its own title
+    if known and not kind.episodic:  # a series' {series} is its own title
         values |= {k: v for k, v in known.items() if k in TOKENS and v not in (None, "")}
     return values
 
@@ -195,6 +201,8 @@ def _guessed(
         values["quality"] = _quality(whole, own)
     elif kind is MediaKind.SERIES:
         values |= _episode(title, whole, own)
+    elif kind is MediaKind.ANIME:
+        values |= _anime_episode(title, whole, own)
     elif kind is MediaKind.MUSIC:
         values["artist"], values["album"] = _pair(title, known.get("artist"))
         values["track"], values["title"] = _track(stem)
@@ -221,6 +229,22 @@ def _episode(
             break
     else:
         values["season"] = whole.season if whole else None
+    return values
+
+
+def _anime_episode(
+    series: str, whole: ParsedRelease | None, own: ParsedRelease | None
+) -> dict[str, Value]:
+    """As a series, plus {absolute}: "[SubsPlease] Frieren - 05" numbers only absolutely,
+    and is then episode 5 of season 1 (an AniList entry is one season)."""
+    values = _episode(series, whole, own)
+    for parsed in (own, whole):
+        if parsed is not None and parsed.absolute_episodes:
+            values["absolute"] = parsed.absolute_episodes[0]
+            break
+    if values.get("episode") is None and values.get("absolute") is not None:
+        values["season"] = values.get("season") or 1
+        values["episode"] = values["absolute"]
     return values
 
 

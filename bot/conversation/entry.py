@@ -37,6 +37,7 @@ COMMANDS = (
     "music",
     "book",
     "audiobook",
+    "anime",
     "queue",
     "history",
     "status",

@@ -38,6 +38,7 @@ async def _search(ctx: Ctx, media: dict[str, Any]) -> tuple[list[str], list[Verd
 
 def oversize(verdict: Verdict, kind: MediaKind) -> float | None:
     """How many times the kind's typical size a single film or episode is, when over LARGE."""
+    kind = MediaKind.SERIES if kind.episodic else kind  # anime is sized as a series
     typical_rate = DEFAULT_PROFILE.typical_mb_per_minute.get(kind)
     size, parsed = verdict.release.size, verdict.parsed
     if typical_rate is None or not size or parsed is None or parsed.full_season:

@@ -19,6 +19,7 @@ KINDS: dict[str, tuple[MediaKind, ...]] = {
     "music": (MediaKind.MUSIC,),
     "book": (MediaKind.BOOK,),
     "audiobook": (MediaKind.AUDIOBOOK,),
+    "anime": (MediaKind.ANIME,),
 }
 MAX_RESULTS = 10
 LONG_LIST = 5  # more results than this: every title is also offered as a choice (a menu)

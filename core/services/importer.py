@@ -38,6 +38,7 @@ WANTED: Mapping[MediaKind, frozenset[str]] = {
     MediaKind.MUSIC: AUDIO,
     MediaKind.BOOK: BOOKS,
     MediaKind.AUDIOBOOK: AUDIO,
+    MediaKind.ANIME: VIDEO,
 }
 EXECUTABLES = frozenset(
     {"exe", "scr", "bat", "cmd", "com", "lnk", "ps1", "vbs", "msi", "jar", "sh", "pif", "cpl"}

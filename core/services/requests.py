@@ -62,6 +62,18 @@ def wanted_for(asked: Mapping[str, Any]) -> tuple[SearchQuery, Wanted]:
     return query, wanted
 
 
+def kind_of_name(name: str) -> MediaKind:
+    """What a release name alone says it is: episodes numbered only from the first
+    ("[SubsPlease] Frieren - 05") are anime, a season or episode a series, else a film."""
+    parsed = parse(name)
+    if parsed is None:
+        return MediaKind.MOVIE
+    if parsed.absolute_episodes and parsed.season is None and not parsed.episodes:
+        return MediaKind.ANIME
+    episodic = parsed.season is not None or parsed.episodes
+    return MediaKind.SERIES if episodic else MediaKind.MOVIE
+
+
 async def grab_requested(
     grabber: GrabService, release: Release, request: MediaRequest, client: str | None = None
 ) -> Grab:
@@ -192,9 +204,7 @@ class Requests:
         """`outpost grab REF`: the console person's request, grabbed now."""
         release, asked = await recall(ref)
         if not asked.get("kind"):  # a free-text search: read the kind from the release name
-            parsed = parse(release.title)
-            episodic = parsed is not None and (parsed.season is not None or parsed.episodes)
-            asked = {**asked, "kind": (MediaKind.SERIES if episodic else MediaKind.MOVIE).value}
+            asked = {**asked, "kind": kind_of_name(release.title).value}
         request = await record_request((await console_person()).id, asked)
         row = await grab_requested(await self._grabber(), release, request, client)
         return Grabbed(f"g{row.id}", row.title, row.client, row.client_id)

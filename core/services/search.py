@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
 from collections.abc import Collection, Sequence
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from core import errors
 from core.domain import Capabilities, MediaKind, Release, SearchQuery
 from core.ports import Indexer
-from core.releases import DEFAULT_PROFILE, QualityProfile, Verdict, Wanted, rank
+from core.releases import DEFAULT_PROFILE, QualityProfile, Rejection, Verdict, Wanted, rank
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,38 @@ class SearchOutcome:
 def serves(caps: Capabilities, kind: MediaKind | None) -> bool:
     """Whether an indexer carries `kind`, as its adapter read it from the indexer's caps."""
     return kind is None or kind in caps.kinds
+
+
+def numbered(query: SearchQuery) -> SearchQuery:
+    """An anime episode asked without a season is an absolute number ("Frieren 05")."""
+    if query.kind is MediaKind.ANIME and query.season is None and query.episode is not None:
+        return dataclasses.replace(query, absolute=query.absolute or query.episode, episode=None)
+    return query
+
+
+def ranked_as(wanted: Wanted | None) -> Wanted | None:
+    """What the ranking judges: anime by the rules of series (episodes, absolute numbers
+    and the size per episode), which the release parser reads for both."""
+    if wanted is not None and wanted.kind is MediaKind.ANIME:
+        return dataclasses.replace(wanted, kind=MediaKind.SERIES)
+    return wanted
+
+
+def absolute_misfits(verdicts: list[Verdict], query: SearchQuery) -> list[Verdict]:
+    """An anime episode asked by its absolute number: a release numbered absolutely that does
+    not hold it is the wrong episode (the ranking matches episodes within a season only).
+    Accepted ones stay first, in their order."""
+    wanted = query.absolute
+    if query.kind is not MediaKind.ANIME or wanted is None:
+        return verdicts
+    judged = []
+    for verdict in verdicts:
+        numbers = verdict.parsed.absolute_episodes if verdict.parsed else ()
+        if numbers and wanted not in numbers:
+            misfit = Rejection("wrong_episode", {"episodes": list(numbers), "wanted": wanted})
+            verdict = dataclasses.replace(verdict, rejections=(*verdict.rejections, misfit))
+        judged.append(verdict)
+    return sorted(judged, key=lambda v: not v.accepted)
 
 
 def _merge_key(release: Release) -> tuple[str, ...]:
@@ -69,6 +102,7 @@ class ReleaseSearch:
     ) -> SearchOutcome:
         if not self._indexers:
             raise errors.UserError("no indexer configured", key="error.no_indexers")
+        query = numbered(query)
         answers = await asyncio.gather(*(self._ask(i, query) for i in self._indexers))
         releases: list[Release] = []
         failures: list[IndexerFailure] = []
@@ -80,7 +114,9 @@ class ReleaseSearch:
                 skipped.append(indexer.name)
             else:
                 releases.extend(answer)
-        verdicts = rank(merge(releases), wanted, profile, blocklist)
+        verdicts = rank(merge(releases), ranked_as(wanted), profile, blocklist)
+        if wanted is not None:
+            verdicts = absolute_misfits(verdicts, query)
         return SearchOutcome(verdicts, failures, skipped)
 
     async def _ask(

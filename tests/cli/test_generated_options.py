@@ -43,6 +43,8 @@ def test_todays_spellings_still_parse_into_settings() -> None:
     assert args.kind == "openlibrary" and fields.values(args) == {"contact": "me@example.org"}
     args = parse("provider", "set", "audnexus", "--region", "uk", "--no-test")
     assert args.kind == "audnexus" and fields.values(args) == {"region": "uk"}
+    args = parse("provider", "set", "anilist", "--url", "http://a/", "--no-test")
+    assert args.kind == "anilist" and fields.values(args) == {"url": "http://a/"}
 
 
 def help_of(*argv: str) -> None:
@@ -69,7 +71,8 @@ def test_help_names_the_kinds_that_take_each_option(capsys: pytest.CaptureFixtur
     text = " ".join(capsys.readouterr().out.split())
     assert "--api-key API_KEY your TMDB API key (v3) (tmdb; required; stored encrypted)" in text
     assert (
-        "--kind" not in text and "{audnexus,coverartarchive,musicbrainz,openlibrary,tmdb}" in text
+        "--kind" not in text
+        and "{anilist,audnexus,coverartarchive,musicbrainz,openlibrary,tmdb}" in text
     )
     assert "it goes in the User-Agent (openlibrary)" in text
     assert "(audnexus; default: us)" in text
@@ -79,6 +82,7 @@ def test_help_names_the_kinds_that_take_each_option(capsys: pytest.CaptureFixtur
     )
     assert "--contact CONTACT how MusicBrainz can reach you" in text
     assert "(coverartarchive; default: archive.org)" in text  # a repeatable default, listed
+    assert "(anilist; default: https://graphql.anilist.co)" in text
 
 
 def test_the_command_word_skips_top_level_options() -> None:

@@ -13,6 +13,7 @@ from tests.console.conftest import Open
 from tests.console.terminal import CTRL_C, CTRL_D
 from tests.metadata.conftest import API_KEY as TMDB_KEY
 from tests.metadata.conftest import FakeTmdb
+from tests.support.anilist import FakeAniList
 from tests.support.daemons import QBittorrentDaemon
 from tests.support.localserver import LocalServer
 from tests.support.swarm import Swarm
@@ -129,3 +130,18 @@ def test_a_secret_is_asked_for_without_echo_and_never_shown(
     assert "deleted" not in chat.output and "Send the" not in chat.output  # Telegram's words
     listed = outpost("indexer", "list", "--json").json()
     assert [(i["name"], i["kind"]) for i in listed] == [("home", "torznab")]
+
+
+def test_anime_is_in_the_help_and_answered_from_anilist(outpost: Outpost, terminal: Open) -> None:
+    with LocalServer(FakeAniList()) as anilist:
+        added = outpost("provider", "set", "anilist", "--url", anilist.url + "/")
+        assert added.code == 0, added.err
+        chat = terminal("chat")
+        chat.expect("Outpost chat")
+        chat.line("/help")
+        chat.expect("/anime TITLE – anime")
+        chat.line("/anime frieren")
+        chat.expect("Sousou no Frieren")
+        chat.expect(r"Choose release")
+        chat.type(CTRL_D)
+        assert chat.wait() == 0

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from adapters.metadata.anilist import AniListProvider
 from adapters.metadata.coverartarchive import CoverArtArchiveEnricher
 from adapters.metadata.musicbrainz import MusicBrainzProvider
 from adapters.metadata.tmdb import TmdbProvider
@@ -24,6 +25,7 @@ from core.domain import Credit, Media, MediaKind
 from core.http import HttpService
 from core.ports import Cache, Enricher, TitleSearch
 from tests.metadata.conftest import API_KEY, FakeTmdb, MemoryCache
+from tests.support.anilist import FRIEREN_ID, FakeAniList
 from tests.support.localserver import LocalServer
 from tests.support.musicbrainz_server import FakeCoverArt, FakeMusicBrainz
 
@@ -34,8 +36,8 @@ WRONG = "0123456789abcdef0123456789abcdef"  # shaped like a key, and refused
 class Rig:
     """One adapter on its server, and what the contract expects of it."""
 
-    build: Callable[[str, Cache | None], Any]  # (api key, cache) -> adapter
-    key: str  # "" for a keyless adapter, which has no key to refuse
+    build: Callable[[str | None, Cache | None], Any]  # (api key, cache) -> adapter
+    key: str | None  # None: a keyless service, which has no key to refuse
     server: LocalServer
     # Title search: a query each kind it serves answers, and a title whose details carry a credit.
     searches: Mapping[MediaKind, str] = field(default_factory=dict)
@@ -75,14 +77,14 @@ LOVE_BUG = "153f0a09-fead-3370-9b17-379ebd09446b"
 
 @contextmanager
 def musicbrainz() -> Iterator[Rig]:
-    def build(key: str, cache: Cache | None) -> MusicBrainzProvider:
+    def build(key: str | None, cache: Cache | None) -> MusicBrainzProvider:
         http = HttpService("musicbrainz", MusicBrainzProvider.policy)
         return MusicBrainzProvider(http, cache=cache, base_url=server.url + "/ws/2")
 
     with LocalServer(FakeMusicBrainz()) as server:
         yield Rig(
             build=build,
-            key="",
+            key=None,
             server=server,
             searches={MediaKind.MUSIC: "the love bug"},
             details=(
@@ -97,8 +99,29 @@ def musicbrainz() -> Iterator[Rig]:
 
 
 @contextmanager
+def anilist() -> Iterator[Rig]:
+    def build(key: str | None, cache: Cache | None) -> AniListProvider:
+        http = HttpService("anilist", AniListProvider.policy)
+        return AniListProvider(http, cache=cache, url=server.url + "/")
+
+    with LocalServer(FakeAniList()) as server:
+        yield Rig(
+            build=build,
+            key=None,
+            server=server,
+            searches={MediaKind.ANIME: "frieren"},
+            details=(
+                (
+                    Media(MediaKind.ANIME, "Sousou no Frieren", "anilist", str(FRIEREN_ID)),
+                    Credit("studio", "Madhouse", {"anilist": "11"}),
+                ),
+            ),
+        )
+
+
+@contextmanager
 def coverartarchive() -> Iterator[Rig]:
-    def build(key: str, cache: Cache | None) -> CoverArtArchiveEnricher:
+    def build(key: str | None, cache: Cache | None) -> CoverArtArchiveEnricher:
         http = HttpService("coverartarchive", CoverArtArchiveEnricher.policy)
         return CoverArtArchiveEnricher(http, cache=cache, base_url=server.url)
 
@@ -107,13 +130,14 @@ def coverartarchive() -> Iterator[Rig]:
         album = Media(
             MediaKind.MUSIC, "the Love Bug", "musicbrainz", LOVE_BUG, ids={"musicbrainz": LOVE_BUG}
         )
-        yield Rig(build=build, key="", server=server, enriches=((album, "poster_url"),))
+        yield Rig(build=build, key=None, server=server, enriches=((album, "poster_url"),))
 
 
 RIGS: dict[str, Callable[[], AbstractContextManager[Rig]]] = {
     "tmdb": tmdb,
     "musicbrainz": musicbrainz,
     "coverartarchive": coverartarchive,
+    "anilist": anilist,
 }
 
 
@@ -166,8 +190,8 @@ async def test_enrichers_add_to_titles_they_know_by_id(rig: Rig, adapter: Any) -
 
 
 async def test_a_refused_key_is_auth_failed_and_the_text_keeps_no_key(rig: Rig) -> None:
-    if not rig.key:
-        pytest.skip("keyless: there is no key to refuse")
+    if rig.key is None:
+        pytest.skip("a keyless service has no key to refuse")
     adapter = rig.build(WRONG, None)
     try:
         with pytest.raises(errors.AuthFailed) as caught:

@@ -79,7 +79,7 @@ def used_keys() -> set[str]:
     found |= {f"state.{s.value}" for s in GrabState}
     found |= {f"queue.{a}" for a in ("paused", "resumed", "removed")}
     found |= {"secret.usage_addindexer", "secret.usage_addclient"}
-    found |= {f"kind.{k}" for k in ("movie", "series", "music", "book", "audiobook")}
+    found |= {f"kind.{k}" for k in ("movie", "series", "music", "book", "audiobook", "anime")}
     found |= {f"category.{c}" for c in ("indexer", "client", "provider")}
     return found
 

@@ -40,7 +40,7 @@ def test_kinds_and_frontends_are_listed_without_importing_them() -> None:
     assert done.stdout.strip() == (
         "[['newznab', 'torznab'],"
         " ['deluge', 'nzbget', 'qbittorrent', 'rtorrent', 'sabnzbd', 'transmission'],"
-        " ['audnexus', 'coverartarchive', 'musicbrainz', 'openlibrary', 'tmdb']]"
+        " ['anilist', 'audnexus', 'coverartarchive', 'musicbrainz', 'openlibrary', 'tmdb']]"
         " ['discord', 'telegram'] []"
     )
 
@@ -71,6 +71,7 @@ async def test_one_call_builds_every_kind_from_its_row(app: Outpost) -> None:
         ("tmdb", "provider", "tmdb", "", {}),
         ("openlibrary", "provider", "openlibrary", "", {}),  # keyless: every setting defaulted
         ("audnexus", "provider", "audnexus", "", {}),
+        ("anilist", "provider", "anilist", "", {}),  # keyless: every setting has a default
     ]
     for name, category, kind, url, options in entries:
         await Integration.create(
@@ -85,6 +86,7 @@ async def test_one_call_builds_every_kind_from_its_row(app: Outpost) -> None:
     # tmdb from its row; the keyless ones on by default beside it, each with its declared URL
     shown = sorted(repr(p) for p in await app.providers())
     assert shown == [
+        "AniListProvider(url='https://graphql.anilist.co')",
         "AudnexusProvider(base_url='https://api.audnex.us')",
         "CoverArtArchiveEnricher(base_url='https://coverartarchive.org')",
         "MusicBrainzProvider(base_url='https://musicbrainz.org/ws/2')",

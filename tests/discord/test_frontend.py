@@ -33,6 +33,8 @@ async def test_syncs_to_the_household_guild_only_and_leaves_others(
     assert {tuple(c["contexts"]) for c in synced.values()} == {(0,)}  # the guild context only
     assert synced["search"]["description"] == "Search everything: /search dune"
     assert synced["search"]["description_localizations"]["de"]  # through the Translator
+    assert synced["anime"]["description"] == "Search anime"
+    assert synced["anime"]["description_localizations"]["de"] == "Anime suchen"
     joined = await discordapi.join("Another")
     await discordapi.until(lambda: joined.id in discordapi.state.left)
     client = frontend.client

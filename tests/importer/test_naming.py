@@ -149,6 +149,14 @@ def test_series_default_with_and_without_episode_title() -> None:
     )
 
 
+def test_anime_default_is_sonarrs_with_the_absolute_number() -> None:
+    template = DEFAULT_TEMPLATES[MediaKind.ANIME]
+    values = {"series": "Frieren", "season": 1, "episode": 5, "absolute": 5, "ext": "mkv"}
+    assert str(render(template, values | {"episode_title": "Phantoms of the Dead"})) == (
+        "Frieren/Season 01/Frieren - S01E05 - 005 - Phantoms of the Dead.mkv"
+    )
+
+
 def test_music_and_book_defaults() -> None:
     music = {"artist": "Pink Floyd", "album": "Animals", "year": 1977, "track": 3}
     assert str(render(DEFAULT_TEMPLATES[MediaKind.MUSIC], music | {"title": "Dogs", "ext": "flac"}))
@@ -260,6 +268,18 @@ def test_template_for_uses_setting_or_default() -> None:
             "Pink Floyd - The Dark Side of the Moon (1973) [FLAC]",
             "01 - Speak to Me.flac",
             "Pink Floyd/The Dark Side of the Moon (1973)/01 - Speak to Me.flac",
+        ),
+        (  # a fansub batch numbers absolutely: season 1, episode and absolute number
+            MediaKind.ANIME,
+            "[SubsPlease] Sousou no Frieren (01-28) (1080p) [Batch]",
+            "[SubsPlease] Sousou no Frieren - 05 (1080p) [8A3B5C7D].mkv",
+            "Sousou no Frieren/Season 01/Sousou no Frieren - S01E05 - 005.mkv",
+        ),
+        (  # a scene-named anime episode has no absolute number to show
+            MediaKind.ANIME,
+            "Sousou.no.Frieren.S01E05.1080p.WEB.H264-VARYG",
+            "Sousou.no.Frieren.S01E05.1080p.WEB.H264-VARYG.mkv",
+            "Sousou no Frieren/Season 01/Sousou no Frieren - S01E05.mkv",
         ),
         (
             MediaKind.BOOK,

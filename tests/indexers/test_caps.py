@@ -82,11 +82,13 @@ KIND_CASES = [
     pytest.param("full", dict(STANDARD_CATEGORIES), id="every-kind-by-its-parent"),
     pytest.param(
         "torznab/prowlarr/torznab_animetosho_caps.xml",
-        {K.MOVIE: (2020,), K.SERIES: (5070,)},
+        {K.MOVIE: (2020,), K.ANIME: (5070,)},
         id="subcategories-without-their-parent",
     ),
     pytest.param(
-        "newznab/sonarr/newznab_caps.xml", {K.SERIES: (5000,), K.BOOK: (7000,)}, id="tv-and-books"
+        "newznab/sonarr/newznab_caps.xml",
+        {K.SERIES: (5000,), K.BOOK: (7000,), K.ANIME: (5070,)},
+        id="tv-and-books",
     ),
 ]
 
@@ -108,7 +110,9 @@ async def test_caps_say_which_kinds_are_served_with_which_categories(
         ((3000, 3040), {K.MUSIC: (3000,)}),  # audio without 3030 is music only
         ((3030,), {K.AUDIOBOOK: (3030,)}),  # 3030 alone is audiobooks, not music
         ((3030, 3040), {K.MUSIC: (3040,), K.AUDIOBOOK: (3030,)}),
-        ((5070,), {K.SERIES: (5070,)}),  # anime is TV
+        ((5070,), {K.ANIME: (5070,)}),  # an anime tracker serves anime, not every series
+        ((5000, 5070), {K.SERIES: (5000,), K.ANIME: (5070,)}),  # TV with its anime
+        ((5030, 5040, 5070), {K.SERIES: (5030, 5040), K.ANIME: (5070,)}),
         ((7020,), {K.BOOK: (7020,)}),  # ebooks are books
         ((6000, 8010, 100001), {}),  # XXX, other and custom ids serve no kind
     ],

@@ -98,6 +98,30 @@ CASES = [
         id="book-without-book-search",
     ),
     pytest.param(
+        "full",
+        SearchQuery(text="Sousou no Frieren", kind=MediaKind.ANIME, absolute=5),
+        {"t": "tvsearch", "q": "Sousou no Frieren 05", "cat": "5070"},
+        id="anime-absolute-in-tvsearch",
+    ),
+    pytest.param(
+        ANIMETOSHO,
+        SearchQuery(text="Sousou no Frieren", kind=MediaKind.ANIME, absolute=12),
+        {"t": "search", "q": "Sousou no Frieren 12", "cat": "5070"},
+        id="anime-absolute-without-tv-search",
+    ),
+    pytest.param(
+        "full",
+        SearchQuery(text="Sousou no Frieren", kind=MediaKind.ANIME, season=1, episode=5),
+        {"t": "tvsearch", "q": "Sousou no Frieren", "season": "1", "ep": "5", "cat": "5070"},
+        id="anime-standard-numbering",
+    ),
+    pytest.param(
+        SONARR,
+        SearchQuery(text="Sousou no Frieren", kind=MediaKind.ANIME),
+        {"t": "tvsearch", "q": "Sousou no Frieren", "cat": "5070"},
+        id="anime-whole-title-asks-5070-only",
+    ),
+    pytest.param(
         SONARR,
         SearchQuery(text="dune", kind=MediaKind.MOVIE, limit=500, categories=(2040, 5040, 9999)),
         {"t": "movie", "q": "dune", "cat": "5040", "limit": "60"},

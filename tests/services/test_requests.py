@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
 import pytest_asyncio
 
 from core.domain import Credit, MediaKind
 from core.services.failover import wanted_of
-from core.services.requests import console_person, record_request, wanted_for
+from core.services.requests import console_person, kind_of_name, record_request, wanted_for
 from core.store.database import Store
 from core.store.models import MediaRequest
 
@@ -72,3 +73,16 @@ def test_a_music_match_knows_its_artist() -> None:
     )
     assert (query.text, query.artist) == ("Kind of Blue", None)
     assert wanted.credited("artist") == ("Miles Davis",)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("[SubsPlease] Sousou no Frieren - 05 (1080p) [8A3B5C7D].mkv", MediaKind.ANIME),
+        ("[Erai-raws] Sousou no Frieren - 01 ~ 28 [1080p][Multiple Subtitle]", MediaKind.ANIME),
+        ("Sousou.no.Frieren.S01E05.1080p.WEB.H264-VARYG", MediaKind.SERIES),
+        ("Dune.Part.Two.2024.2160p.WEB-DL.DDP5.1.Atmos.H.265-FLUX", MediaKind.MOVIE),
+    ],
+)
+def test_a_free_text_grab_reads_its_kind_from_the_name(name: str, kind: MediaKind) -> None:
+    assert kind_of_name(name) is kind

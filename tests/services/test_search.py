@@ -12,13 +12,14 @@ import pytest_asyncio
 
 from adapters.indexers.torznab import TorznabIndexer
 from core import errors
-from core.domain import MediaKind, SearchQuery
+from core.domain import MediaKind, Protocol, Release, SearchQuery
 from core.http import HttpPolicy, HttpService
-from core.releases import Wanted
-from core.services.search import ReleaseSearch
+from core.releases import Wanted, rank
+from core.services.search import ReleaseSearch, absolute_misfits
 from tests.support.torznab_server import FeedItem, TorznabFeed
 
 KEY = "search-test-key"
+GB = 1024**3
 HASH = "a" * 40
 TV_ONLY_CAPS = (
     '<?xml version="1.0" encoding="UTF-8"?><caps><searching>'
@@ -163,3 +164,55 @@ def test_core_holds_no_newznab_category_numbers() -> None:
                 found.append(f"{path.name}:{node.lineno}")
     # structure.py's 2000 is the century of a two-digit year, database.py's 5000 a timeout in ms
     assert sorted(found) == ["database.py:39", "structure.py:205"]
+
+
+ANIME_CAPS = (
+    '<?xml version="1.0" encoding="UTF-8"?><caps><searching>'
+    '<search available="yes" supportedParams="q"/>'
+    '<tv-search available="yes" supportedParams="q,season,ep"/></searching>'
+    '<categories><category id="5000" name="TV"><subcat id="5070" name="TV/Anime"/></category>'
+    "</categories></caps>"
+)
+
+
+async def test_anime_asks_5070_with_the_absolute_episode_and_ranks_as_a_series() -> None:
+    """An anime episode without a season is its absolute number; a film-shaped release of the
+    same title is the wrong kind, as it would be for a series."""
+    episode = "[SubsPlease] Sousou no Frieren - 05 (1080p) [8A3B5C7D].mkv"
+    items = [
+        item(episode, seeders=90, size=1_400_000_000, category=5070),
+        item("Sousou.no.Frieren.2023.1080p.BluRay.x264-05", seeders=5, category=5070),
+    ]
+    with TorznabFeed(items, caps=ANIME_CAPS, api_key=KEY) as feed:
+        async with HttpService("nyaa", HttpPolicy(retries=0), secrets=[KEY]) as http:
+            search = ReleaseSearch([TorznabIndexer("nyaa", feed.url, http, api_key=KEY)])
+            outcome = await search.search(
+                SearchQuery(text="Sousou no Frieren", kind=MediaKind.ANIME, episode=5),
+                Wanted(MediaKind.ANIME, "Sousou no Frieren", episode=5),
+            )
+    (asked,) = feed.searches
+    assert (asked.arg("t"), asked.arg("q"), asked.arg("cat")) == (
+        "tvsearch", "Sousou no Frieren 05", "5070",
+    )  # fmt: skip
+    best, other = outcome.verdicts
+    assert best.accepted and best.release.title.startswith("[SubsPlease]")
+    assert [r.code for r in other.rejections] == ["wrong_kind"]
+
+
+def test_an_absolute_episode_rejects_releases_numbered_otherwise() -> None:
+    def release(title: str, seeders: int, size: int = GB) -> Release:
+        return Release(title, "nyaa", Protocol.TORRENT, guid=title, size=size, seeders=seeders)
+
+    six = release("[SubsPlease] Sousou no Frieren - 06 (1080p) [1B2C3D4E].mkv", 99)
+    five = release("[SubsPlease] Sousou no Frieren - 05 (1080p) [8A3B5C7D].mkv", 10)
+    batch = release("[SubsPlease] Sousou no Frieren (01-28) (1080p) [Batch]", 5, 28 * GB)
+    ranked = rank([six, five, batch], Wanted(MediaKind.SERIES, "Sousou no Frieren"))
+    query = SearchQuery(text="Sousou no Frieren", kind=MediaKind.ANIME, absolute=5)
+    judged = absolute_misfits(ranked, query)
+    assert [(v.release.title[13:35], v.accepted) for v in judged] == [
+        ("Sousou no Frieren - 05", True),
+        ("Sousou no Frieren (01-", True),  # the batch holds episode 5
+        ("Sousou no Frieren - 06", False),
+    ]
+    assert judged[-1].rejections[-1].params == {"episodes": [6], "wanted": 5}
+    assert absolute_misfits(ranked, SearchQuery(text="x", kind=MediaKind.SERIES)) == ranked

@@ -8,23 +8,26 @@ from xml.etree.ElementTree import Element
 from core.domain import Capabilities, Category, MediaKind
 
 AUDIOBOOKS = 3030  # under Audio (3000), so music is the 3000 family without it
+ANIME = 5070  # under TV (5000): an indexer listing it serves anime, asked by this id alone
 
 # Newznab's standard categories: the parent asked for each kind when the caps list none.
 STANDARD_CATEGORIES: Mapping[MediaKind, tuple[int, ...]] = {
     MediaKind.MOVIE: (2000,),
-    MediaKind.SERIES: (5000,),  # anime, 5070, is TV
+    MediaKind.SERIES: (5000,),  # TV's parent also covers anime, 5070, as Sonarr asks it
     MediaKind.MUSIC: (3000,),  # lossless, 3040, is audio
     MediaKind.BOOK: (7000,),  # ebooks, 7020, are books
     MediaKind.AUDIOBOOK: (AUDIOBOOKS,),
+    MediaKind.ANIME: (ANIME,),
 }
 
 # Which listed category ids belong to a kind.
 _MEMBER: Mapping[MediaKind, Callable[[int], bool]] = {
     MediaKind.MOVIE: lambda c: c // 1000 == 2,
-    MediaKind.SERIES: lambda c: c // 1000 == 5,
+    MediaKind.SERIES: lambda c: c // 1000 == 5 and c != ANIME,
     MediaKind.MUSIC: lambda c: c // 1000 == 3 and c != AUDIOBOOKS,
     MediaKind.BOOK: lambda c: c // 1000 == 7,
     MediaKind.AUDIOBOOK: lambda c: c == AUDIOBOOKS,
+    MediaKind.ANIME: lambda c: c == ANIME,
 }
 
 # Newznab calls it audio-search; we use the Torznab names throughout.

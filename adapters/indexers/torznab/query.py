@@ -21,6 +21,8 @@ def search_params(
         params = _movie(query, caps.modes["movie-search"])
     elif query.kind is MediaKind.SERIES:
         params = _series(query, caps)
+    elif query.kind is MediaKind.ANIME:
+        params = _anime(query, caps)
     elif query.kind is MediaKind.MUSIC and caps.supports("music-search"):
         params = _fielded(
             "music", query, caps.modes["music-search"], artist=query.artist, album=query.album
@@ -82,6 +84,16 @@ def _series(query: SearchQuery, caps: Capabilities) -> Params:
     return params
 
 
+def _anime(query: SearchQuery, caps: Capabilities) -> Params:
+    """Anime releases are numbered from the first episode ("[SubsPlease] Frieren - 05"), so an
+    absolute episode goes into q as Sonarr sends it, in tvsearch where the caps offer it; a
+    season and episode go as TV numbering."""
+    if query.absolute is None:
+        return _series(query, caps)
+    mode = "tvsearch" if caps.supports("tv-search") else "search"
+    return {"t": mode, **_q(_join(query.text.strip(), f"{query.absolute:02d}"))}
+
+
 def _series_ids(query: SearchQuery, supported: tuple[str, ...]) -> Params:
     imdb = imdb_number(query.imdb_id)
     if query.tvdb_id and "tvdbid" in supported:
@@ -115,7 +127,7 @@ def _fallback_text(query: SearchQuery) -> str:
     for extra in (query.artist, query.album, query.author, query.title):
         if extra and extra.strip().lower() not in text.lower():
             text = _join(text, extra.strip())
-    if query.kind is MediaKind.SERIES and query.season is not None:
+    if query.kind in (MediaKind.SERIES, MediaKind.ANIME) and query.season is not None:
         return _join(text, _episode_tag(query))
     if query.kind is MediaKind.MOVIE:
         return _with_year(query)
