@@ -21,6 +21,7 @@ POSTER = (
     "https://coverartarchive.org/release/8745795a-190f-4be5-84fd-a8cfe5365cc6/31935858269-500.jpg"
 )
 PUBLIC = {
+    "anilist": "https://graphql.anilist.co",
     "audnexus": "https://api.audnex.us",
     "openlibrary": "https://openlibrary.org",
     "musicbrainz": "https://musicbrainz.org/ws/2",

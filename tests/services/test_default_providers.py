@@ -26,7 +26,13 @@ async def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[
 
 
 def test_keyless_means_every_setting_has_a_default() -> None:
-    assert keyless_kinds() == ["audnexus", "coverartarchive", "musicbrainz", "openlibrary"]
+    assert keyless_kinds() == [
+        "anilist",
+        "audnexus",
+        "coverartarchive",
+        "musicbrainz",
+        "openlibrary",
+    ]
     # tmdb needs its key
     assert declare.keyless(MusicBrainzProvider.Settings)
 
@@ -38,7 +44,7 @@ async def test_with_no_setup_the_public_services_are_built(app: Outpost) -> None
     assert mb.base_url == "https://musicbrainz.org/ws/2"
     assert caa.base_url == "https://coverartarchive.org"
     search = await app.metadata_search()
-    assert [p.name for p in search._providers] == ["musicbrainz", "openlibrary"]
+    assert [p.name for p in search._providers] == ["anilist", "musicbrainz", "openlibrary"]
     assert [e.name for e in search._enrichers] == ["audnexus", "coverartarchive"]
     assert await Integration.all().count() == 0  # nothing was stored for them
 
@@ -49,7 +55,7 @@ async def test_a_stored_row_replaces_the_defaults_and_off_means_off(app: Outpost
     )
     await app.integrations.switch("coverartarchive", enabled=False)
     built = {p.name: p for p in await app.providers()}
-    assert list(built) == ["musicbrainz", "audnexus", "openlibrary"]
+    assert list(built) == ["musicbrainz", "anilist", "audnexus", "openlibrary"]
     assert built["musicbrainz"].base_url == "http://mirror.lan/ws/2"  # type: ignore[union-attr]
     entries = {e.name: e for e in await app.integrations.list(IntegrationCategory.PROVIDER)}
     assert (entries["musicbrainz"].default, entries["coverartarchive"].enabled) == (False, False)
