@@ -4,7 +4,8 @@ every send with no mentions; an outage is `Unreachable`, so a notice waits.
 A person whose DMs are closed (Discord's 50007, "Cannot send messages to this user") is told
 in the household channel instead, with the one mention Outpost ever makes: that person, by
 id (`AllowedMentions(users=[them])`; nothing in a title can ping anyone else). Without a
-household channel the DM stays Unreachable and the notice waits."""
+household channel the DM stays Unreachable and the notice waits. Such a message's id names its
+channel ("CHANNEL/MESSAGE"), so the card is later edited where it is, not in the closed DM."""
 
 from __future__ import annotations
 
@@ -81,11 +82,22 @@ class DiscordPort:
             raise errors.Unreachable(f"discord answered {err.status}") from None
 
     async def send(self, to: Recipient, view: View) -> str:
-        return str((await self.send_raw(to, view, await self._language(to.address))).id)
+        sent = await self.send_raw(to, view, await self._language(to.address))
+        if isinstance(to, Account) and not isinstance(sent.channel, discord.DMChannel):
+            return f"{sent.channel.id}/{sent.id}"  # told in the household channel instead
+        return str(sent.id)
+
+    async def _message(self, to: Recipient, message_id: str) -> discord.PartialMessage:
+        """The message a `send` returned the id of: in its own channel when the id names one."""
+        channel_id, _, own_id = message_id.rpartition("/")
+        if channel_id:
+            channel: discord.abc.Messageable = self.client.get_partial_messageable(int(channel_id))
+        else:
+            channel = await self.destination(to)
+        return channel.get_partial_message(int(own_id))  # type: ignore[attr-defined,no-any-return]
 
     async def edit(self, to: Recipient, message_id: str, view: View) -> None:
-        channel = await self.destination(to)
-        message = channel.get_partial_message(int(message_id))  # type: ignore[attr-defined]
+        message = await self._message(to, message_id)
         sent = message_of(view, await self._language(to.address))
         try:
             await message.edit(**sent)
@@ -95,9 +107,9 @@ class DiscordPort:
             raise errors.Unreachable(f"discord answered {err.status}") from None
 
     async def delete(self, to: Recipient, message_id: str) -> None:
-        channel = await self.destination(to)
+        message = await self._message(to, message_id)
         try:
-            await channel.get_partial_message(int(message_id)).delete()  # type: ignore[attr-defined]
+            await message.delete()
         except discord.NotFound:
             return
 

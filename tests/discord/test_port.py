@@ -87,12 +87,19 @@ async def test_a_closed_dm_falls_back_to_one_mention_in_the_household_channel(
     sent = await frontend.port.send(Account("discord", eve.id), hostile)
     refused = api.calls_to("POST", f"/channels/{api.state.dm_channels[eve.id]}/messages")
     assert len(refused) == 1  # the DM was tried once, answered 50007
-    message = api.message(sent)
+    message = api.message(sent.rpartition("/")[2])
     assert message is not None and message["channel_id"] == home.channel_id
     assert message["content"].startswith(f"<@{eve.id}>\n")
     assert "allow DMs from this server" in message["content"]
     call = api.calls_to("POST", f"/channels/{home.channel_id}/messages")[-1]
     assert call.body["allowed_mentions"] == {"parse": [], "users": [int(eve.id)]}
+    # the card is edited where it was sent, not in the closed DM
+    assert sent.startswith(f"{home.channel_id}/")
+    await frontend.port.edit(Account("discord", eve.id), sent, View((Text("help.header"),)))
+    edited = api.message(sent.rpartition("/")[2])
+    assert edited is not None and "allow DMs" not in edited["content"]
+    own = sent.rpartition("/")[2]
+    assert api.calls_to("PATCH", f"/channels/{home.channel_id}/messages/{own}")
 
 
 async def test_a_closed_dm_without_a_household_channel_waits(
