@@ -15,6 +15,8 @@ from core.ports import Indexer
 from core.releases import DEFAULT_PROFILE, QualityProfile, Rejection, Verdict, Wanted, rank
 
 log = logging.getLogger(__name__)
+# A mirrored indexer that answers so is down, not wrong: its manager's aggregate search is asked.
+_DOWN = (errors.Unreachable, errors.Unavailable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +141,7 @@ class ReleaseSearch:
         asked = [
             manager
             for manager, mirrored in self._fallbacks.items()
-            if all(isinstance(by_name.get(n), errors.Unreachable) for n in mirrored)
+            if all(isinstance(by_name.get(n), _DOWN) for n in mirrored)
             or not any(n in by_name for n in mirrored)
         ]
         for manager in asked:

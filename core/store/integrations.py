@@ -189,7 +189,7 @@ def _missing(name: str) -> errors.NotFound:
     )
 
 
-async def update_integration(name: str, **values: Any) -> None:
-    """Change stored columns of `name` (not its secret); NotFound if there is none."""
-    if not await Integration.filter(name=name).update(**values):
-        raise _missing(name)
+async def update_integration(current: str, /, **values: Any) -> None:
+    """Change stored columns of `current` (not its secret); NotFound if there is none."""
+    if not await Integration.filter(name=current).update(**values):
+        raise _missing(current)
