@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +17,7 @@ import pytest
 
 from core.app import Outpost as App
 from core.store.models import Grab
-from tests.cli.conftest import Outpost
+from tests.cli.conftest import ROOT, Outpost
 from tests.support.localserver import LocalServer, Request, Response
 
 HERE = Path(__file__).resolve().parent.parent / "fixtures"
@@ -228,3 +232,20 @@ def test_removing_prowlarr_removes_its_mirrors(outpost: Outpost, prowlarr: FakeP
     assert outpost("indexer", "sync").code == 0
     assert outpost("indexer", "remove", "prowlarr").code == 0
     assert outpost("--json", "indexer", "list").json() == []
+
+
+def test_run_syncs_at_start(outpost: Outpost, prowlarr: FakeProwlarr) -> None:
+    assert _add(outpost, prowlarr).code == 0
+    env = {**os.environ, "OUTPOST_LANG": "en", "PYTHONPATH": str(ROOT)}
+    for name in ("OUTPOST_SECRET_KEY", "OUTPOST_DATABASE_URL", "OUTPOST_DATA_DIR",
+                 "OUTPOST_TELEGRAM_TOKEN", "OUTPOST_DISCORD_TOKEN"):  # fmt: skip
+        env.pop(name, None)
+    data = str(outpost.data_dir)  # type: ignore[attr-defined]
+    argv = [sys.executable, "-m", "bot.cli", "--data-dir", data, "run"]
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=env) as service:
+        assert service.stdout is not None
+        first = service.stdout.readline()
+        service.send_signal(signal.SIGTERM)
+        service.communicate(timeout=60)
+    assert first.startswith("prowlarr: 2 indexers added"), first
+    assert set(_indexers(outpost)) == {"prowlarr", "prowlarr-1337x", "prowlarr-nzbgeek"}
