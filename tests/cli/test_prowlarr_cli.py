@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,13 +16,16 @@ from typing import Any
 
 import pytest
 
+from core import errors
 from core.app import Outpost as App
+from core.domain import SearchQuery
 from core.store.models import Grab
 from tests.cli.conftest import ROOT, Outpost
 from tests.support.localserver import LocalServer, Request, Response
 
 HERE = Path(__file__).resolve().parent.parent / "fixtures"
 KEY = "prowlarr-canary-key-5Tq8Wz1Lp0"
+TORRENT = b"d4:infod6:lengthi1e4:name1:x12:piece lengthi16384e6:pieces20:" + b"0" * 20 + b"ee"
 
 
 def _json(name: str) -> Any:
@@ -51,6 +55,8 @@ class FakeProwlarr:
         ident = request.path.strip("/").split("/")[0]
         if request.path.endswith("/api") and ident.isdigit():
             return self._torznab(int(ident), request)
+        if request.path.endswith("/download") and ident.isdigit():
+            return self._download(request)
         return Response(404, "Not Found", {"Content-Type": "text/plain"})
 
     def _api(self, request: Request) -> Response:
@@ -70,7 +76,18 @@ class FakeProwlarr:
             return Response(503, "Service Unavailable", {"Content-Type": "text/plain"})
         if request.arg("t") == "caps":
             return _xml((HERE / "indexers/newznab/sonarr/newznab_caps.xml").read_bytes())
-        return _xml((HERE / "indexers/torznab/prowlarr/torznab_morethantv.xml").read_bytes())
+        feed = (HERE / "indexers/torznab/prowlarr/torznab_morethantv.xml").read_text("utf-8-sig")
+        # Prowlarr rewrites every link into its own proxy link, with the key in it
+        own = f"{self.url}/{ident}/download?apikey={KEY}&amp;link=bW9yZXRoYW50dg&amp;file=x"
+        return _xml(re.sub(r"https://www\.morethantv\.me/torrents\.php\?action=download[^<\"]*",
+                           own, feed).encode())  # fmt: skip
+
+    def _download(self, request: Request) -> Response:
+        if KEY not in (request.headers.get("x-api-key"), request.arg("apikey")):
+            return Response(401, "", {"Content-Type": "text/plain"})
+        if request.arg("link") == "magnet":
+            return Response(301, "", {"Location": "magnet:?xt=urn:btih:" + "ab" * 20})
+        return Response(200, TORRENT, {"Content-Type": "application/x-bittorrent"})
 
 
 def _ok(document: Any) -> Response:
@@ -249,3 +266,29 @@ def test_run_syncs_at_start(outpost: Outpost, prowlarr: FakeProwlarr) -> None:
         service.communicate(timeout=60)
     assert first.startswith("prowlarr: 2 indexers added"), first
     assert set(_indexers(outpost)) == {"prowlarr", "prowlarr-1337x", "prowlarr-nzbgeek"}
+
+
+async def test_links_keep_no_key_and_fetch_puts_it_back(
+    outpost: Outpost, prowlarr: FakeProwlarr
+) -> None:
+    assert _add(outpost, prowlarr).code == 0
+    assert outpost("indexer", "sync").code == 0
+    async with App(Path(outpost.data_dir)) as app:  # type: ignore[attr-defined]
+        built = await app.indexers()
+        mirrored, manager = built["prowlarr-1337x"], built["prowlarr"]
+        [*found] = await mirrored.search(SearchQuery(text="out of the past"))
+        link = found[0].download_url or ""
+        assert link.startswith(f"{prowlarr.url}/1/download?") and KEY not in link
+        assert await mirrored.fetch(link) == TORRENT  # the key went back in for Prowlarr
+        [aggregate] = await manager.search(SearchQuery(text="out of the past"))
+        assert aggregate.download_url and KEY not in aggregate.download_url
+        assert await manager.fetch(aggregate.download_url) == TORRENT  # by the header
+        with pytest.raises(errors.UserError) as magnet:
+            await manager.fetch(f"{prowlarr.url}/1/download?link=magnet")
+        assert magnet.value.key == "error.magnet_not_fetchable"
+        with pytest.raises(errors.UserError) as foreign:
+            await manager.fetch("http://evil.example/1/download?link=x")
+        assert foreign.value.key == "error.link_foreign_host"
+    assert not any(r.path.startswith("/1/download") and "evil" in r.path
+                   for r in prowlarr.server.requests)  # fmt: skip
+    _no_key_in(outpost)

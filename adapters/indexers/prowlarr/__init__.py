@@ -43,6 +43,7 @@ _KINDS: dict[MediaKind, tuple[int, ...]] = {
     MediaKind.ANIME: (5070,),
 }
 _TYPES = {MediaKind.MOVIE: "movie", MediaKind.SERIES: "tvsearch", MediaKind.ANIME: "tvsearch"}
+_FILE_MAX = 10 * 1024 * 1024  # a .torrent or .nzb, as the Torznab adapter allows
 _TYPES |= {MediaKind.MUSIC: "music", MediaKind.BOOK: "book", MediaKind.AUDIOBOOK: "book"}
 
 
@@ -106,20 +107,30 @@ class ProwlarrIndexer:
             "categories": [str(c) for c in categories],  # repeated, as Prowlarr's UI sends it
         }
         answer = await self._json("/api/v1/search", params)
-        releases = wire.releases(answer, self.name, self._base, _strip_key)
+        releases = wire.releases(answer, self.name, _strip_key)
         log.debug("%s: %d releases from the aggregate search", self.name, len(releases))
         return releases
 
     async def fetch(self, url: str) -> bytes:
-        """A release file from Prowlarr itself (its download links); another host is refused."""
+        """A release file from Prowlarr itself (its download links); another host is refused,
+        and Prowlarr's redirect to a magnet is handed back for the client."""
         if _origin(url) != _origin(self._base):
             raise errors.UserError(
                 f"{self.name}: a link to another host is not fetched",
                 key="error.link_foreign_host",
                 service=self.name,
             )
-        response = await self.http.get(url, headers=self._headers(), max_bytes=10 * 1024 * 1024)
-        raise_for_status(response, self.name)
+        response = await self.http.get(url, headers=self._headers(), max_bytes=_FILE_MAX)
+        location = str(response.headers.get("location", "")).strip()
+        if 300 <= response.status < 400 and location.lower().startswith("magnet:"):
+            raise errors.UserError(
+                f"{self.name}: a magnet link is handed to the client, not fetched",
+                key="error.magnet_not_fetchable",
+                magnet=location,
+            )
+        _raise_for(response, self.name)
+        if response.status >= 300:
+            raise errors.BadResponse(f"{self.name}: no file behind the link", service=self.name)
         return response.content
 
     async def aclose(self) -> None:

@@ -31,9 +31,7 @@ def stats(answer: Any, service: str) -> list[IndexerStats]:
     return [s for s in _each(listed, service, _stats) if s]
 
 
-def releases(
-    answer: Any, service: str, base: str, clean: Callable[[str | None], str | None]
-) -> list[Release]:
+def releases(answer: Any, service: str, clean: Callable[[str | None], str | None]) -> list[Release]:
     return [r for r in _each(answer, service, lambda item: _release(item, service, clean)) if r]
 
 
