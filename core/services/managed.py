@@ -25,6 +25,7 @@ from core.store.integrations import (
     remove_integration,
     reveal,
     update_integration,
+    update_secrets,
 )
 from core.store.models import Integration, IntegrationCategory
 
@@ -136,6 +137,8 @@ class IndexerSync:
                 await update_integration(name, enabled=False)
             plan.added.append(name)
             return
+        if _secrets_of(self._box, row) != secrets:  # Prowlarr's key was entered again
+            await update_secrets(self._box, row.name, secrets)
         now: dict[str, Any] = {"name": row.name, "kind": row.kind, "url": row.url}
         now |= {"options": row.options, "enabled": row.enabled}
         if now == wanted:
@@ -197,6 +200,13 @@ def _unique(listed: Sequence[ManagedIndexer]) -> list[ManagedIndexer]:
     for item in listed:
         seen.setdefault(item.manager_id, item)
     return list(seen.values())
+
+
+def _secrets_of(box: SecretBox, row: Integration) -> dict[str, str] | None:
+    try:
+        return reveal(box, row)
+    except errors.SecretUnavailable:  # sealed under a lost key: sealed again now
+        return None
 
 
 def _managed_id(row: Integration) -> int:

@@ -114,6 +114,14 @@ class ProwlarrIndexer:
     async def fetch(self, url: str) -> bytes:
         """A release file from Prowlarr itself (its download links); another host is refused,
         and Prowlarr's redirect to a magnet is handed back for the client."""
+        scheme = _origin(url)[0]
+        if scheme not in ("http", "https"):
+            raise errors.UserError(
+                f"{self.name}: only http(s) links can be fetched, not {scheme[:20]!r}",
+                key="error.url_not_allowed",
+                service=self.name,
+                scheme=scheme[:20],
+            )
         if _origin(url) != _origin(self._base):
             raise errors.UserError(
                 f"{self.name}: a link to another host is not fetched",
@@ -139,6 +147,10 @@ class ProwlarrIndexer:
     async def _json(self, path: str, params: dict[str, Any] | None = None) -> Any:
         response = await self.http.get(self._base + path, params=params, headers=self._headers())
         _raise_for(response, self.name)
+        if response.content_type == "text/html":  # a sign-in page of a proxy in front of it
+            raise errors.Unavailable(
+                f"{self.name}: got a web page instead of Prowlarr's API", service=self.name
+            )
         return response.json()
 
     def _headers(self) -> dict[str, str]:
@@ -156,7 +168,10 @@ def _serves(listed: frozenset[int], wanted: tuple[int, ...]) -> bool:
 
 
 def _origin(url: str) -> tuple[str, str]:
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # a malformed link is nobody's origin
+        return "", ""
     return parts.scheme.lower(), parts.netloc.lower()
 
 
