@@ -208,9 +208,14 @@ class Outpost:
             fail_after=timing.fail_after,
         )
         failover = FailoverService(self.bus, await self.grabber(), await self.release_search())
-        runtime = Runtime(
-            monitor, Importer(self.bus), failover, self.notices, timing, events, self.sync_indexers
-        )
+
+        async def sync() -> None:
+            """The periodic sync; the replacements then search the indexers as they are now."""
+            reports = await self.sync_indexers()
+            if any(r.added or r.changed or r.disabled or r.removed for r in reports):
+                failover.use(await self.grabber(), await self.release_search())
+
+        runtime = Runtime(monitor, Importer(self.bus), failover, self.notices, timing, events, sync)
         runtime.attach(self.bus)
         return runtime
 
