@@ -142,6 +142,7 @@ RUN_TIMING = (
         DEFAULT_TIMING.fail_after,
         "seconds without progress before a download is failed and replaced",
     ),
+    ("--sync-every", DEFAULT_TIMING.sync_indexers, "seconds between syncs of Prowlarr's indexers"),
 )
 
 

@@ -126,7 +126,10 @@ async def run(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     if unreadable:
         log.warning("these integrations need their secret again: %s", ", ".join(unreadable))
     timing = Timing(
-        interval=args.poll_interval, stall_after=args.stall_after, fail_after=args.fail_after
+        interval=args.poll_interval,
+        stall_after=args.stall_after,
+        fail_after=args.fail_after,
+        sync_indexers=args.sync_every,
     )
     for report in await app.sync_indexers():  # at start, before the searches are built
         say_synced(report, out)
