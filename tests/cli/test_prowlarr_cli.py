@@ -259,12 +259,15 @@ def test_run_syncs_at_start(outpost: Outpost, prowlarr: FakeProwlarr) -> None:
         env.pop(name, None)
     data = str(outpost.data_dir)  # type: ignore[attr-defined]
     argv = [sys.executable, "-m", "bot.cli", "--data-dir", data, "run"]
-    with subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=env) as service:
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    with subprocess.Popen(argv, text=True, env=env, **pipes) as service:  # type: ignore[call-overload]
         assert service.stdout is not None
         first = service.stdout.readline()
         service.send_signal(signal.SIGTERM)
-        service.communicate(timeout=60)
+        rest, log = service.communicate(timeout=60)
     assert first.startswith("prowlarr: 2 indexers added"), first
+    assert "indexer sync with prowlarr: 2 added" in log  # the service's log says it too
+    _no_key_in(outpost, first, rest, log)
     assert set(_indexers(outpost)) == {"prowlarr", "prowlarr-1337x", "prowlarr-nzbgeek"}
 
 
@@ -292,3 +295,17 @@ async def test_links_keep_no_key_and_fetch_puts_it_back(
     assert not any(r.path.startswith("/1/download") and "evil" in r.path
                    for r in prowlarr.server.requests)  # fmt: skip
     _no_key_in(outpost)
+
+
+def test_a_sync_while_prowlarr_is_down_changes_nothing(
+    outpost: Outpost, prowlarr: FakeProwlarr
+) -> None:
+    assert _add(outpost, prowlarr).code == 0
+    assert outpost("indexer", "sync").code == 0
+    before = _indexers(outpost)
+    prowlarr.server.stop()
+    done = outpost("indexer", "sync")
+    assert done.code == 1
+    assert done.out.strip().startswith("prowlarr: could not sync its indexers, nothing changed")
+    assert _indexers(outpost) == before
+    _no_key_in(outpost, done.out, done.err)
