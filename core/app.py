@@ -11,7 +11,7 @@ from core.clients import ConfiguredClient
 from core.events import EventBus, EventQueue
 from core.http import HttpPolicy, HttpService
 from core.messages import Translate
-from core.ports import DownloadClient, Enricher, Frontend, Indexer, TitleSearch
+from core.ports import DownloadClient, Enricher, Frontend, Indexer, IndexerManager, TitleSearch
 from core.registry import spec_for
 from core.runtime import Runtime, Timing
 from core.secrets import SecretBox
@@ -24,6 +24,7 @@ from core.services.health import Health
 from core.services.household import Household
 from core.services.importer import Importer
 from core.services.integrations import Integrations, stored_values
+from core.services.managed import IndexerSync, ManagerStats, SyncReport, managed_by, stats_of
 from core.services.metadata import MetadataSearch
 from core.services.monitor import Monitor
 from core.services.notify import LogFrontend, NotificationService
@@ -107,7 +108,42 @@ class Outpost:
         return list((await self._build_all(IntegrationCategory.PROVIDER)).values())
 
     async def release_search(self) -> ReleaseSearch:
-        return ReleaseSearch(list((await self.indexers()).values()))
+        """Every indexer searched directly; a manager (Prowlarr) only as the fallback of the
+        indexers mirrored from it, when none of them can be reached."""
+        built = await self.indexers()
+        managers = {n: a for n, a in built.items() if isinstance(a, IndexerManager)}
+        rows = await list_integrations(IntegrationCategory.INDEXER)
+        fallbacks = {
+            built[name]: [r.name for r in rows if managed_by(r) == name and r.name in built]
+            for name in managers
+        }
+        direct = [a for n, a in built.items() if n not in managers]
+        return ReleaseSearch(direct, fallbacks=fallbacks)
+
+    async def _managers(self) -> list[tuple[Integration, IndexerManager]]:
+        built = await self.indexers()
+        rows = await list_integrations(IntegrationCategory.INDEXER)
+        found: list[tuple[Integration, IndexerManager]] = []
+        for row in rows:
+            adapter = built.get(row.name)
+            if isinstance(adapter, IndexerManager):
+                found.append((row, adapter))
+        return found
+
+    async def sync_indexers(self) -> list[SyncReport]:
+        """Mirror every indexer manager's indexers into the list (added, changed, removed)."""
+        reports = []
+        for row, manager in await self._managers():
+            report = await IndexerSync(self.box).sync(row, manager)
+            for name in (*report.changed, *report.disabled, *report.removed):
+                await self.forget(name)
+            reports.append(report)
+        return reports
+
+    async def indexer_stats(self) -> list[ManagerStats]:
+        """Each manager's statistics per indexer (queries, grabs, failures, response time)."""
+        rows = await list_integrations(IntegrationCategory.INDEXER)
+        return [await stats_of(row, manager, rows) for row, manager in await self._managers()]
 
     async def metadata_search(self) -> MetadataSearch:
         providers = await self.providers()
@@ -153,6 +189,7 @@ class Outpost:
             queue=self.queue,
             health=self.health,
             integrations=self.integrations,
+            indexer_stats=self.indexer_stats,
         )
 
     async def health(self) -> list[Health]:
@@ -171,7 +208,14 @@ class Outpost:
             fail_after=timing.fail_after,
         )
         failover = FailoverService(self.bus, await self.grabber(), await self.release_search())
-        runtime = Runtime(monitor, Importer(self.bus), failover, self.notices, timing, events)
+
+        async def sync() -> None:
+            """The periodic sync; the replacements then search the indexers as they are now."""
+            reports = await self.sync_indexers()
+            if any(r.added or r.changed or r.disabled or r.removed for r in reports):
+                failover.use(await self.grabber(), await self.release_search())
+
+        runtime = Runtime(monitor, Importer(self.bus), failover, self.notices, timing, events, sync)
         runtime.attach(self.bus)
         return runtime
 

@@ -275,3 +275,29 @@ class Download:
     eta: int | None = None  # seconds; None when unknown or infinite
     download_speed: int = 0
     seeders: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedIndexer:
+    """One indexer an indexer manager (Prowlarr) holds, as mirrored into Outpost's list:
+    `url` is the manager's own Torznab/Newznab endpoint for it, never the site's."""
+
+    manager_id: int  # the manager's id for it
+    name: str  # as the manager names it: untrusted text
+    protocol: Protocol
+    url: str
+    categories: tuple[int, ...] = ()
+    private: bool = False
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class IndexerStats:
+    """What an indexer manager counted for one of its indexers."""
+
+    manager_id: int
+    name: str
+    queries: int = 0
+    grabs: int = 0
+    failures: int = 0  # failed queries and grabs
+    average_ms: int = 0  # average response time

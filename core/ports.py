@@ -10,6 +10,8 @@ from core.domain import (
     ClientCheck,
     Download,
     DownloadRequest,
+    IndexerStats,
+    ManagedIndexer,
     Media,
     MediaDetails,
     MediaKind,
@@ -65,6 +67,18 @@ class Indexer(_Protocol):
     async def fetch(self, url: str) -> bytes: ...
 
     async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class IndexerManager(_Protocol):
+    """An indexer that manages others (Prowlarr): lists them, to be mirrored and searched
+    each on its own, and counts their queries. Its own `search` is the aggregate fallback."""
+
+    name: str
+
+    async def managed(self) -> list[ManagedIndexer]: ...
+
+    async def stats(self) -> list[IndexerStats]: ...
 
 
 class DownloadClient(_Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,7 @@ class Timing:
     stall_after: float = STALL_AFTER
     fail_after: float = FAIL_AFTER
     retry_notices: float = 30.0
+    sync_indexers: float = 3600.0  # an indexer manager's (Prowlarr's) list, mirrored hourly
 
 
 class Runtime:
@@ -45,8 +46,10 @@ class Runtime:
         notices: NotificationService,
         timing: Timing,
         events: EventQueue,
+        sync: Callable[[], Awaitable[Any]] | None = None,
     ) -> None:
         self.events = events  # the monitor publishes through it
+        self.sync = sync  # mirrors indexer managers' lists; `outpost run` runs it once at start
         self.monitor = monitor
         self.importer = importer
         self.failover = failover
@@ -65,6 +68,8 @@ class Runtime:
             asyncio.create_task(self.monitor.run(), name="monitor"),
             asyncio.create_task(self._retry_notices(), name="notices"),
         ]
+        if self.sync is not None:
+            loops.append(asyncio.create_task(self._sync_indexers(), name="indexer-sync"))
         try:
             await stop.wait()
         finally:
@@ -104,6 +109,10 @@ class Runtime:
         if not task.cancelled() and task.exception() is not None:
             log.error("an import failed unexpectedly: %r", task.exception())
 
+    async def _sync_indexers(self) -> None:
+        assert self.sync is not None
+        await _periodic(self.timing.sync_indexers, self.sync, "the indexer sync")
+
     async def _retry_notices(self) -> None:
         while True:
             await asyncio.sleep(self.timing.retry_notices)
@@ -111,6 +120,15 @@ class Runtime:
                 await self.notices.retry_pending()
             except Exception:
                 log.exception("retrying notices failed")
+
+
+async def _periodic(every: float, work: Callable[[], Awaitable[Any]], what: str) -> None:
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await work()
+        except Exception:
+            log.exception("%s failed", what)
 
 
 async def _settled(tasks: list[asyncio.Task[Any]]) -> None:

@@ -10,6 +10,7 @@ from bot.cli.output import Output, table
 from core.app import Outpost
 from core.services.health import Health
 from core.services.integrations import Entry, IntegrationCategory
+from core.services.managed import ManagerStats, SyncReport
 
 CATEGORY_OF = {
     "indexer": IntegrationCategory.INDEXER,
@@ -58,9 +59,95 @@ async def list_(app: Outpost, args: argparse.Namespace, out: Output) -> int:
         out.say(f"cli.no_{args.group}s")
         return 0
     header = ["NAME", "KIND", "URL"] + (["STATE"] if args.group == "provider" else [])
-    lines = [[r.name, r.kind, r.url, *_state(r, args.group, out)] for r in rows]
+    header += ["FROM"] if args.group == "indexer" else []
+    lines = [[r.name, r.kind, r.url, *_state(r, args.group, out), *_source(r, out)] for r in rows]
     out.text(table(header, lines))
     return 0
+
+
+def _source(entry: Entry, out: Output) -> list[str]:
+    """Indexers only: where a mirrored one came from (Prowlarr, its id there), else by hand."""
+    if entry.category is not IntegrationCategory.INDEXER:
+        return []
+    manager = entry.options.get("managed_by")
+    if not isinstance(manager, str):
+        return [out.t("cli.indexer_by_hand")]
+    state = "" if entry.enabled else " " + out.t("cli.indexer_disabled")
+    return [out.t("cli.indexer_from", manager=manager, id=entry.options.get("managed_id")) + state]
+
+
+async def sync(app: Outpost, args: argparse.Namespace, out: Output) -> int:
+    """`indexer sync`: mirror every Prowlarr's indexers now."""
+    reports = await app.sync_indexers()
+    out.data([_report_json(r) for r in reports])
+    if not reports:
+        out.say("cli.no_indexer_managers")
+    for report in reports:
+        say_synced(report, out)
+    return 1 if any(r.error for r in reports) else 0
+
+
+def say_synced(report: SyncReport, out: Output) -> None:
+    if report.error is not None:
+        reason = out.t(report.error.key, **report.error.params)
+        out.say("cli.indexer_sync_failed", manager=report.manager, reason=reason)
+        return
+    out.say(
+        "cli.indexer_synced",
+        manager=report.manager,
+        added=len(report.added),
+        changed=len(report.changed),
+        disabled=len(report.disabled),
+        removed=len(report.removed),
+    )
+
+
+def _report_json(report: SyncReport) -> dict[str, Any]:
+    shown: dict[str, Any] = {"manager": report.manager}
+    for what in ("added", "changed", "disabled", "removed"):
+        shown[what] = list(getattr(report, what))
+    if report.error is not None:
+        shown["error"] = report.error.key
+    return shown
+
+
+async def stats(app: Outpost, args: argparse.Namespace, out: Output) -> int:
+    """`indexer stats`: each Prowlarr's counts per indexer."""
+    found = await app.indexer_stats()
+    out.data([_stats_json(s) for s in found])
+    if not found:
+        out.say("cli.no_indexer_managers")
+    header = ["INDEXER", "QUERIES", "GRABS", "FAILURES", "AVG MS"]
+    for manager in found:
+        if manager.error is not None:
+            reason = out.t(manager.error.key, **manager.error.params)
+            out.say("cli.indexer_stats_failed", manager=manager.manager, reason=reason)
+            continue
+        out.say("cli.indexer_stats_header", manager=manager.manager)
+        rows = [
+            [name, str(s.queries), str(s.grabs), str(s.failures), str(s.average_ms)]
+            for name, s in manager.indexers
+        ]
+        out.text(table(header, rows))
+    return 1 if any(s.error for s in found) else 0
+
+
+def _stats_json(found: ManagerStats) -> dict[str, Any]:
+    shown: dict[str, Any] = {"manager": found.manager}
+    shown["indexers"] = [
+        {
+            "name": name,
+            "id": s.manager_id,
+            "queries": s.queries,
+            "grabs": s.grabs,
+            "failures": s.failures,
+            "average_ms": s.average_ms,
+        }
+        for name, s in found.indexers
+    ]
+    if found.error is not None:
+        shown["error"] = found.error.key
+    return shown
 
 
 def _state(entry: Entry, group: str, out: Output) -> list[str]:

@@ -81,6 +81,9 @@ def _integration_group(sub: SubParsers, group: str, detailed: bool) -> None:
     _leaf(actions, "list", integrations.list_, help=f"list {group}s")
     for action, run in (("test", integrations.test), ("remove", integrations.remove)):
         _leaf(actions, action, run, help=f"{action} a {group}").add_argument("name")
+    if category is IntegrationCategory.INDEXER:
+        _leaf(actions, "sync", integrations.sync, help="mirror Prowlarr's indexers now")
+        _leaf(actions, "stats", integrations.stats, help="Prowlarr's statistics per indexer")
 
 
 def _provider_group(sub: SubParsers, detailed: bool) -> None:
@@ -139,6 +142,7 @@ RUN_TIMING = (
         DEFAULT_TIMING.fail_after,
         "seconds without progress before a download is failed and replaced",
     ),
+    ("--sync-every", DEFAULT_TIMING.sync_indexers, "seconds between syncs of Prowlarr's indexers"),
 )
 
 

@@ -11,7 +11,7 @@ import signal
 from collections.abc import Mapping
 from typing import Any
 
-from bot.cli.integrations import health_json
+from bot.cli.integrations import health_json, say_synced
 from bot.cli.output import Output, table
 from core import errors, redact
 from core.app import Outpost
@@ -126,8 +126,13 @@ async def run(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     if unreadable:
         log.warning("these integrations need their secret again: %s", ", ".join(unreadable))
     timing = Timing(
-        interval=args.poll_interval, stall_after=args.stall_after, fail_after=args.fail_after
+        interval=args.poll_interval,
+        stall_after=args.stall_after,
+        fail_after=args.fail_after,
+        sync_indexers=args.sync_every,
     )
+    for report in await app.sync_indexers():  # at start, before the searches are built
+        say_synced(report, out)
     runtime = await app.runtime(timing)
     frontends = await start_frontends(app, out)
     log.info("Outpost is running with data in %s", app.data_dir)

@@ -23,8 +23,12 @@ async def chat(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     timing = Timing(
-        interval=args.poll_interval, stall_after=args.stall_after, fail_after=args.fail_after
+        interval=args.poll_interval,
+        stall_after=args.stall_after,
+        fail_after=args.fail_after,
+        sync_indexers=args.sync_every,
     )
+    await app.sync_indexers()  # Prowlarr's indexers, as at the start of `outpost run` (logged)
     runtime = await app.runtime(timing)
     # cards refresh as often as the clients are polled: more often would show nothing new
     console = ConsoleFrontend(

@@ -24,7 +24,26 @@ async def status(ctx: Ctx, args: str) -> list[Reply]:
         return say(line("status.nothing"))
     lines = [line("status.header")]
     lines += [_health_line(ctx, health) for health in found]
+    lines += await _stats_lines(ctx)
     return say(*lines)
+
+
+async def _stats_lines(ctx: Ctx) -> list[Text]:
+    """Prowlarr's counts per indexer, when one is set up (its failure is in the health)."""
+    if ctx.services.indexer_stats is None:
+        return []
+    return [
+        line(
+            "status.indexer_stats",
+            name=name,
+            queries=s.queries,
+            grabs=s.grabs,
+            failures=s.failures,
+            average_ms=s.average_ms,
+        )
+        for manager in await ctx.services.indexer_stats()
+        for name, s in manager.indexers
+    ]
 
 
 async def history(ctx: Ctx, args: str) -> list[Reply]:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from core.services.health import Health
     from core.services.household import Household
     from core.services.integrations import Integrations
+    from core.services.managed import ManagerStats
     from core.services.metadata import MetadataSearch
     from core.services.notify import NotificationService
     from core.services.queue import QueueService
@@ -32,3 +33,5 @@ class Services:
     queue: Callable[[], Awaitable[QueueService]]
     health: Callable[[], Awaitable[list[Health]]]  # every enabled integration, checked
     integrations: Integrations  # add -> test -> keep, the same as the CLI's
+    # each indexer manager's (Prowlarr's) statistics per indexer, for /status
+    indexer_stats: Callable[[], Awaitable[list[ManagerStats]]] | None = None

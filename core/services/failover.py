@@ -92,6 +92,11 @@ class FailoverService:
         self._max_attempts = max_attempts
         self._profile = profile
 
+    def use(self, grabber: GrabService, search: ReleaseSearch) -> None:
+        """Search and grab through these from now on: the indexer list changed (a sync)."""
+        self._grabber = grabber
+        self._search = search
+
     def subscribe(self) -> None:
         self._bus.subscribe(DownloadFailed, self.on_failed)
 

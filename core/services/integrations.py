@@ -183,8 +183,13 @@ class Integrations:
         return stored + await self.defaults()
 
     async def remove(self, name: str, category: IntegrationCategory | None = None) -> None:
+        """Remove one; a manager (Prowlarr) takes the indexers mirrored from it along."""
         await remove_integration(name, category)
         await self._forget(name)
+        for row in await list_integrations(IntegrationCategory.INDEXER):
+            if row.options.get("managed_by") == name:
+                await remove_integration(row.name, IntegrationCategory.INDEXER)
+                await self._forget(row.name)
 
 
 def _diagnosed(row: Integration, health: Health) -> Health:

@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import logging
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from core import errors
@@ -15,6 +15,8 @@ from core.ports import Indexer
 from core.releases import DEFAULT_PROFILE, QualityProfile, Rejection, Verdict, Wanted, rank
 
 log = logging.getLogger(__name__)
+# A mirrored indexer that answers so is down, not wrong: its manager's aggregate search is asked.
+_DOWN = (errors.Unreachable, errors.Unavailable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,7 @@ class SearchOutcome:
     verdicts: list[Verdict]
     failures: list[IndexerFailure]
     skipped: list[str]  # indexers that do not serve the kind
+    fallbacks: list[str] = dataclasses.field(default_factory=list)  # managers asked instead
 
 
 def serves(caps: Capabilities, kind: MediaKind | None) -> bool:
@@ -88,9 +91,18 @@ def merge(releases: Sequence[Release]) -> list[Release]:
 class ReleaseSearch:
     """Asks every indexer at once, each with its own deadline; a failure costs only its results."""
 
-    def __init__(self, indexers: Sequence[Indexer], *, timeout: float = 20.0) -> None:
+    def __init__(
+        self,
+        indexers: Sequence[Indexer],
+        *,
+        timeout: float = 20.0,
+        fallbacks: Mapping[Indexer, Sequence[str]] | None = None,
+    ) -> None:
         self._indexers = list(indexers)
         self._timeout = timeout
+        # an indexer manager (Prowlarr) -> the names of the indexers mirrored from it: its
+        # aggregate search is asked only when none of those could be reached
+        self._fallbacks = dict(fallbacks or {})
 
     async def search(
         self,
@@ -100,14 +112,15 @@ class ReleaseSearch:
         profile: QualityProfile = DEFAULT_PROFILE,
         blocklist: Collection[str] = (),
     ) -> SearchOutcome:
-        if not self._indexers:
+        if not self._indexers and not self._fallbacks:
             raise errors.UserError("no indexer configured", key="error.no_indexers")
         query = numbered(query)
         answers = await asyncio.gather(*(self._ask(i, query) for i in self._indexers))
+        asked, fallbacks = await self._fall_back(query, answers)
         releases: list[Release] = []
         failures: list[IndexerFailure] = []
         skipped: list[str] = []
-        for indexer, answer in zip(self._indexers, answers, strict=True):
+        for indexer, answer in zip([*self._indexers, *asked], [*answers, *fallbacks], strict=True):
             if isinstance(answer, errors.OutpostError):
                 failures.append(IndexerFailure(indexer.name, answer))
             elif answer is None:
@@ -117,7 +130,23 @@ class ReleaseSearch:
         verdicts = rank(merge(releases), ranked_as(wanted), profile, blocklist)
         if wanted is not None:
             verdicts = absolute_misfits(verdicts, query)
-        return SearchOutcome(verdicts, failures, skipped)
+        return SearchOutcome(verdicts, failures, skipped, [i.name for i in asked])
+
+    async def _fall_back(
+        self, query: SearchQuery, answers: Sequence[object]
+    ) -> tuple[list[Indexer], list[list[Release] | errors.OutpostError | None]]:
+        """The managers whose mirrored indexers were all unreachable (or none is mirrored yet),
+        and their aggregate answers."""
+        by_name = dict(zip((i.name for i in self._indexers), answers, strict=True))
+        asked = [
+            manager
+            for manager, mirrored in self._fallbacks.items()
+            if all(isinstance(by_name.get(n), _DOWN) for n in mirrored)
+            or not any(n in by_name for n in mirrored)
+        ]
+        for manager in asked:
+            log.info("searching %s itself: its indexers could not be reached", manager.name)
+        return asked, list(await asyncio.gather(*(self._ask(m, query) for m in asked)))
 
     async def _ask(
         self, indexer: Indexer, query: SearchQuery

@@ -187,3 +187,9 @@ def _missing(name: str) -> errors.NotFound:
     return errors.NotFound(
         f"no integration named {name!r}", key="error.integration_not_found", name=name
     )
+
+
+async def update_integration(current: str, /, **values: Any) -> None:
+    """Change stored columns of `current` (not its secret); NotFound if there is none."""
+    if not await Integration.filter(name=current).update(**values):
+        raise _missing(current)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters.indexers.prowlarr import ProwlarrIndexer
 from adapters.indexers.torznab import TorznabIndexer
 from core import errors
 from core.domain import MediaKind, Protocol, SearchQuery
@@ -27,6 +28,7 @@ from tests.support.localserver import LocalServer, Request, Response
 from tests.support.torznab_server import DEFAULT_CAPS, error_xml
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "indexers"
+PROWLARR = FIXTURES.parent / "prowlarr"
 KEY = "contract-key-5Jq8Wz"
 WRONG = "wrong-key-Pv3nR7"
 FAST = HttpPolicy(connect_timeout=2.0, read_timeout=2.0, deadline=5.0, retries=0)
@@ -70,7 +72,7 @@ class Rig:
     """One adapter on its server, and what the contract expects it to say and send."""
 
     make: MakeIndexer  # an indexer using the given api key
-    server: CapturedIndexer
+    server: CapturedIndexer | CapturedProwlarr
     protocol: Protocol
     kinds: Mapping[MediaKind, tuple[int, ...]]  # read from its caps
     by_text: tuple[SearchQuery, dict[str, str]]  # a search by words, and the parameters sent
@@ -102,14 +104,16 @@ def torznab() -> Iterator[Rig]:
                 MediaKind.MUSIC: (3000,),
                 MediaKind.BOOK: (7000,),
                 MediaKind.AUDIOBOOK: (3030,),
+                MediaKind.ANIME: (5070,),  # its caps list TV/Anime
             },
             by_text=(
                 SearchQuery(text="Series Title", kind=MediaKind.SERIES, season=5),
-                {"t": "tvsearch", "q": "Series Title", "season": "5", "cat": "5000"},
+                {"t": "tvsearch", "q": "Series Title", "season": "5", "cat": "5000"}
+                | {"extended": "1"},
             ),
             by_ids=(
                 SearchQuery(text="Dune", kind=MediaKind.MOVIE, imdb_id="tt1160419"),
-                {"t": "movie", "imdbid": "1160419", "cat": "2000"},
+                {"t": "movie", "imdbid": "1160419", "cat": "2000", "extended": "1"},
             ),
         )
 
@@ -131,16 +135,78 @@ def newznab() -> Iterator[Rig]:
                 MediaKind.MUSIC: (3000,),
                 MediaKind.BOOK: (7000,),
                 MediaKind.AUDIOBOOK: (3030,),
+                MediaKind.ANIME: (5070,),  # its caps list TV/Anime
             },
             by_text=(
                 SearchQuery(text="White Collar", kind=MediaKind.SERIES, season=3, episode=5),
-                {"t": "tvsearch", "q": "White Collar", "season": "3", "ep": "5", "cat": "5000"},
+                {"t": "tvsearch", "q": "White Collar", "season": "3", "ep": "5", "cat": "5000"}
+                | {"extended": "1"},
             ),
             by_ids=(
                 SearchQuery(
                     text="White Collar", kind=MediaKind.SERIES, tvdb_id=108611, season=3, episode=5
                 ),
-                {"t": "tvsearch", "tvdbid": "108611", "season": "3", "ep": "5", "cat": "5000"},
+                {"t": "tvsearch", "tvdbid": "108611", "season": "3", "ep": "5", "cat": "5000"}
+                | {"extended": "1"},
+            ),
+        )
+
+
+class CapturedProwlarr:
+    """Prowlarr's v1 API from tests/fixtures/prowlarr, behind `X-Api-Key` (401 otherwise)."""
+
+    def __init__(self) -> None:
+        self.web_page = False
+        self.server = LocalServer(self._handle)
+
+    def _handle(self, request: Request) -> Response:
+        if self.web_page:
+            return Response(200, WEB_PAGE, {"Content-Type": "text/html; charset=utf-8"})
+        if request.path == "/dl/release":
+            return Response(200, FILE, {"Content-Type": "application/x-bittorrent"})
+        if request.headers.get("x-api-key") != KEY:
+            return Response(401, b"", {"Content-Type": "text/plain"})
+        name = {"/api/v1/indexer": "indexers.json", "/api/v1/search": "search.json"}
+        if request.path not in name:
+            return Response(404, b"not found", {"Content-Type": "text/plain"})
+        body = (PROWLARR / name[request.path]).read_text().replace("PROWLARR", self.server.url)
+        return Response(200, body, {"Content-Type": "application/json; charset=utf-8"})
+
+    def sent(self) -> list[dict[str, str]]:
+        return [
+            {k: ",".join(v) for k, v in r.query.items()}
+            for r in self.server.requests
+            if r.path == "/api/v1/search"
+        ]
+
+
+@contextmanager
+def prowlarr() -> Iterator[Rig]:
+    server = CapturedProwlarr()
+
+    @asynccontextmanager
+    async def make(api_key: str) -> AsyncIterator[Indexer]:
+        async with HttpService("contract", FAST, secrets=[api_key]) as http:
+            yield ProwlarrIndexer("contract", server.server.url, api_key, http)
+
+    with server.server:
+        yield Rig(
+            make=make,
+            server=server,
+            protocol=Protocol.TORRENT,  # each release says its own
+            kinds={  # the categories its indexers list (tests/fixtures/prowlarr/indexers.json)
+                MediaKind.MOVIE: (2000,),
+                MediaKind.SERIES: (5000,),
+                MediaKind.BOOK: (7000,),
+                MediaKind.ANIME: (5070,),
+            },
+            by_text=(
+                SearchQuery(text="Series Title", kind=MediaKind.SERIES, season=5),
+                {"query": "Series Title S05", "type": "tvsearch", "categories": "5000"},
+            ),
+            by_ids=(  # the aggregate search is the fallback: it takes words, not ids
+                SearchQuery(text="Dune", kind=MediaKind.MOVIE, imdb_id="tt1160419"),
+                {"query": "Dune", "type": "movie", "categories": "2000"},
             ),
         )
 
@@ -148,6 +214,7 @@ def newznab() -> Iterator[Rig]:
 RIGS: dict[str, Callable[[], AbstractContextManager[Rig]]] = {
     "torznab": torznab,
     "newznab": newznab,
+    "prowlarr": prowlarr,
 }
 
 
@@ -171,7 +238,7 @@ async def test_search_sends_the_mode_and_parameters_and_returns_releases(
     query, expected = getattr(rig, way)
     async with rig.make(KEY) as indexer:
         releases = await indexer.search(query)
-    assert rig.server.sent() == [{**expected, "extended": "1"}]
+    assert rig.server.sent() == [expected]
     assert releases, "the captured feed has items"
     for release in releases:
         assert (release.indexer, release.protocol) == (indexer.name, rig.protocol)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from xml.etree.ElementTree import Element
 
 from adapters.indexers.torznab import xmldoc
@@ -96,6 +98,7 @@ class TorznabIndexer:
         caps = await self.capabilities()
         root = await self._call(search_params(query, caps, self._categories))
         releases = releases_from(root, FeedContext(self.name, self.base_url, self.protocol))
+        releases = [self._keyless(r) for r in releases]
         log.debug("%s: %d releases", self.name, len(releases))
         return releases
 
@@ -103,7 +106,7 @@ class TorznabIndexer:
         """The .torrent/.nzb behind a release's download URL (10 MiB at most)."""
         self._tell_secret()
         host = urlsplit(self.base_url).hostname or ""
-        return await fetch_file(self.http, url, trusted_host=host, service=self.name)
+        return await fetch_file(self.http, self._keyed(url), trusted_host=host, service=self.name)
 
     async def aclose(self) -> None:
         """Nothing to close: the HttpService belongs to whoever built it."""
@@ -130,11 +133,52 @@ class TorznabIndexer:
             raise_for_status(response, self.name)
         return xmldoc.answer(body, response.content_type, self.name, self.http.redact)
 
+    def _keyless(self, release: Release) -> Release:
+        """Prowlarr and Newznab write `apikey=KEY` into their own links: taken out, so that a
+        found release (kept in the store) never holds the key; `fetch` puts it back."""
+        if not self._api_key:
+            return release
+        key = self._api_key
+        guid = _without_key(release.guid, key) or hashlib.sha256(release.guid.encode()).hexdigest()
+        return dataclasses.replace(
+            release,
+            guid=guid,
+            download_url=_without_key(release.download_url, key),
+            info_url=_without_key(release.info_url, key),
+        )
+
+    def _keyed(self, url: str) -> str:
+        """A link to the indexer's own host gets the key back (see `_keyless`)."""
+        try:
+            parts = urlsplit(url.strip())
+            own = urlsplit(self.base_url)
+        except ValueError:  # a malformed link: `fetch_file` says so, without the key
+            return url
+        if not self._api_key or (parts.scheme, parts.netloc) != (own.scheme, own.netloc):
+            return url
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        if any(k.lower() == "apikey" for k, _ in pairs):
+            return url
+        return urlunsplit(parts._replace(query=urlencode([*pairs, ("apikey", self._api_key)])))
+
     def _tell_secret(self) -> None:
         # The composition root registers it too; this keeps a hand-built HttpService safe.
         if self._api_key and not self._secret_told:
             self.http.add_secret(self._api_key)
             self._secret_told = True
+
+
+def _without_key(url: str | None, key: str) -> str | None:
+    if not url or key not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not (k.lower() == "apikey" and v == key)]
+    cleaned = urlunsplit(parts._replace(query=urlencode(kept)))
+    return cleaned if key not in cleaned else None  # the key elsewhere in it: not kept at all
 
 
 def _split(url: str) -> tuple[str, str, str]:
