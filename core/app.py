@@ -15,6 +15,7 @@ from core.ports import DownloadClient, Enricher, Frontend, Indexer, TitleSearch
 from core.registry import spec_for
 from core.runtime import Runtime, Timing
 from core.secrets import SecretBox
+from core.services import profiles
 from core.services.bundle import Services
 from core.services.defaults import default_rows
 from core.services.diskspace import DiskSpace
@@ -107,7 +108,7 @@ class Outpost:
         return list((await self._build_all(IntegrationCategory.PROVIDER)).values())
 
     async def release_search(self) -> ReleaseSearch:
-        return ReleaseSearch(list((await self.indexers()).values()))
+        return ReleaseSearch(list((await self.indexers()).values()), profiles=profiles.load)
 
     async def metadata_search(self) -> MetadataSearch:
         providers = await self.providers()

@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import logging
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from core import errors
@@ -28,6 +28,7 @@ class SearchOutcome:
     verdicts: list[Verdict]
     failures: list[IndexerFailure]
     skipped: list[str]  # indexers that do not serve the kind
+    profile: QualityProfile = DEFAULT_PROFILE  # what ranked them, for saying why #1 is #1
 
 
 def serves(caps: Capabilities, kind: MediaKind | None) -> bool:
@@ -88,20 +89,30 @@ def merge(releases: Sequence[Release]) -> list[Release]:
 class ReleaseSearch:
     """Asks every indexer at once, each with its own deadline; a failure costs only its results."""
 
-    def __init__(self, indexers: Sequence[Indexer], *, timeout: float = 20.0) -> None:
+    def __init__(
+        self,
+        indexers: Sequence[Indexer],
+        *,
+        timeout: float = 20.0,
+        profiles: Callable[[MediaKind], Awaitable[QualityProfile]] | None = None,
+    ) -> None:
         self._indexers = list(indexers)
         self._timeout = timeout
+        self._profiles = profiles  # the household's profile of a kind (from the store)
 
     async def search(
         self,
         query: SearchQuery,
         wanted: Wanted | None = None,
         *,
-        profile: QualityProfile = DEFAULT_PROFILE,
+        profile: QualityProfile | None = None,
         blocklist: Collection[str] = (),
     ) -> SearchOutcome:
+        """`profile` None: the household's profile of the wanted kind, when there is one."""
         if not self._indexers:
             raise errors.UserError("no indexer configured", key="error.no_indexers")
+        if profile is None:
+            profile = await self._profile_of(wanted)
         query = numbered(query)
         answers = await asyncio.gather(*(self._ask(i, query) for i in self._indexers))
         releases: list[Release] = []
@@ -117,7 +128,12 @@ class ReleaseSearch:
         verdicts = rank(merge(releases), ranked_as(wanted), profile, blocklist)
         if wanted is not None:
             verdicts = absolute_misfits(verdicts, query)
-        return SearchOutcome(verdicts, failures, skipped)
+        return SearchOutcome(verdicts, failures, skipped, profile)
+
+    async def _profile_of(self, wanted: Wanted | None) -> QualityProfile:
+        if wanted is None or self._profiles is None:
+            return DEFAULT_PROFILE
+        return await self._profiles(wanted.kind)
 
     async def _ask(
         self, indexer: Indexer, query: SearchQuery
