@@ -18,7 +18,7 @@ from core.releases.profiles import (
 from core.store.models import Setting
 
 log = logging.getLogger(__name__)
-MAX_MB_PER_MINUTE = 5000.0  # beyond any real encode (a 4K remux is ~650): a typo, not a wish
+MAX_MB_PER_MINUTE = 4096.0  # beyond any real encode (a 4K remux is ~650): a typo, not a wish
 
 
 def setting_key(kind: MediaKind) -> str:
