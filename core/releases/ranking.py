@@ -113,7 +113,8 @@ class _Judge:
     titles: WantedTitles | None
     ranks: dict[str, int]  # quality name -> index in profile.allowed
     slots: int
-    bounds: dict[MediaKind, _Bounds] = field(default_factory=dict)  # filled when first needed
+    # Per kind and quality, filled when first needed.
+    bounds: dict[tuple[MediaKind, str], _Bounds] = field(default_factory=dict)
     # One search sees the same name on several indexers (sizes and hashes differ, so they are
     # not merged): parse each distinct name once.
     parsed: dict[str, ParsedRelease | None] = field(default_factory=dict)
@@ -207,18 +208,19 @@ class _Judge:
 
     def _bounds(self, kind: MediaKind, quality: str) -> _Bounds:
         """The kind's bounds, narrowed by the quality's own definition where the profile has one."""
-        bounds = self.bounds.get(kind)
+        bounds = self.bounds.get((kind, quality))
         if bounds is None:
             runtime = self.wanted.runtime if self.wanted is not None else None
-            bounds = self.bounds[kind] = _bounds(self.profile, kind, runtime)
-        low, high = self.profile.quality_min.get(quality), self.profile.quality_max.get(quality)
-        if low is None and high is None:
-            return bounds
-        return replace(
-            bounds,
-            low=bounds.low if low is None else low,
-            high=bounds.high if high is None else high,
-        )
+            bounds = _bounds(self.profile, kind, runtime)
+            low, high = self.profile.quality_min.get(quality), self.profile.quality_max.get(quality)
+            if low is not None or high is not None:
+                bounds = replace(
+                    bounds,
+                    low=bounds.low if low is None else low,
+                    high=bounds.high if high is None else high,
+                )
+            self.bounds[(kind, quality)] = bounds
+        return bounds
 
     def _availability(self, release: Release, out: list[Rejection]) -> None:
         if self.blocklist:  # the key costs a hash: only worked out when there is a list
