@@ -93,10 +93,16 @@ def _print(kind: MediaKind, profile: QualityProfile, out: Output) -> None:
     for n, quality in enumerate(profile.allowed, 1):
         row: list[Any] = [n, quality, "*" if profile.preferred(quality) else ""]
         if sized:
-            row += [_mb(profile.quality_min.get(quality)), _mb(profile.quality_max.get(quality))]
+            row += [_mb(_low(kind, profile, quality)), _mb(profile.quality_max.get(quality))]
         rows.append(row)
     out.text(table(headers, rows))
     out.text("")
+
+
+def _low(kind: MediaKind, profile: QualityProfile, quality: str) -> float | None:
+    """The quality's own minimum, else the kind's (anime is sized as a series)."""
+    sized = MediaKind.MOVIE if kind is MediaKind.MOVIE else MediaKind.SERIES
+    return profile.quality_min.get(quality, profile.min_mb_per_minute.get(sized))
 
 
 def _mb(value: float | None) -> str:
