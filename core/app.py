@@ -15,6 +15,7 @@ from core.ports import DownloadClient, Enricher, Frontend, Indexer, IndexerManag
 from core.registry import spec_for
 from core.runtime import Runtime, Timing
 from core.secrets import SecretBox
+from core.services import profiles
 from core.services.bundle import Services
 from core.services.defaults import default_rows
 from core.services.diskspace import DiskSpace
@@ -118,7 +119,7 @@ class Outpost:
             for name in managers
         }
         direct = [a for n, a in built.items() if n not in managers]
-        return ReleaseSearch(direct, fallbacks=fallbacks)
+        return ReleaseSearch(direct, fallbacks=fallbacks, profiles=profiles.load)
 
     async def _managers(self) -> list[tuple[Integration, IndexerManager]]:
         built = await self.indexers()

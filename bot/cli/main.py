@@ -10,7 +10,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from bot.cli import fields, integrations, library, people, searching, system
+from bot.cli import fields, integrations, library, people, profiles, searching, system
 from bot.cli.output import Output
 from bot.console.command import chat
 from bot.i18n import pick_language, t
@@ -115,6 +115,9 @@ def _search_group(sub: SubParsers, kinds: list[str]) -> None:
     releases.add_argument("--season", type=int)
     releases.add_argument("--episode", type=int)
     releases.add_argument("--all", action="store_true", help="show rejected releases too")
+    releases.add_argument(
+        "--runtime", type=int, metavar="MIN", help="the title's minutes, for the size sanity"
+    )
 
 
 def _library_group(sub: SubParsers, kinds: list[str]) -> None:
@@ -182,6 +185,7 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     _provider_group(sub, command == "provider")
     _search_group(sub, kinds)
     _library_group(sub, kinds)
+    profiles.register(_actions(sub, "profile", "which release qualities each kind takes"), _leaf)
     grab = _leaf(sub, "grab", searching.grab, help="send a found release to a client")
     grab.add_argument("ref")
     grab.add_argument("--client")

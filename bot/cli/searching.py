@@ -11,6 +11,7 @@ from core.app import Outpost
 from core.credits import credits_json
 from core.domain import Media, MediaKind, ParsedRelease, SearchQuery
 from core.releases import Rejection, Verdict, Wanted, parse
+from core.releases.reasons import WhyFirst, why_first
 from core.services.found import remember
 
 ALL_KINDS = list(MediaKind)
@@ -105,7 +106,14 @@ async def search_releases(app: Outpost, args: argparse.Namespace, out: Output) -
     kind = MediaKind(args.kind) if args.kind else None
     query = SearchQuery(text=title, kind=kind, year=year, season=args.season, episode=args.episode)
     wanted = (
-        Wanted(kind=kind, title=title, year=year, season=args.season, episode=args.episode)
+        Wanted(
+            kind=kind,
+            title=title,
+            year=year,
+            season=args.season,
+            episode=args.episode,
+            runtime=args.runtime if args.runtime and args.runtime > 0 else None,
+        )
         if kind
         else None
     )
@@ -124,14 +132,36 @@ async def search_releases(app: Outpost, args: argparse.Namespace, out: Output) -
         {"indexer": f.indexer, "error": out.t(f.error.key, **f.error.params)}
         for f in outcome.failures
     ]
-    out.data({"releases": rows, "errors": errors_})
+    why = why_first(outcome.verdicts, outcome.profile)
+    first = _why_json(why, rows, out)
+    out.data({"releases": rows, "errors": errors_, "why_first": first})
     for failure in errors_:
         out.say("cli.indexer_failed", name=failure["indexer"], reason=failure["error"])
     if not rows:
         out.say("cli.no_releases", query=args.query)
         return 0
     _print_releases(rows, out, show_all=args.all)
+    if first is not None:
+        out.say("cli.why_first", ref=first["ref"], why=first["message"])
     return 0
+
+
+def _why_json(
+    why: WhyFirst | None, rows: list[dict[str, Any]], out: Output
+) -> dict[str, Any] | None:
+    """Why the first accepted release is first: its ref, the reason code and the sentence."""
+    if why is None:
+        return None
+    row = next(r for r in rows if not r["rejections"])
+    release = why.verdict.release
+    message = out.t(
+        "releases.why",
+        quality=why.verdict.quality,
+        size=human_size(release.size),
+        seeders="?" if release.seeders is None else release.seeders,
+        reason=out.t(f"releases.why.{why.code}"),
+    )
+    return {"ref": row["ref"], "reason": why.code, "message": message}
 
 
 def _print_releases(rows: list[dict[str, Any]], out: Output, *, show_all: bool) -> None:

@@ -10,9 +10,11 @@ from bot.conversation.context import Ctx, line, say
 from bot.conversation.household import ask_admins
 from bot.views import Button, Reply, Text, View
 from bot.wording import human_size
-from core.domain import MediaKind
+from core import errors
+from core.domain import Media, MediaKind
 from core.releases import DEFAULT_PROFILE, Verdict
-from core.releases.profiles import DEFAULT_RUNTIME
+from core.releases.profiles import DEFAULT_RUNTIME, SIZED_KINDS
+from core.releases.reasons import WhyFirst, why_first
 from core.services.failover import explain
 from core.services.found import remember
 from core.services.requests import Asked, wanted_for
@@ -27,13 +29,43 @@ def _asked(media: dict[str, Any]) -> dict[str, Any]:
     return {"kind": media["kind"], "title": media["title"], "year": media.get("year"), **about}
 
 
-async def _search(ctx: Ctx, media: dict[str, Any]) -> tuple[list[str], list[Verdict], list[str]]:
-    """Refs and verdicts of a release search for the title, and the indexers that failed."""
-    query, wanted = wanted_for(media)
+async def _search(
+    ctx: Ctx, media: dict[str, Any]
+) -> tuple[list[str], list[Verdict], list[str], WhyFirst | None]:
+    """Refs and verdicts of a release search for the title, the indexers that failed, and
+    why the first is first."""
+    query, wanted = wanted_for({**media, "runtime": await _runtime(ctx, media)})
     blocklist = await ctx.services.requests.blocklist()
     outcome = await (await ctx.services.releases()).search(query, wanted, blocklist=blocklist)
     refs = await remember(outcome.verdicts, _asked(media))
-    return refs, outcome.verdicts, [f.indexer for f in outcome.failures]
+    why = why_first(outcome.verdicts, outcome.profile)
+    return refs, outcome.verdicts, [f.indexer for f in outcome.failures], why
+
+
+async def _runtime(ctx: Ctx, media: dict[str, Any]) -> int | None:
+    """The title's runtime (an episode's for series) from its provider, for the size sanity;
+    None when the title has no provider or the provider cannot say."""
+    if media.get("runtime") or MediaKind(media["kind"]) not in SIZED_KINDS:
+        return media.get("runtime")
+    if not (media.get("provider") and media.get("id")):
+        return None
+    found = Media(MediaKind(media["kind"]), media["title"], media["provider"], str(media["id"]))
+    try:
+        return await (await ctx.services.metadata()).runtime(found)
+    except errors.OutpostError:
+        return None
+
+
+def why_line(ctx: Ctx, why: WhyFirst) -> Text:
+    """ "Why #1: 1080p WEB-DL, 4.2 GB, 45 seeders — preferred quality"."""
+    release = why.verdict.release
+    return line(
+        "releases.why",
+        quality=why.verdict.quality,
+        size=human_size(release.size),
+        seeders="?" if release.seeders is None else release.seeders,
+        reason=ctx.say(f"releases.why.{why.code}"),
+    )
 
 
 def oversize(verdict: Verdict, kind: MediaKind) -> float | None:
@@ -83,10 +115,12 @@ async def choose(ctx: Ctx, tap: tokens.Tap) -> list[Reply]:
     """Choose release: the top accepted releases, why they rank so, and why others did not fit."""
     media = tap.payload["media"]
     kind = MediaKind(media["kind"])
-    refs, verdicts, failed = await _search(ctx, media)
+    refs, verdicts, failed, why = await _search(ctx, media)
     accepted = [(ref, v) for ref, v in zip(refs, verdicts, strict=True) if v.accepted][:SHOWN]
     lines = [line("releases.header", title=media["title"], count=len(accepted))]
     lines += [line("search.indexer_failed", name=name) for name in failed]
+    if why is not None:
+        lines.append(why_line(ctx, why))
     buttons: list[Button] = []
     for n, (ref, verdict) in enumerate(accepted, 1):
         lines += _release_lines(n, verdict, kind)
@@ -103,7 +137,7 @@ async def choose(ctx: Ctx, tap: tokens.Tap) -> list[Reply]:
 async def grab_best(ctx: Ctx, tap: tokens.Tap) -> list[Reply]:
     """Grab best: search, and grab the first accepted release (or say why there is none)."""
     media = tap.payload["media"]
-    refs, verdicts, _ = await _search(ctx, media)
+    refs, verdicts, _, _ = await _search(ctx, media)
     best = next((ref for ref, v in zip(refs, verdicts, strict=True) if v.accepted), None)
     if best is None:
         why = rejected_line(ctx, verdicts)

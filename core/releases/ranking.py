@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import itemgetter
 
@@ -113,7 +113,8 @@ class _Judge:
     titles: WantedTitles | None
     ranks: dict[str, int]  # quality name -> index in profile.allowed
     slots: int
-    bounds: dict[MediaKind, _Bounds] = field(default_factory=dict)  # filled when first needed
+    # Per kind and quality, filled when first needed.
+    bounds: dict[tuple[MediaKind, str], _Bounds] = field(default_factory=dict)
     # One search sees the same name on several indexers (sizes and hashes differ, so they are
     # not merged): parse each distinct name once.
     parsed: dict[str, ParsedRelease | None] = field(default_factory=dict)
@@ -158,7 +159,8 @@ class _Judge:
             if rank is None:
                 rejections.append(Rejection("quality_not_allowed", {"quality": quality}))
             if release.size is not None:
-                distance = self._size(release, parsed, self._bounds(kind), rejections)
+                bounds = self._bounds(kind, quality)
+                distance = self._size(release, parsed, bounds, rejections)
         self._availability(release, rejections)
         score = self._score(rank)
         return Verdict(release, parsed, quality, score, tuple(rejections), distance)
@@ -204,11 +206,20 @@ class _Judge:
             out.append(_size_rejection("too_large", size, per_minute, bounds.high))
         return abs(math.log(size / (bounds.typical * minutes * _MB))) if size else math.inf
 
-    def _bounds(self, kind: MediaKind) -> _Bounds:
-        bounds = self.bounds.get(kind)
+    def _bounds(self, kind: MediaKind, quality: str) -> _Bounds:
+        """The kind's bounds, narrowed by the quality's own definition where the profile has one."""
+        bounds = self.bounds.get((kind, quality))
         if bounds is None:
             runtime = self.wanted.runtime if self.wanted is not None else None
-            bounds = self.bounds[kind] = _bounds(self.profile, kind, runtime)
+            bounds = _bounds(self.profile, kind, runtime)
+            low, high = self.profile.quality_min.get(quality), self.profile.quality_max.get(quality)
+            if low is not None or high is not None:
+                bounds = replace(
+                    bounds,
+                    low=bounds.low if low is None else low,
+                    high=bounds.high if high is None else high,
+                )
+            self.bounds[(kind, quality)] = bounds
         return bounds
 
     def _availability(self, release: Release, out: list[Rejection]) -> None:

@@ -16,7 +16,7 @@ from core import errors
 from core.domain import SearchQuery
 from core.events import DownloadFailed, Event, EventBus
 from core.lifecycle import GrabState
-from core.releases import DEFAULT_PROFILE, QualityProfile, Verdict, Wanted, release_key
+from core.releases import QualityProfile, Verdict, Wanted, release_key
 from core.services.grab import GrabService
 from core.services.requests import wanted_for
 from core.services.search import ReleaseSearch
@@ -82,7 +82,7 @@ class FailoverService:
         auto_regrab: bool = True,
         delete_files: bool = True,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-        profile: QualityProfile = DEFAULT_PROFILE,
+        profile: QualityProfile | None = None,  # None: the household's, per kind
     ) -> None:
         self._bus = bus
         self._grabber = grabber

@@ -56,6 +56,14 @@ class MetadataSearch:
         media.sort(key=lambda m: -(m.popularity or 0.0))
         return MediaResults(media, failures)
 
+    async def runtime(self, media: Media) -> int | None:
+        """Minutes of the title (of one episode, for series) as its own provider says, for the
+        size sanity of its releases; None when no configured provider knows the title."""
+        for provider in self._providers:
+            if provider.name == media.provider and media.kind in provider.kinds:
+                return (await provider.details(media)).runtime
+        return None
+
     async def enrich(
         self, media: Media, failures: dict[str, errors.OutpostError] | None = None
     ) -> Media:

@@ -58,7 +58,16 @@ def wanted_for(asked: Mapping[str, Any]) -> tuple[SearchQuery, Wanted]:
     year, season, episode = asked.get("year"), asked.get("season"), asked.get("episode")
     query = SearchQuery(text=title, kind=kind, year=year, season=season, episode=episode)
     credits = credits_of(asked.get("credits"))
-    wanted = Wanted(kind, title, year=year, season=season, episode=episode, credits=credits)
+    runtime = asked.get("runtime")  # minutes, when metadata gave them: for the size sanity
+    wanted = Wanted(
+        kind,
+        title,
+        year=year,
+        season=season,
+        episode=episode,
+        credits=credits,
+        runtime=runtime if isinstance(runtime, int) and runtime > 0 else None,
+    )
     return query, wanted
 
 

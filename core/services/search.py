@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import logging
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from core import errors
@@ -31,6 +31,7 @@ class SearchOutcome:
     failures: list[IndexerFailure]
     skipped: list[str]  # indexers that do not serve the kind
     fallbacks: list[str] = dataclasses.field(default_factory=list)  # managers asked instead
+    profile: QualityProfile = DEFAULT_PROFILE  # what ranked them, for saying why #1 is #1
 
 
 def serves(caps: Capabilities, kind: MediaKind | None) -> bool:
@@ -97,23 +98,28 @@ class ReleaseSearch:
         *,
         timeout: float = 20.0,
         fallbacks: Mapping[Indexer, Sequence[str]] | None = None,
+        profiles: Callable[[MediaKind], Awaitable[QualityProfile]] | None = None,
     ) -> None:
         self._indexers = list(indexers)
         self._timeout = timeout
         # an indexer manager (Prowlarr) -> the names of the indexers mirrored from it: its
         # aggregate search is asked only when none of those could be reached
         self._fallbacks = dict(fallbacks or {})
+        self._profiles = profiles  # the household's profile of a kind (from the store)
 
     async def search(
         self,
         query: SearchQuery,
         wanted: Wanted | None = None,
         *,
-        profile: QualityProfile = DEFAULT_PROFILE,
+        profile: QualityProfile | None = None,
         blocklist: Collection[str] = (),
     ) -> SearchOutcome:
+        """`profile` None: the household's profile of the wanted kind, when there is one."""
         if not self._indexers and not self._fallbacks:
             raise errors.UserError("no indexer configured", key="error.no_indexers")
+        if profile is None:
+            profile = await self._profile_of(wanted)
         query = numbered(query)
         answers = await asyncio.gather(*(self._ask(i, query) for i in self._indexers))
         asked, fallbacks = await self._fall_back(query, answers)
@@ -130,7 +136,7 @@ class ReleaseSearch:
         verdicts = rank(merge(releases), ranked_as(wanted), profile, blocklist)
         if wanted is not None:
             verdicts = absolute_misfits(verdicts, query)
-        return SearchOutcome(verdicts, failures, skipped, [i.name for i in asked])
+        return SearchOutcome(verdicts, failures, skipped, [i.name for i in asked], profile)
 
     async def _fall_back(
         self, query: SearchQuery, answers: Sequence[object]
@@ -147,6 +153,11 @@ class ReleaseSearch:
         for manager in asked:
             log.info("searching %s itself: its indexers could not be reached", manager.name)
         return asked, list(await asyncio.gather(*(self._ask(m, query) for m in asked)))
+
+    async def _profile_of(self, wanted: Wanted | None) -> QualityProfile:
+        if wanted is None or self._profiles is None:
+            return DEFAULT_PROFILE
+        return await self._profiles(wanted.kind)
 
     async def _ask(
         self, indexer: Indexer, query: SearchQuery

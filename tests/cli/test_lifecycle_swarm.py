@@ -47,8 +47,10 @@ def configure(outpost: Outpost, feed: TorznabFeed, leecher: QBittorrentDaemon, t
             )
         ),
         outpost("library", "set", "movie", str(tmp / "library")),
+        # This household takes 4K (the default movie profile does not): BETTER ranks first.
+        outpost("profile", "set", "movie", "--prefer", "webdl-2160p"),
     ]
-    assert [r.code for r in runs] == [0, 0, 0], [r.err for r in runs]
+    assert [r.code for r in runs] == [0, 0, 0, 0], [r.err for r in runs]
 
 
 def search_and_grab(outpost: Outpost) -> list[dict[str, object]]:

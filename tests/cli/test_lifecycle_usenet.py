@@ -78,8 +78,10 @@ def configure(outpost: Outpost, feed: TorznabFeed, downloader: Downloader, tmp: 
         outpost("indexer", "add", "nz", "--kind", "newznab", "--url", feed.url, "--api-key", KEY),
         outpost(*client, *downloader.login, "--category", "movies"),
         outpost("library", "set", "movie", str(tmp / "library")),
+        # This household takes 4K (the default movie profile does not): BETTER ranks first.
+        outpost("profile", "set", "movie", "--prefer", "webdl-2160p"),
     ]
-    assert [r.code for r in runs] == [0, 0, 0], [r.err for r in runs]
+    assert [r.code for r in runs] == [0, 0, 0, 0], [r.err for r in runs]
 
 
 def test_an_nzb_from_the_feed_is_downloaded_imported_and_announced(

@@ -14,7 +14,10 @@ from bot.conversation import Conversation
 from bot.conversation.render_text import render
 from bot.views import Button, Reply, Sender, View
 from core.app import Outpost
+from core.domain import MediaKind
+from core.services import profiles
 from core.services.household import Household
+from core.services.profiles import Change
 from core.store.integrations import add_integration
 from core.store.models import IntegrationCategory, Person, Role
 from tests.metadata.conftest import API_KEY as TMDB_KEY
@@ -136,4 +139,7 @@ async def searchable(
         secrets={"api_key": INDEXER_KEY},
     )
     world.feed, world.torrents = server, torrents
+    # This household takes remuxes (the default movie profile does not): the flows here rank
+    # LARGE, a 1080p remux, first.
+    await profiles.change(MediaKind.MOVIE, Change(prefer="bluray-1080p-remux", cutoff="hdtv-1080p"))
     return world

@@ -129,7 +129,8 @@ def test_anime_batches_cover_the_wanted_absolute_episode() -> None:
 def test_each_kind_has_a_household_default_profile() -> None:
     from core.releases import DEFAULT_PROFILE, default_profile
 
-    assert default_profile(MediaKind.MOVIE) is DEFAULT_PROFILE
+    assert default_profile(MediaKind.MOVIE).allowed[0] == "bluray-1080p"
+    assert DEFAULT_PROFILE.allowed[0] == "bluray-2160p-remux"  # rank()'s own default: any
     assert default_profile(MediaKind.MUSIC).allowed[:3] == ("flac-24", "flac", "alac")
     assert default_profile(MediaKind.MUSIC).allowed.index("mp3-320") < 10
     assert default_profile(MediaKind.BOOK).allowed[0] == "epub"
