@@ -37,6 +37,8 @@ async def _item_view(ctx: Ctx, item: QueueItem) -> View:
     ]
     if eta := eta_text(item.eta):
         lines.append(line("queue.eta", eta=eta))
+    if seed := eta_text(item.seed_left):
+        lines.append(line("queue.seed_left", time=seed))
     payload = {"grab": grab_id}
     buttons: list[Button] = [
         await ctx.button("button.pause", "pause", payload),

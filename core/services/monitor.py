@@ -19,7 +19,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from core import errors
-from core.domain import Download
+from core.domain import ClientStatus, Download
 from core.events import DownloadCompleted, DownloadFailed, DownloadStalled, Event, Publisher
 from core.lifecycle import (
     FAIL_AFTER,
@@ -201,6 +201,8 @@ def _client_view(grab: Grab, download: Download, moved: Transition) -> dict[str,
         seen["eta"] = download.eta
     if moved.event is Change.COMPLETED and download.content_path:
         seen["content_path"] = download.content_path[:4096]
+    if download.status is ClientStatus.COMPLETED and grab.completed_at is None:
+        seen["completed_at"] = datetime.now(UTC)  # the seed clock starts here
     return seen
 
 
