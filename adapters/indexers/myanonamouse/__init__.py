@@ -188,7 +188,8 @@ class MyAnonamouseIndexer:
         return response
 
     def _raise_for(self, response: HttpResponse) -> None:
-        if response.status in (401, 403):
+        # an expired session is a redirect to login.php (or a 403 on the JSON endpoints)
+        if response.status in (401, 403) or 300 <= response.status < 400:
             raise self._logged_out()
         if response.status >= 400:
             raise errors.ProtocolMismatch(
@@ -227,7 +228,7 @@ def _search_params(text: str, categories: tuple[int, ...], start: int) -> dict[s
         "tor[searchIn]": "torrents",
         "tor[sortType]": "default",
         "tor[startNumber]": str(start),
-        "tor[perpage]": str(PER_PAGE),
         "tor[main_cat][]": [str(c) for c in categories],
+        "perpage": str(PER_PAGE),
     }
     return params

@@ -25,10 +25,10 @@ _NAME_MAX = 200
 def releases_from(
     body: Any, indexer: str, base_url: str, *, vip_user: bool = False
 ) -> tuple[list[Release], int | None, int]:
-    """(releases, MAM's total found, items dropped)."""
+    """(releases, MAM's `total_found`, items dropped)."""
     if not isinstance(body, Mapping):
         return [], 0, 0
-    found = _int(body.get("found"))
+    found = _int(body.get("total_found"))
     data = body.get("data")
     if not isinstance(data, list):
         return [], 0 if found is None else found, 0  # "Nothing returned, out of 0"
@@ -81,7 +81,7 @@ def size_bytes(raw: Any) -> int | None:
 
 def _release(item: Mapping[str, Any], indexer: str, base: str, vip_user: bool) -> Release | None:
     tid = _int(item.get("id"))
-    title = item.get("title")
+    title = item.get("title") or item.get("name")  # MAM's docs name both
     if tid is None or tid <= 0 or not isinstance(title, str) or not _clean(title):
         return None
     size = size_bytes(item.get("size"))
