@@ -112,8 +112,8 @@ async def test_audiobook_from_a_mam_result_to_the_file_in_the_audiobook_library(
     assert grab.indexer == "mam" and grab.seed_seconds == 72 * 3600 and grab.completed_at
     in_client = json.loads(leecher.api("torrents/info"))
     assert [t["hash"] for t in in_client] == [torrent.info_hash]  # still seeding for MAM
-    source = Path(in_client[0]["content_path"])
-    assert source.read_bytes() == audio  # hardlinked or copied, never moved
+    source = await asyncio.to_thread(Path(in_client[0]["content_path"]).read_bytes)
+    assert source == audio  # hardlinked or copied, never moved
     searched = mam.searches()
     assert searched and all(r.query["tor[main_cat][]"] == ["13"] for r in searched)
     assert MAM_ID not in "\n".join(logs.lines)
