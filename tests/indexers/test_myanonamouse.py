@@ -100,6 +100,19 @@ async def test_items_with_wrong_types_or_missing_fields_are_dropped_alone(
     assert "7 malformed items dropped" in caplog.text
 
 
+async def test_a_429_is_waited_out_once_then_said_naming_the_indexer(mam: MamServer) -> None:
+    mam.items = [mam_item(1, "Project Hail Mary")]
+    mam.busy = 1
+    async with HttpService("mam", FAST) as http:
+        found = await indexer(mam, http).search(SearchQuery("hail", MediaKind.AUDIOBOOK))
+        assert len(found) == 1 and len(mam.searches()) == 2  # asked again after Retry-After
+        mam.busy = 5
+        with pytest.raises(errors.RateLimited) as caught:
+            await indexer(mam, http).search(SearchQuery("hail", MediaKind.AUDIOBOOK))
+    assert caught.value.params["service"] == "mam"
+    assert len(mam.searches()) == 4  # one retry, no loop
+
+
 async def test_nothing_found_is_an_empty_list(mam: MamServer) -> None:
     async with HttpService("mam", FAST) as http:
         assert await indexer(mam, http).search(SearchQuery("nothing", MediaKind.BOOK)) == []

@@ -17,13 +17,16 @@ from adapters.indexers.myanonamouse import MyAnonamouseIndexer
 from core import errors
 from core.clients import ConfiguredClient
 from core.domain import MediaKind, Protocol, SearchQuery
+from core.events import DownloadFailed, EventBus
 from core.http import HttpPolicy, HttpService
 from core.services import seeding
 from core.services.control import DownloadControl
+from core.services.failover import FailoverService
 from core.services.grab import GrabService
 from core.services.queue import QueueService
+from core.services.search import ReleaseSearch
 from core.store.database import Store
-from core.store.models import Grab
+from core.store.models import BlocklistEntry, Grab
 from tests.support.daemons import QBittorrentDaemon
 from tests.support.mam_server import MamServer, mam_item
 from tests.support.torrents import make_torrent
@@ -108,3 +111,34 @@ async def test_the_guard_lets_a_grab_without_obligation_or_bytes_go(store: Store
         seeding.guard(grab)  # none raises
     assert seeding.seed_left(plain) is None and seeding.seed_left(seeded) is None
     assert seeding.seed_left(untouched) == 3600.0
+
+
+async def test_a_failed_mam_download_is_blocklisted_but_stays_in_the_client(
+    store: Store, daemon: QBittorrentDaemon, tmp_path: Path
+) -> None:
+    torrent = make_torrent("Project Hail Mary", os.urandom(16 * 1024))
+    with MamServer(mam_id=MAM_ID, items=[mam_item(43, "Project Hail Mary")]) as mam:
+        mam.serve_torrent(43, torrent.data)
+        async with (
+            HttpService("mam", HttpPolicy(retries=0), secrets=[MAM_ID]) as mh,
+            HttpService("qbit", HttpPolicy(retries=0), secrets=[daemon.password]) as qh,
+        ):
+            indexer = MyAnonamouseIndexer("mam", mam.url, mh, mam_id=MAM_ID)
+            [found] = await indexer.search(SearchQuery("hail mary", MediaKind.AUDIOBOOK))
+            client = QBittorrentClient(
+                "qbit", daemon.url, qh, username=daemon.username, password=daemon.password
+            )
+            configured = ConfiguredClient("qbit", Protocol.TORRENT, client, "books", None)
+            grabber = GrabService({"qbit": configured}, {"mam": indexer})
+            grab = await grabber.grab(found)
+            await Grab.filter(id=grab.id).update(progress=0.3)
+            failover = FailoverService(
+                EventBus(), grabber, ReleaseSearch([indexer]), auto_regrab=False
+            )
+            await failover.on_failed(
+                DownloadFailed(grab_id=grab.id, title=grab.title, reason="failure.stalled")
+            )
+    row = await Grab.get(id=grab.id)
+    assert row.state == "failed" and await BlocklistEntry.exists(release_key=grab.release_key)
+    listed = json.loads(daemon.api("torrents/info"))
+    assert [t["hash"] for t in listed] == [torrent.info_hash]  # MAM's seed time still owed

@@ -76,6 +76,9 @@ class MamServer:
         self.account = dict(account or fixture("jsonload.json"))
         self.torrents: dict[str, bytes] = {}
         self.raw_search: Any = None  # when set, served as the search answer as is
+        self.web_page = False  # every answer a sign-in page, as a proxy in front might give
+        self.files: dict[str, tuple[bytes, str]] = {}  # other paths: (body, content type)
+        self.busy = 0  # this many searches are answered 429 with Retry-After: 1 first
         self.server = LocalServer(self._handle)
 
     @property
@@ -106,7 +109,17 @@ class MamServer:
         )
         return cookies.get("mam_id") == self.mam_id
 
+    def sent(self) -> list[dict[str, str]]:
+        """The parameters of every search, one value per name (the contract suite's view)."""
+        return [{k: v[0] for k, v in r.query.items()} for r in self.searches()]
+
     def _handle(self, request: Request) -> Response:
+        if self.web_page:
+            page = b"<!DOCTYPE html><html><head><title>Sign in</title></head><body></body></html>"
+            return Response(200, page, {"Content-Type": "text/html; charset=utf-8"})
+        if request.path in self.files:
+            body, kind = self.files[request.path]
+            return Response(200, body, {"Content-Type": kind})
         if not self._logged_in(request):
             if request.path.endswith(".php") and "/tor/download" not in request.path:
                 return _json({"error": "Not logged in"}, 403)
@@ -123,6 +136,9 @@ class MamServer:
         return Response(404, b"not found", {"Content-Type": "text/plain"})
 
     def _search(self, request: Request) -> Response:
+        if self.busy > 0:
+            self.busy -= 1
+            return Response(429, b"slow down", {"Retry-After": "1", "Content-Type": "text/plain"})
         if self.raw_search is not None:
             return _json(self.raw_search)
         words = (request.arg("tor[text]") or "").lower().split()

@@ -150,12 +150,23 @@ class MyAnonamouseIndexer:
         return releases[:wanted]
 
     async def fetch(self, url: str) -> bytes:
-        """The .torrent of `/tor/download.php?tid=ID`, from MAM's own host only."""
-        if (urlsplit(url).hostname or "") != (urlsplit(self.base_url).hostname or ""):
+        """The .torrent of `/tor/download.php?tid=ID`, from MAM's own host only (a link
+        elsewhere would carry the session cookie to someone else)."""
+        parts = urlsplit(url.strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise errors.UserError(
-                f"{self.name}: refusing to fetch from another host",
-                key="error.bad_url",
-                url=self.http.redact(url)[:200],
+                f"{self.name}: only http(s) links can be fetched, not {parts.scheme[:20]!r}",
+                key="error.url_not_allowed",
+                service=self.name,
+                scheme=parts.scheme[:20],
+            )
+        own = urlsplit(self.base_url)
+        if (parts.hostname, parts.port) != (own.hostname, own.port):
+            raise errors.UserError(
+                f"{self.name}: a link to another host than MyAnonamouse is not fetched",
+                key="error.url_not_allowed",
+                service=self.name,
+                host=(parts.hostname or "")[:100],
             )
         response = await self.http.get(url, headers=self._cookie, max_bytes=FETCH_MAX_BYTES)
         self._raise_for(response)
@@ -205,8 +216,9 @@ class MyAnonamouseIndexer:
         try:
             return response.json()
         except (ValueError, errors.OutpostError):
-            raise errors.BadResponse(
-                f"{self.name}: the answer is not JSON", service=self.name
+            # a web page (a proxy's sign-in, a maintenance page): nothing to read, try later
+            raise errors.Unavailable(
+                f"{self.name}: got a web page instead of MyAnonamouse's JSON", service=self.name
             ) from None
 
     def _logged_out(self) -> errors.AuthFailed:
