@@ -18,12 +18,14 @@ from pathlib import Path
 
 import pytest
 
+from adapters.indexers.myanonamouse import MyAnonamouseIndexer
 from adapters.indexers.torznab import TorznabIndexer
 from core import errors
 from core.domain import MediaKind, Protocol, SearchQuery
 from core.http import HttpPolicy, HttpService
 from core.ports import Indexer
 from tests.support.localserver import LocalServer, Request, Response
+from tests.support.mam_server import MamServer, fixture
 from tests.support.torznab_server import DEFAULT_CAPS, error_xml
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "indexers"
@@ -70,7 +72,7 @@ class Rig:
     """One adapter on its server, and what the contract expects it to say and send."""
 
     make: MakeIndexer  # an indexer using the given api key
-    server: CapturedIndexer
+    server: CapturedIndexer | MamServer  # `.server`, `.sent()`, `.web_page`
     protocol: Protocol
     kinds: Mapping[MediaKind, tuple[int, ...]]  # read from its caps
     by_text: tuple[SearchQuery, dict[str, str]]  # a search by words, and the parameters sent
@@ -102,14 +104,21 @@ def torznab() -> Iterator[Rig]:
                 MediaKind.MUSIC: (3000,),
                 MediaKind.BOOK: (7000,),
                 MediaKind.AUDIOBOOK: (3030,),
+                MediaKind.ANIME: (5070,),  # both caps list TV/Anime
             },
             by_text=(
                 SearchQuery(text="Series Title", kind=MediaKind.SERIES, season=5),
-                {"t": "tvsearch", "q": "Series Title", "season": "5", "cat": "5000"},
+                {
+                    "t": "tvsearch",
+                    "q": "Series Title",
+                    "season": "5",
+                    "cat": "5000",
+                    "extended": "1",
+                },
             ),
             by_ids=(
                 SearchQuery(text="Dune", kind=MediaKind.MOVIE, imdb_id="tt1160419"),
-                {"t": "movie", "imdbid": "1160419", "cat": "2000"},
+                {"t": "movie", "imdbid": "1160419", "cat": "2000", "extended": "1"},
             ),
         )
 
@@ -131,16 +140,79 @@ def newznab() -> Iterator[Rig]:
                 MediaKind.MUSIC: (3000,),
                 MediaKind.BOOK: (7000,),
                 MediaKind.AUDIOBOOK: (3030,),
+                MediaKind.ANIME: (5070,),  # both caps list TV/Anime
             },
             by_text=(
                 SearchQuery(text="White Collar", kind=MediaKind.SERIES, season=3, episode=5),
-                {"t": "tvsearch", "q": "White Collar", "season": "3", "ep": "5", "cat": "5000"},
+                {
+                    "t": "tvsearch",
+                    "q": "White Collar",
+                    "season": "3",
+                    "ep": "5",
+                    "cat": "5000",
+                    "extended": "1",
+                },
             ),
             by_ids=(
                 SearchQuery(
                     text="White Collar", kind=MediaKind.SERIES, tvdb_id=108611, season=3, episode=5
                 ),
-                {"t": "tvsearch", "tvdbid": "108611", "season": "3", "ep": "5", "cat": "5000"},
+                {
+                    "t": "tvsearch",
+                    "tvdbid": "108611",
+                    "season": "3",
+                    "ep": "5",
+                    "cat": "5000",
+                    "extended": "1",
+                },
+            ),
+        )
+
+
+def _mam_search(text: str, category: str) -> dict[str, str]:
+    return {
+        "tor[text]": text,
+        "tor[srchIn][title]": "true",
+        "tor[srchIn][author]": "true",
+        "tor[srchIn][series]": "true",
+        "tor[srchIn][narrator]": "true",
+        "tor[searchType]": "all",
+        "tor[searchIn]": "torrents",
+        "tor[sortType]": "default",
+        "tor[startNumber]": "0",
+        "tor[main_cat][]": category,
+        "perpage": "100",
+    }
+
+
+@contextmanager
+def myanonamouse() -> Iterator[Rig]:
+    """MAM's JSON API; its "key" is the mam_id cookie, its ids are none: a book is asked for
+    by author and title."""
+    server = MamServer(mam_id=KEY)
+    server.raw_search = fixture("search.json")
+    server.files["/dl/release"] = (FILE, "application/x-bittorrent")
+
+    @asynccontextmanager
+    async def make(mam_id: str) -> AsyncIterator[Indexer]:
+        async with HttpService("contract", FAST, secrets=[mam_id]) as http:
+            yield MyAnonamouseIndexer("contract", server.url, http, mam_id=mam_id)
+
+    with server:
+        yield Rig(
+            make=make,
+            server=server,
+            protocol=Protocol.TORRENT,
+            kinds={MediaKind.AUDIOBOOK: (13,), MediaKind.BOOK: (14,)},
+            by_text=(
+                SearchQuery(text="Love at Stake", kind=MediaKind.AUDIOBOOK),
+                _mam_search("Love at Stake", "13"),
+            ),
+            by_ids=(
+                SearchQuery(
+                    kind=MediaKind.BOOK, author="Patrick Rothfuss", title="Name of the Wind"
+                ),
+                _mam_search("Patrick Rothfuss Name of the Wind", "14"),
             ),
         )
 
@@ -148,6 +220,7 @@ def newznab() -> Iterator[Rig]:
 RIGS: dict[str, Callable[[], AbstractContextManager[Rig]]] = {
     "torznab": torznab,
     "newznab": newznab,
+    "myanonamouse": myanonamouse,
 }
 
 
@@ -171,7 +244,7 @@ async def test_search_sends_the_mode_and_parameters_and_returns_releases(
     query, expected = getattr(rig, way)
     async with rig.make(KEY) as indexer:
         releases = await indexer.search(query)
-    assert rig.server.sent() == [{**expected, "extended": "1"}]
+    assert rig.server.sent() == [expected]
     assert releases, "the captured feed has items"
     for release in releases:
         assert (release.indexer, release.protocol) == (indexer.name, rig.protocol)
