@@ -31,13 +31,11 @@ _CATEGORIES = {MediaKind.AUDIOBOOK: (AUDIOBOOKS,), MediaKind.BOOK: (EBOOKS,)}
 
 @dataclass(frozen=True, slots=True)
 class MyAnonamouseSettings:
+    url: str = setting(
+        help="MyAnonamouse's address, https://www.myanonamouse.net", parse=declare.http_url
+    )
     mam_id: str = setting(
         help="the mam_id session of MyAnonamouse (Preferences → Security)", secret=True
-    )
-    url: str = setting(
-        help="MyAnonamouse's address",
-        default="https://www.myanonamouse.net",
-        parse=declare.http_url,
     )
     seed_hours: float = setting(
         help="hours a grab must seed before Outpost may remove it from the client",
