@@ -185,3 +185,17 @@ async def test_movie_and_tv_searches_never_reach_mam(mam: MamServer) -> None:
         assert mam.searches() == []
         outcome = await search.search(SearchQuery("dune", MediaKind.AUDIOBOOK))
     assert len(outcome.verdicts) == 1 and len(mam.searches()) == 1
+
+
+async def test_vip_freeleech_is_free_only_for_a_vip_class(mam: MamServer) -> None:
+    mam.items = [{**mam_item(1, "Project Hail Mary"), "fl_vip": "1", "vip": "1"}]
+    async with HttpService("mam", FAST) as http:
+        plain = indexer(mam, http)
+        await plain.capabilities()  # a Power User
+        [as_user] = await plain.search(SearchQuery("hail", MediaKind.AUDIOBOOK))
+        mam.account = {**mam.account, "classname": "VIP"}
+        vip = indexer(mam, http)
+        await vip.capabilities()
+        [as_vip] = await vip.search(SearchQuery("hail", MediaKind.AUDIOBOOK))
+    assert as_user.flags == as_vip.flags == ("vip-freeleech", "vip")
+    assert not as_user.freeleech and as_vip.freeleech

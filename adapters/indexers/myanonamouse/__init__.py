@@ -57,7 +57,6 @@ class MyAnonamouseIndexer:
     # MAM asks for restraint: one call a second to its host from the whole process, a 429's
     # Retry-After waited out; a 403 (not logged in) is never retried.
     policy = HttpPolicy(deadline=20.0, retries=1, host_interval=1.0)
-    import_mode = "hardlink-or-copy"  # a grab seeds on: its files are never moved
 
     @classmethod
     def build(
