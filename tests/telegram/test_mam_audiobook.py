@@ -105,6 +105,18 @@ async def test_audiobook_from_a_mam_result_to_the_file_in_the_audiobook_library(
         finally:
             stop.set()
             await service
+        # imported, and still seeding for MAM: /queue says how long, and Remove is refused
+        botapi.send_text(ada, "/queue")
+        await botapi.until(
+            lambda: any("more for the tracker" in (m.text or "") for m in botapi.messages(ADA))
+        )
+        card = next(m for m in botapi.messages(ADA) if "more for the tracker" in (m.text or ""))
+        assert "seeds 72 h 0 min more for the tracker" in (card.text or "")
+        await tap(botapi, ada, ADA, "🗑 Remove")
+        refused = "must seed 72 h more for mam"  # the tap's alert
+        await botapi.until(
+            lambda: any(refused in str(a.get("text")) for a in botapi.callback_answers)
+        )
 
     placed = [p for p in library.rglob("*.m4b")]
     assert len(placed) == 1 and placed[0].read_bytes() == audio
