@@ -185,6 +185,8 @@ def _changes(
         changes["last_progress_at"] = stamp
     if download is not None:
         changes |= _client_view(grab, download, moved)
+        if download.status is ClientStatus.COMPLETED and grab.completed_at is None:
+            changes["completed_at"] = stamp  # a private tracker's seed clock starts here
     if changes:
         changes["updated_at"] = stamp
     return changes
@@ -201,8 +203,6 @@ def _client_view(grab: Grab, download: Download, moved: Transition) -> dict[str,
         seen["eta"] = download.eta
     if moved.event is Change.COMPLETED and download.content_path:
         seen["content_path"] = download.content_path[:4096]
-    if download.status is ClientStatus.COMPLETED and grab.completed_at is None:
-        seen["completed_at"] = datetime.now(UTC)  # the seed clock starts here
     return seen
 
 
