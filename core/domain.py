@@ -184,6 +184,13 @@ class Release:
     imdb_id: str | None = None
     tmdb_id: int | None = None
     tvdb_id: int | None = None
+    # What a tracker says beside the name: "freeleech", "personal-freeleech", "vip" ...
+    flags: tuple[str, ...] = ()
+    # Read from a tracker's own fields (MyAnonamouse), not from the name
+    authors: tuple[str, ...] = ()
+    narrators: tuple[str, ...] = ()
+    series: str | None = None
+    series_position: str | None = None
 
     @property
     def freeleech(self) -> bool:

@@ -12,6 +12,7 @@ from core.credits import credits_json
 from core.domain import Media, MediaKind, ParsedRelease, SearchQuery
 from core.releases import Rejection, Verdict, Wanted, parse
 from core.releases.reasons import WhyFirst, why_first
+from core.services.cards import eta_text
 from core.services.found import remember
 
 ALL_KINDS = list(MediaKind)
@@ -97,6 +98,7 @@ def release_row(ref: str, v: Verdict, out: Output) -> dict[str, Any]:
         "quality": v.quality,
         "score": round(v.score, 3),
         "freeleech": r.freeleech,
+        "flags": list(r.flags),
         "rejections": [{"code": x.code, "message": rejection_text(out, x)} for x in v.rejections],
     }
 
@@ -169,7 +171,7 @@ def _print_releases(rows: list[dict[str, Any]], out: Output, *, show_all: bool) 
     shown = rows if show_all else accepted[:SHOWN]
     out.text(
         table(
-            ["REF", "TITLE", "INDEXER", "SIZE", "SEED", "QUALITY", "WHY NOT"],
+            ["REF", "TITLE", "INDEXER", "SIZE", "SEED", "QUALITY", "FLAGS", "WHY NOT"],
             [
                 [
                     r["ref"],
@@ -178,6 +180,7 @@ def _print_releases(rows: list[dict[str, Any]], out: Output, *, show_all: bool) 
                     human_size(r["size"]),
                     "" if r["seeders"] is None else r["seeders"],
                     r["quality"],
+                    " ".join(r["flags"]),
                     "; ".join(x["message"] for x in r["rejections"]),
                 ]
                 for r in shown
@@ -221,6 +224,7 @@ async def queue(app: Outpost, args: argparse.Namespace, out: Output) -> int:
                     "status": i.status,
                     "progress": round(i.progress, 4),
                     "size": i.size,
+                    "seed_left": i.seed_left,
                 }
                 for i in view.items
             ],
@@ -235,10 +239,20 @@ async def queue(app: Outpost, args: argparse.Namespace, out: Output) -> int:
         out.say("cli.queue_empty")
         return 0
     rows = [
-        [i.ref, i.name, i.client, i.state, i.status, f"{i.progress:.0%}", human_size(i.size)]
+        [
+            i.ref,
+            i.name,
+            i.client,
+            i.state,
+            i.status,
+            f"{i.progress:.0%}",
+            human_size(i.size),
+            eta_text(i.seed_left),
+        ]
         for i in view.items
     ]
-    out.text(table(["REF", "NAME", "CLIENT", "STATE", "CLIENT SAYS", "DONE", "SIZE"], rows))
+    headers = ["REF", "NAME", "CLIENT", "STATE", "CLIENT SAYS", "DONE", "SIZE", "SEED LEFT"]
+    out.text(table(headers, rows))
     return 0
 
 

@@ -88,6 +88,13 @@ def _say_path(problem: PathProblem, out: Output) -> None:
 def _say_health(health: Health, out: Output) -> None:
     if health.error is None:
         out.say("doctor.ok", name=health.name, category=out.t(f"category.{health.category.value}"))
+        if "class" in health.facts:  # a private tracker's account (MyAnonamouse)
+            out.say(
+                "doctor.account",
+                name=health.name,
+                rank=health.facts["class"],
+                ratio=health.facts.get("ratio", "?"),
+            )
         for note in health.notes:
             out.say(note, name=health.name)
         return

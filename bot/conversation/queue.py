@@ -15,13 +15,18 @@ SHOWN = 10
 async def queue(ctx: Ctx, args: str) -> list[Reply]:
     view = await (await ctx.services.queue()).view()
     replies = [r for name in view.failures for r in say(line("queue.client_down", name=name))]
-    active = [i for i in view.items if i.state not in FINAL]
+    # an imported grab that still owes a private tracker its seed time is still the household's
+    active = [i for i in view.items if i.state not in FINAL or _seeding(i)]
     if not active:
         return [*replies, *say(line("queue.empty"))]
     replies += say(line("queue.header", count=len(active)))
     for item in active[-SHOWN:]:
         replies.append(Reply(await _item_view(ctx, item)))
     return replies
+
+
+def _seeding(item: QueueItem) -> bool:
+    return item.seed_left is not None and item.state != "removed"
 
 
 async def _item_view(ctx: Ctx, item: QueueItem) -> View:
@@ -37,6 +42,8 @@ async def _item_view(ctx: Ctx, item: QueueItem) -> View:
     ]
     if eta := eta_text(item.eta):
         lines.append(line("queue.eta", eta=eta))
+    if seed := eta_text(item.seed_left):
+        lines.append(line("queue.seed_left", time=seed))
     payload = {"grab": grab_id}
     buttons: list[Button] = [
         await ctx.button("button.pause", "pause", payload),

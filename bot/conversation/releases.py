@@ -97,6 +97,10 @@ def _release_lines(n: int, verdict: Verdict, kind: MediaKind) -> list[Text]:
     ]
     if r.freeleech:
         lines.append(line("releases.freeleech"))
+    if "vip" in r.flags:
+        lines.append(line("releases.vip"))
+    if "personal-freeleech" in r.flags:
+        lines.append(line("releases.personal_freeleech"))
     if (times := oversize(verdict, kind)) is not None:
         lines.append(line("releases.large", times=times))
     return lines

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from core import errors
 from core.lifecycle import FINISHED, GrabState
 from core.ports import DownloadClient
+from core.services import seeding
 from core.store.models import Grab, MediaRequest, RequestStatus
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class DownloadControl:
     async def remove(self, grab_id: int, *, delete_files: bool = True) -> Grab:
         """Gone from the client and no longer tracked; an unfinished request is cancelled."""
         grab, client = await self._find(grab_id)
+        seeding.guard(grab)
         await client.remove([grab.client_id], delete_files=delete_files)
         finished = grab.state in FINISHED
         grab.state = GrabState.REMOVED.value

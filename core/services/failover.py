@@ -17,6 +17,7 @@ from core.domain import SearchQuery
 from core.events import DownloadFailed, Event, EventBus
 from core.lifecycle import GrabState
 from core.releases import QualityProfile, Verdict, Wanted, release_key
+from core.services import seeding
 from core.services.grab import GrabService
 from core.services.requests import wanted_for
 from core.services.search import ReleaseSearch
@@ -125,6 +126,13 @@ class FailoverService:
         )
         client = self._grabber.client(grab.client)
         if client is None:
+            return
+        try:
+            seeding.guard(grab)
+        except errors.Conflict:
+            log.info(
+                "%s stays in %s: it must seed for %s first", grab.title, grab.client, grab.indexer
+            )
             return
         try:
             await client.remove([grab.client_id], delete_files=self._delete_files)

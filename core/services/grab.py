@@ -74,6 +74,7 @@ class GrabService:
             save_path=chosen.save_path,
             request=request,
             kind=kind,
+            seed_seconds=getattr(self._indexers.get(release.indexer), "seed_seconds", None),
         )
         log.info("grabbed %s with %s as %s", release.title, chosen.name, client_id)
         await self._announce(grab, request)

@@ -43,7 +43,12 @@ async def _probe(
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     if category is IntegrationCategory.INDEXER:
         caps = await adapter.capabilities()
-        return {"categories": len(caps.categories), "modes": sorted(caps.modes)}, ()
+        facts: dict[str, Any] = {"categories": len(caps.categories), "modes": sorted(caps.modes)}
+        # a private tracker's account (MyAnonamouse: class and ratio), when its adapter reads one
+        account = getattr(adapter, "account", None)
+        if isinstance(account, dict):
+            facts |= {k: account[k] for k in ("class", "ratio") if k in account}
+        return facts, ()
     if category is IntegrationCategory.CLIENT:
         client_check = await adapter.check()
         return _client_facts(client_check), tuple(client_check.notes)

@@ -19,7 +19,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from core import errors
-from core.domain import Download
+from core.domain import ClientStatus, Download
 from core.events import DownloadCompleted, DownloadFailed, DownloadStalled, Event, Publisher
 from core.lifecycle import (
     FAIL_AFTER,
@@ -185,6 +185,8 @@ def _changes(
         changes["last_progress_at"] = stamp
     if download is not None:
         changes |= _client_view(grab, download, moved)
+        if download.status is ClientStatus.COMPLETED and grab.completed_at is None:
+            changes["completed_at"] = stamp  # a private tracker's seed clock starts here
     if changes:
         changes["updated_at"] = stamp
     return changes

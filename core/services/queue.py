@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from core import errors
+from core.services import seeding
 from core.store.models import Grab
 
 
@@ -20,6 +21,7 @@ class QueueItem:
     eta: int | None = None
     state: str = "grabbed"  # what Outpost decided: grabbed, downloading, ... imported
     failure: str | None = None  # message key when state is "failed"
+    seed_left: int | None = None  # seconds it must still seed for a private tracker
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,4 +61,5 @@ def _item(grab: Grab) -> QueueItem:
         eta=grab.eta if grab.state == "downloading" else None,
         state=grab.state,
         failure=grab.failure,
+        seed_left=None if (left := seeding.seed_left(grab)) is None else int(left),
     )

@@ -156,6 +156,9 @@ class Grab(Model):
     content_path = fields.CharField(max_length=4096, null=True)  # the client's, once complete
     failure = fields.CharField(max_length=255, null=True)  # message key of why it failed
     eta = fields.IntField(null=True)  # seconds left, as the client estimated at the last poll
+    # A private tracker's seeding obligation (MyAnonamouse): seconds to seed after completion
+    seed_seconds = fields.FloatField(null=True)
+    completed_at = fields.DatetimeField(null=True)  # when the client first reported it complete
     request: fields.ForeignKeyNullableRelation[MediaRequest] = fields.ForeignKeyField(
         "models.MediaRequest", related_name="grabs", null=True, on_delete=fields.SET_NULL
     )

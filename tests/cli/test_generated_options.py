@@ -57,8 +57,9 @@ def test_help_names_the_kinds_that_take_each_option(capsys: pytest.CaptureFixtur
     help_of("indexer", "add")
     text = " ".join(capsys.readouterr().out.split())
     assert "--api-key API_KEY the indexer's API key (newznab, torznab; stored encrypted)" in text
-    assert "--kind {newznab,prowlarr,torznab}" in text
     assert "Prowlarr's API key (Settings → General) (prowlarr; required; stored encrypted)" in text
+    assert "--kind {myanonamouse,newznab,prowlarr,torznab}" in text
+    assert "--mam-id MAM_ID the mam_id session of MyAnonamouse" in text
     help_of("client", "add")
     text = " ".join(capsys.readouterr().out.split())
     assert "the WebUI address (qbittorrent; default: http://localhost:8080)" in text

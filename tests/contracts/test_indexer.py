@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters.indexers.myanonamouse import MyAnonamouseIndexer
 from adapters.indexers.prowlarr import ProwlarrIndexer
 from adapters.indexers.torznab import TorznabIndexer
 from core import errors
@@ -25,6 +26,7 @@ from core.domain import MediaKind, Protocol, SearchQuery
 from core.http import HttpPolicy, HttpService
 from core.ports import Indexer
 from tests.support.localserver import LocalServer, Request, Response
+from tests.support.mam_server import MamServer, fixture
 from tests.support.torznab_server import DEFAULT_CAPS, error_xml
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "indexers"
@@ -72,7 +74,7 @@ class Rig:
     """One adapter on its server, and what the contract expects it to say and send."""
 
     make: MakeIndexer  # an indexer using the given api key
-    server: CapturedIndexer | CapturedProwlarr
+    server: CapturedIndexer | CapturedProwlarr | MamServer  # `.sent()`, `.web_page`
     protocol: Protocol
     kinds: Mapping[MediaKind, tuple[int, ...]]  # read from its caps
     by_text: tuple[SearchQuery, dict[str, str]]  # a search by words, and the parameters sent
@@ -211,10 +213,59 @@ def prowlarr() -> Iterator[Rig]:
         )
 
 
+def _mam_search(text: str, category: str) -> dict[str, str]:
+    return {
+        "tor[text]": text,
+        "tor[srchIn][title]": "true",
+        "tor[srchIn][author]": "true",
+        "tor[srchIn][series]": "true",
+        "tor[srchIn][narrator]": "true",
+        "tor[searchType]": "all",
+        "tor[searchIn]": "torrents",
+        "tor[sortType]": "default",
+        "tor[startNumber]": "0",
+        "tor[main_cat][]": category,
+        "perpage": "100",
+    }
+
+
+@contextmanager
+def myanonamouse() -> Iterator[Rig]:
+    """MAM's JSON API; its "key" is the mam_id cookie, its ids are none: a book is asked for
+    by author and title."""
+    server = MamServer(mam_id=KEY)
+    server.raw_search = fixture("search.json")
+    server.files["/dl/release"] = (FILE, "application/x-bittorrent")
+
+    @asynccontextmanager
+    async def make(mam_id: str) -> AsyncIterator[Indexer]:
+        async with HttpService("contract", FAST, secrets=[mam_id]) as http:
+            yield MyAnonamouseIndexer("contract", server.url, http, mam_id=mam_id)
+
+    with server:
+        yield Rig(
+            make=make,
+            server=server,
+            protocol=Protocol.TORRENT,
+            kinds={MediaKind.AUDIOBOOK: (13,), MediaKind.BOOK: (14,)},
+            by_text=(
+                SearchQuery(text="Love at Stake", kind=MediaKind.AUDIOBOOK),
+                _mam_search("Love at Stake", "13"),
+            ),
+            by_ids=(
+                SearchQuery(
+                    kind=MediaKind.BOOK, author="Patrick Rothfuss", title="Name of the Wind"
+                ),
+                _mam_search("Patrick Rothfuss Name of the Wind", "14"),
+            ),
+        )
+
+
 RIGS: dict[str, Callable[[], AbstractContextManager[Rig]]] = {
     "torznab": torznab,
     "newznab": newznab,
     "prowlarr": prowlarr,
+    "myanonamouse": myanonamouse,
 }
 
 

@@ -36,6 +36,7 @@ async def test_the_usage_is_generated_from_the_settings(world: World) -> None:
     assert "/addclient qbittorrent NAME [URL] [USERNAME] [PASSWORD]" in text(reply[0])
     indexers = usage("addindexer", IntegrationCategory.INDEXER)
     assert indexers.split(" | ") == [
+        "/addindexer myanonamouse NAME URL MAM_ID [SEED_HOURS] [PAGES]",
         "/addindexer newznab NAME URL [API_KEY] [RATE] [TIMEOUT]",
         "/addindexer torznab NAME URL [API_KEY] [RATE] [TIMEOUT]",
     ]

@@ -38,7 +38,7 @@ def test_kinds_and_frontends_are_listed_without_importing_them() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert done.stdout.strip() == (
-        "[['newznab', 'prowlarr', 'torznab'],"
+        "[['myanonamouse', 'newznab', 'prowlarr', 'torznab'],"
         " ['deluge', 'nzbget', 'qbittorrent', 'rtorrent', 'sabnzbd', 'transmission'],"
         " ['anilist', 'audnexus', 'coverartarchive', 'musicbrainz', 'openlibrary', 'tmdb']]"
         " ['discord', 'telegram'] []"
@@ -51,7 +51,7 @@ def test_a_kind_loads_its_class_and_a_frontend_loads_too() -> None:
     with pytest.raises(errors.UserError) as caught:
         registry.load("qbittorrent", IntegrationCategory.INDEXER)
     assert caught.value.key == "error.unknown_kind"
-    assert caught.value.params["known"] == "newznab, prowlarr, torznab"
+    assert caught.value.params["known"] == "myanonamouse, newznab, prowlarr, torznab"
 
 
 def test_a_target_that_cannot_load_is_one_user_error() -> None:

@@ -22,6 +22,7 @@ MIGRATIONS = [
     "0004_chat",
     "0005_grab_eta",
     "0006_credits",
+    "0007_seeding",
 ]
 
 
