@@ -112,6 +112,11 @@ def _search_group(sub: SubParsers, kinds: list[str]) -> None:
     releases.add_argument("--season", type=int)
     releases.add_argument("--episode", type=int)
     releases.add_argument("--all", action="store_true", help="show rejected releases too")
+    releases.add_argument(
+        "--media",
+        metavar="PROVIDER:ID",
+        help="the title `search media` found (its provider and id): its credits name the files",
+    )
 
 
 def _library_group(sub: SubParsers, kinds: list[str]) -> None:

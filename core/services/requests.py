@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from core import errors
 from core.credits import credits_json, credits_of, text_or_none
-from core.domain import MediaKind, Release, SearchQuery
+from core.domain import Credit, MediaKind, Release, SearchQuery
 from core.ports import DownloadClient
 from core.recipients import CONSOLE
 from core.releases import Wanted, parse
@@ -45,6 +46,8 @@ async def record_request(person: PersonRow | int, query: dict[str, Any]) -> Medi
         credits=credits_json(credits) if credits else None,
         series=text_or_none(query.get("series"), 255),
         series_position=text_or_none(query.get("series_position"), 32),
+        provider=text_or_none(query.get("provider"), 32),
+        provider_id=text_or_none(query.get("id"), 64),
         status=RequestStatus.GRABBED,
     )
 
@@ -56,10 +59,34 @@ def wanted_for(asked: Mapping[str, Any]) -> tuple[SearchQuery, Wanted]:
     kind = MediaKind(asked.get("kind") or MediaKind.MOVIE)
     title = str(asked.get("title") or "")
     year, season, episode = asked.get("year"), asked.get("season"), asked.get("episode")
-    query = SearchQuery(text=title, kind=kind, year=year, season=season, episode=episode)
     credits = credits_of(asked.get("credits"))
+    query = search_query(kind, title, year, credits, season=season, episode=episode)
     wanted = Wanted(kind, title, year=year, season=season, episode=episode, credits=credits)
     return query, wanted
+
+
+def search_query(
+    kind: MediaKind | None,
+    title: str,
+    year: int | None,
+    credits: tuple[Credit, ...] = (),
+    *,
+    season: int | None = None,
+    episode: int | None = None,
+) -> SearchQuery:
+    """The release search for a title: an album by its artist and an ebook or audiobook by
+    its author go as fields (music-search, book-search) when the title says who; indexers
+    without those modes get the same words in q."""
+    query = SearchQuery(text=title, kind=kind, year=year, season=season, episode=episode)
+    if kind is MediaKind.MUSIC and (artist := _first(credits, "artist")):
+        return dataclasses.replace(query, text="", artist=artist, album=title)
+    if kind in (MediaKind.BOOK, MediaKind.AUDIOBOOK) and (author := _first(credits, "author")):
+        return dataclasses.replace(query, text="", author=author, title=title)
+    return query
+
+
+def _first(credits: tuple[Credit, ...], role: str) -> str | None:
+    return next((c.name for c in credits if c.role == role and c.name.strip()), None)
 
 
 def kind_of_name(name: str) -> MediaKind:
