@@ -39,6 +39,9 @@ TOKENS = frozenset(
 CREDIT_TOKENS = ("artist", "author", "narrator")
 
 _BOOK = "{author}/{title}/{title}.{ext}"
+# Audiobookshelf's layout: the series folder, "position - title", the narrator in braces; an
+# audiobook without a series skips that level, and one in parts keeps them in one folder.
+_AUDIOBOOK = "{author}/{series}/{position} - {title} {{narrator}}/{title}.{ext}"
 DEFAULT_TEMPLATES: Mapping[MediaKind, str] = {
     MediaKind.MOVIE: "{title} ({year})/{title} ({year}) [{quality}].{ext}",
     MediaKind.SERIES: (
@@ -46,7 +49,7 @@ DEFAULT_TEMPLATES: Mapping[MediaKind, str] = {
     ),
     MediaKind.MUSIC: "{artist}/{album} ({year})/{track:02} - {title}.{ext}",
     MediaKind.BOOK: _BOOK,
-    MediaKind.AUDIOBOOK: _BOOK,
+    MediaKind.AUDIOBOOK: _AUDIOBOOK,
     # Sonarr's anime episode format: season numbering, then the absolute number fansubs use.
     MediaKind.ANIME: (
         "{series}/Season {season:02}/"
@@ -91,6 +94,10 @@ def template_for(kind: MediaKind, configured: str | None = None) -> str:
 def render(template: str, values: Mapping[str, Value]) -> PurePosixPath:
     """Fill `template` with `values` into a relative path of sanitised components."""
     parts = [_render_part(part, values) for part in template.split("/") if part.strip()]
+    # A folder whose every token is missing (no series) is left out when another one says
+    # what the file is; a path of nothing but gaps stays visible as "_".
+    if any(parts[:-1]):
+        parts = [part for part in parts[:-1] if part] + parts[-1:]
     return PurePosixPath(*(sanitize_component(part) for part in parts or [""]))
 
 

@@ -102,19 +102,24 @@ def release_row(ref: str, v: Verdict, out: Output) -> dict[str, Any]:
     }
 
 
-async def chosen_media(app: Outpost, kind: MediaKind | None, ref: str) -> Media:
-    """The title `--media PROVIDER:ID` names, looked up with its credits."""
-    provider, colon, ident = ref.partition(":")
-    if kind is None or not colon or not provider.strip() or not ident.strip():
+async def chosen_media(app: Outpost, kind: MediaKind | None, title: str, ref: str) -> Media:
+    """The title `--media PROVIDER:ID` names: as `search media TITLE` found it (with what the
+    enrichers added: a narrator, a series), else looked up by its id."""
+    provider, colon, ident = (part.strip() for part in ref.partition(":"))
+    if kind is None or not colon or not provider or not ident:
         raise errors.UserError(f"--media {ref!r} is not PROVIDER:ID", key="cli.bad_media", ref=ref)
     search = await app.metadata_search()
-    return (await search.details(kind, provider.strip(), ident.strip())).media
+    found = await search.search(title, [kind]) if title else None
+    for media in found.media if found else ():
+        if (media.provider, media.provider_id) == (provider, ident):
+            return media
+    return (await search.details(kind, provider, ident)).media
 
 
 async def search_releases(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     title, year = split_year(args.query)
     kind = MediaKind(args.kind) if args.kind else None
-    chosen = await chosen_media(app, kind, args.media) if args.media else None
+    chosen = await chosen_media(app, kind, title, args.media) if args.media else None
     if chosen is not None:
         title, year = chosen.title, chosen.year or year
     credits = chosen.credits if chosen else ()

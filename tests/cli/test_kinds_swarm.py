@@ -89,3 +89,85 @@ def test_an_album_is_imported_track_by_track_with_musicbrainz_titles(
     assert asked.arg("cat") == "3000" and asked.arg("q") is None
     queue = outpost("queue", "--json").json()["downloads"]
     assert [(d["name"], d["state"]) for d in queue] == [(ALBUM, "imported")]
+
+
+def book_providers(outpost: Outpost, ol: LocalServer, ax: LocalServer) -> None:
+    runs = [
+        outpost("provider", "set", "openlibrary", "--url", ol.url, "--contact", CONTACT),
+        outpost("provider", "set", "audnexus", "--url", ax.url),
+    ]
+    assert [r.code for r in runs] == [0, 0], [r.err for r in runs]
+
+
+def test_an_ebook_keeps_its_format_under_the_author_open_library_names(
+    outpost: Outpost, swarm: Swarm, leecher: QBittorrentDaemon, tmp_path: Path
+) -> None:
+    name = "Project.Hail.Mary.2021.RETAIL.EPUB-OUTPOST"  # no author in the name
+    files = {f"{name}/project_hail_mary.epub": os.urandom(96 * 1024)}
+    files[f"{name}/cover.jpg"] = os.urandom(2048)
+    torrent = swarm.torrent(name, files)
+    swarm.seed(torrent)
+    item = FeedItem(name, size=2_000_000, seeders=1, category=7020, link="/t/book")
+    with (
+        LocalServer(FakeOpenLibrary()) as ol,
+        LocalServer(FakeAudnexus()) as ax,
+        TorznabFeed([item], api_key=KEY) as feed,
+    ):
+        feed.serve_file("/t/book", torrent.data)
+        book_providers(outpost, ol, ax)
+        assert outpost("library", "set", "book", str(tmp_path / "books")).code == 0
+        setup(outpost, feed, leecher, tmp_path)
+        found = outpost("search", "media", "project hail mary", "--kind", "book", "--json")
+        media = found.json()["media"][0]
+        assert (media["title"], media["id"]) == ("Project Hail Mary", "OL21745884W")
+        grab_best(outpost, "book", media)
+        book = tmp_path / "books" / "Andy Weir" / "Project Hail Mary" / "Project Hail Mary.epub"
+        run_until(outpost.data_dir, book)  # type: ignore[attr-defined]
+
+    assert book.read_bytes() == files[f"{name}/project_hail_mary.epub"]
+    assert [p.name for p in book.parent.iterdir()] == ["Project Hail Mary.epub"]
+    (asked,) = feed.searches
+    assert (asked.arg("t"), asked.arg("author"), asked.arg("title"), asked.arg("cat")) == (
+        "book",
+        "Andy Weir",
+        "Project Hail Mary",
+        "7000",
+    )
+
+
+def test_an_audiobook_in_parts_is_kept_together_under_series_position_and_narrator(
+    outpost: Outpost, swarm: Swarm, leecher: QBittorrentDaemon, tmp_path: Path
+) -> None:
+    name = "Galaxys.Edge.Unabridged.2017.MP3-OUTPOST"
+    parts = ("Part 01.mp3", "Part 02.mp3", "Part 03.mp3")
+    files = {f"{name}/{part}": os.urandom(64 * 1024) for part in parts}
+    torrent = swarm.torrent(name, files)
+    swarm.seed(torrent)
+    item = FeedItem(name, size=900_000_000, seeders=1, category=3030, link="/t/audiobook")
+    with (
+        LocalServer(FakeOpenLibrary()) as ol,
+        LocalServer(FakeAudnexus()) as ax,
+        TorznabFeed([item], api_key=KEY) as feed,
+    ):
+        feed.serve_file("/t/audiobook", torrent.data)
+        book_providers(outpost, ol, ax)
+        assert outpost("library", "set", "audiobook", str(tmp_path / "audiobooks")).code == 0
+        setup(outpost, feed, leecher, tmp_path)
+        found = outpost("search", "media", "galaxy's edge", "--kind", "audiobook", "--json")
+        media = found.json()["media"][0]
+        grab_best(outpost, "audiobook", media)
+        folder = (
+            tmp_path
+            / "audiobooks"
+            / "Jason Anspach & Nick Cole"
+            / "Galaxy's Edge Series"
+            / "1-2 - Galaxy's Edge {R.C. Bray}"
+        )
+        last = folder / "Galaxy's Edge - Part 03.mp3"
+        run_until(outpost.data_dir, last)  # type: ignore[attr-defined]
+
+    assert sorted(p.name for p in folder.iterdir()) == [f"Galaxy's Edge - {p}" for p in parts]
+    for part in parts:
+        assert (folder / f"Galaxy's Edge - {part}").read_bytes() == files[f"{name}/{part}"]
+    (asked,) = feed.searches
+    assert (asked.arg("t"), asked.arg("cat")) == ("book", "3030")
