@@ -69,11 +69,10 @@ async def feed(outpost: Outpost, servers: dict[str, LocalServer]) -> AsyncIterat
             url=served.url,
             secrets={"api_key": KEY},
         )
-        await Household().add_person("Ada", Role.ADMIN, {"telegram": str(ADA)}, "en")
         yield served
 
 
-@pytest.mark.parametrize(
+CASES = pytest.mark.parametrize(
     ("command", "title", "release", "asked"),
     [
         (
@@ -97,6 +96,9 @@ async def feed(outpost: Outpost, servers: dict[str, LocalServer]) -> AsyncIterat
     ],
     ids=["music", "book", "audiobook"],
 )
+
+
+@CASES
 async def test_kind_command_card_with_cover_and_releases(
     feed: TorznabFeed,
     botapi: BotApiServer,
@@ -106,6 +108,7 @@ async def test_kind_command_card_with_cover_and_releases(
     release: str,
     asked: dict[str, str],
 ) -> None:
+    await Household().add_person("Ada", Role.ADMIN, {"telegram": str(ADA)}, "en")
     ada = botapi.user(ADA, "Ada", started=True)
     await start_bot()
     assert command.split()[0].lstrip("/") in [c["command"] for c in botapi.commands()]
