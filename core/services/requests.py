@@ -54,8 +54,8 @@ async def record_request(person: PersonRow | int, query: dict[str, Any]) -> Medi
 
 def wanted_for(asked: Mapping[str, Any]) -> tuple[SearchQuery, Wanted]:
     """The release search and the match for what was asked (a chosen title or a request's
-    fields). The credits judge the releases found; they do not narrow the search, since
-    many release names carry no artist or author."""
+    fields). The credits judge the releases found, and the first artist or author goes
+    with the title as the search's fields (`search_query`)."""
     kind = MediaKind(asked.get("kind") or MediaKind.MOVIE)
     title = str(asked.get("title") or "")
     year, season, episode = asked.get("year"), asked.get("season"), asked.get("episode")

@@ -67,24 +67,6 @@ def absolute_misfits(verdicts: list[Verdict], query: SearchQuery) -> list[Verdic
     return sorted(judged, key=lambda v: not v.accepted)
 
 
-AUDIOBOOKS = 3030  # Newznab's Audio/Audiobook, inside Audio (3000) that music searches ask
-
-
-def audiobooks_aside(verdicts: list[Verdict], query: SearchQuery) -> list[Verdict]:
-    """A music search asks Audio (3000), as Lidarr does, and so also gets the audiobooks
-    filed under it: one the indexer lists only as an audiobook is the wrong kind."""
-    if query.kind is not MediaKind.MUSIC:
-        return verdicts
-    judged = []
-    for verdict in verdicts:
-        cats = verdict.release.categories
-        if cats and all(c == AUDIOBOOKS for c in cats):
-            misfit = Rejection("wrong_kind", {"kind": "audiobook", "wanted": "music"})
-            verdict = dataclasses.replace(verdict, rejections=(*verdict.rejections, misfit))
-        judged.append(verdict)
-    return sorted(judged, key=lambda v: not v.accepted)
-
-
 def _merge_key(release: Release) -> tuple[str, ...]:
     if release.info_hash:
         return ("hash", release.info_hash.lower())
@@ -134,7 +116,7 @@ class ReleaseSearch:
                 releases.extend(answer)
         verdicts = rank(merge(releases), ranked_as(wanted), profile, blocklist)
         if wanted is not None:
-            verdicts = audiobooks_aside(absolute_misfits(verdicts, query), query)
+            verdicts = absolute_misfits(verdicts, query)
         return SearchOutcome(verdicts, failures, skipped)
 
     async def _ask(
