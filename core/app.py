@@ -8,6 +8,7 @@ from typing import Any
 
 from core import declare, errors
 from core.clients import ConfiguredClient
+from core.domain import MediaKind, Track
 from core.events import EventBus, EventQueue
 from core.http import HttpPolicy, HttpService
 from core.messages import Translate
@@ -153,6 +154,12 @@ class Outpost:
             [p for p in providers if isinstance(p, Enricher)],
         )
 
+    async def album_tracks(
+        self, kind: MediaKind, provider: str, provider_id: str
+    ) -> tuple[Track, ...]:
+        """An album's tracks as its catalogue lists them, for the importer to name its files."""
+        return (await (await self.metadata_search()).details(kind, provider, provider_id)).tracks
+
     async def queue(self) -> QueueService:
         return QueueService()
 
@@ -216,7 +223,8 @@ class Outpost:
             if any(r.added or r.changed or r.disabled or r.removed for r in reports):
                 failover.use(await self.grabber(), await self.release_search())
 
-        runtime = Runtime(monitor, Importer(self.bus), failover, self.notices, timing, events, sync)
+        importer = Importer(self.bus, tracks=self.album_tracks)
+        runtime = Runtime(monitor, importer, failover, self.notices, timing, events, sync)
         runtime.attach(self.bus)
         return runtime
 

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
 
-from core.domain import Credit, MediaKind, ParsedRelease
+from core.domain import Credit, MediaKind, ParsedRelease, Track
 from core.releases import parse, quality_name
 
 TOKENS = frozenset(
@@ -32,12 +32,16 @@ TOKENS = frozenset(
         "author",
         "narrator",
         "series_position",
+        "position",  # the short name of series_position
     }
 )
 # The tokens a request's credits and series fill; the release name is only the fallback.
 CREDIT_TOKENS = ("artist", "author", "narrator")
 
 _BOOK = "{author}/{title}/{title}.{ext}"
+# Audiobookshelf's layout: the series folder, "position - title", the narrator in braces; an
+# audiobook without a series skips that level, and one in parts keeps them in one folder.
+_AUDIOBOOK = "{author}/{series}/{position} - {title} {{narrator}}/{title}.{ext}"
 DEFAULT_TEMPLATES: Mapping[MediaKind, str] = {
     MediaKind.MOVIE: "{title} ({year})/{title} ({year}) [{quality}].{ext}",
     MediaKind.SERIES: (
@@ -45,7 +49,7 @@ DEFAULT_TEMPLATES: Mapping[MediaKind, str] = {
     ),
     MediaKind.MUSIC: "{artist}/{album} ({year})/{track:02} - {title}.{ext}",
     MediaKind.BOOK: _BOOK,
-    MediaKind.AUDIOBOOK: _BOOK,
+    MediaKind.AUDIOBOOK: _AUDIOBOOK,
     # Sonarr's anime episode format: season numbering, then the absolute number fansubs use.
     MediaKind.ANIME: (
         "{series}/Season {season:02}/"
@@ -90,6 +94,10 @@ def template_for(kind: MediaKind, configured: str | None = None) -> str:
 def render(template: str, values: Mapping[str, Value]) -> PurePosixPath:
     """Fill `template` with `values` into a relative path of sanitised components."""
     parts = [_render_part(part, values) for part in template.split("/") if part.strip()]
+    # A folder whose every token is missing (no series) is left out when another one says
+    # what the file is; a path of nothing but gaps stays visible as "_".
+    if any(parts[:-1]):
+        parts = [part for part in parts[:-1] if part] + parts[-1:]
     return PurePosixPath(*(sanitize_component(part) for part in parts or [""]))
 
 
@@ -173,20 +181,53 @@ def known_values(
     if series:
         values["series"] = series
     if position:
-        values["series_position"] = position
+        values["series_position"] = values["position"] = position
+    return values
+
+
+def chosen_values(kind: MediaKind, title: str, year: int | None) -> dict[str, Value]:
+    """What the chosen title's own name fills: an album's {album}, a book's {title}, and the
+    year it came out; a film or series is named from its release, as before."""
+    values: dict[str, Value] = {}
+    if kind is MediaKind.MUSIC and title.strip():
+        values["album"] = title.strip()
+    elif kind in (MediaKind.BOOK, MediaKind.AUDIOBOOK) and title.strip():
+        values["title"] = title.strip()
+    if values and year:
+        values["year"] = year
     return values
 
 
 def values_for(
-    kind: MediaKind, release: str, file_name: str, known: Mapping[str, Value] | None = None
+    kind: MediaKind,
+    release: str,
+    file_name: str,
+    known: Mapping[str, Value] | None = None,
+    tracks: tuple[Track, ...] = (),
 ) -> dict[str, Value]:
     """Template values for one file: the release name says what it is, the file's own name
     says which part (the episode of a season pack, the track of an album). `known` values
-    (`known_values` of the request) win over what the release name suggests."""
+    (`known_values` of the request) win over what the release name suggests, and an album's
+    `tracks` name a file whose number is one of them."""
     values = _guessed(kind, release, file_name, known or {})
     if known and not kind.episodic:  # a series' {series} is its own title
         values |= {k: v for k, v in known.items() if k in TOKENS and v not in (None, "")}
+    if kind is MediaKind.MUSIC and (track := _listed(tracks, values.get("track"))) is not None:
+        values["title"] = track.title
     return values
+
+
+def _listed(tracks: tuple[Track, ...], number: Value) -> Track | None:
+    """The one track of that number; on an album of several discs the number is ambiguous
+    unless it counts across them (101, 203), and then the file keeps its own name."""
+    if not isinstance(number, int):
+        return None
+    if number >= 100 and len({t.disc for t in tracks}) > 1:
+        disc, number = divmod(number, 100)
+        same = [t for t in tracks if t.disc == disc and t.number == number]
+    else:
+        same = [t for t in tracks if t.number == number]
+    return same[0] if len(same) == 1 else None
 
 
 def _guessed(

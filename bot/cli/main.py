@@ -118,6 +118,11 @@ def _search_group(sub: SubParsers, kinds: list[str]) -> None:
     releases.add_argument(
         "--runtime", type=int, metavar="MIN", help="the title's minutes, for the size sanity"
     )
+    releases.add_argument(
+        "--media",
+        metavar="PROVIDER:ID",
+        help="the title `search media` found (its provider and id): its credits name the files",
+    )
 
 
 def _library_group(sub: SubParsers, kinds: list[str]) -> None:

@@ -7,13 +7,15 @@ from typing import Any
 
 from bot.cli.output import Output, clean, table
 from bot.wording import human_size, split_year
+from core import errors
 from core.app import Outpost
-from core.credits import credits_json
-from core.domain import Media, MediaKind, ParsedRelease, SearchQuery
+from core.credits import about_json, credits_json
+from core.domain import Media, MediaKind, ParsedRelease
 from core.releases import Rejection, Verdict, Wanted, parse
 from core.releases.reasons import WhyFirst, why_first
 from core.services.cards import eta_text
 from core.services.found import remember
+from core.services.requests import search_query
 
 ALL_KINDS = list(MediaKind)
 SHOWN = 20  # rows a person sees unless --all
@@ -103,10 +105,28 @@ def release_row(ref: str, v: Verdict, out: Output) -> dict[str, Any]:
     }
 
 
+async def chosen_media(app: Outpost, kind: MediaKind | None, title: str, ref: str) -> Media:
+    """The title `--media PROVIDER:ID` names: as `search media TITLE` found it (with what the
+    enrichers added: a narrator, a series), else looked up by its id."""
+    provider, colon, ident = (part.strip() for part in ref.partition(":"))
+    if kind is None or not colon or not provider or not ident:
+        raise errors.UserError(f"--media {ref!r} is not PROVIDER:ID", key="cli.bad_media", ref=ref)
+    search = await app.metadata_search()
+    found = await search.search(title, [kind]) if title else None
+    for media in found.media if found else ():
+        if (media.provider, media.provider_id) == (provider, ident):
+            return media
+    return (await search.details(kind, provider, ident)).media
+
+
 async def search_releases(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     title, year = split_year(args.query)
     kind = MediaKind(args.kind) if args.kind else None
-    query = SearchQuery(text=title, kind=kind, year=year, season=args.season, episode=args.episode)
+    chosen = await chosen_media(app, kind, title, args.media) if args.media else None
+    if chosen is not None:
+        title, year = chosen.title, chosen.year or year
+    credits = chosen.credits if chosen else ()
+    query = search_query(kind, title, year, credits, season=args.season, episode=args.episode)
     wanted = (
         Wanted(
             kind=kind,
@@ -115,6 +135,7 @@ async def search_releases(app: Outpost, args: argparse.Namespace, out: Output) -
             season=args.season,
             episode=args.episode,
             runtime=args.runtime if args.runtime and args.runtime > 0 else None,
+            credits=credits,
         )
         if kind
         else None
@@ -128,6 +149,8 @@ async def search_releases(app: Outpost, args: argparse.Namespace, out: Output) -
         "season": args.season,
         "episode": args.episode,
     }
+    if chosen is not None:
+        asked |= {**about_json(chosen), "provider": chosen.provider, "id": chosen.provider_id}
     refs = await remember(outcome.verdicts, asked)
     rows = [release_row(ref, v, out) for ref, v in zip(refs, outcome.verdicts, strict=True)]
     errors_ = [

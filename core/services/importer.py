@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
@@ -20,7 +20,8 @@ from tortoise.transactions import in_transaction
 
 from core import fileops, naming, pathmap
 from core.credits import credits_of
-from core.domain import MediaKind
+from core.domain import MediaKind, Track
+from core.errors import OutpostError
 from core.events import EventBus, ImportCompleted, ImportFailed
 from core.fileops import FileInfo, FileRefused
 from core.pathmap import PathMap
@@ -28,6 +29,9 @@ from core.store.models import Grab, ImportJob, Integration, MediaRequest
 from core.store.settings import library_root, text_setting
 
 log = logging.getLogger(__name__)
+
+# (kind, provider, provider id) -> that title's tracks
+TrackLookup = Callable[[MediaKind, str, str], Awaitable[tuple[Track, ...]]]
 
 VIDEO = frozenset({"mkv", "mp4", "avi", "m4v", "ts", "wmv", "mov", "webm"})
 AUDIO = frozenset({"flac", "mp3", "m4a", "m4b", "ogg", "opus", "wav", "aac"})
@@ -102,8 +106,10 @@ class Importer:
         checkpoint: Callable[[str], None] = lambda point: None,
         space_margin: int = SPACE_MARGIN,
         path_maps: Mapping[str, tuple[PathMap, ...]] | None = None,
+        tracks: TrackLookup | None = None,
     ) -> None:
         self._bus = bus
+        self._tracks = tracks  # an album's track list from its provider, to name its files
         self._path_maps = path_maps  # by client name; None reads each client's stored maps
         self._roots = roots
         self._mode = mode
@@ -161,8 +167,10 @@ class Importer:
             raise FileRefused(f"nothing to import in {content}", key="failure.no_files")
         journal = {job.source: job for job in await ImportJob.filter(grab_id=grab.id)}
         template = naming.template_for(kind, await text_setting(f"naming.{kind.value}"))
-        known = await _known(grab)
-        targets = _targets(chosen, content, root, kind, grab.title, template, known)
+        request = await _request(grab)
+        known = _known(request, kind)
+        tracks = await self._album(request, kind)
+        targets = _targets(chosen, content, root, kind, grab.title, template, known, tracks)
         for info in chosen:  # a journaled target wins: settings may have changed since
             if (job := journal.get(str(info.path))) is not None:
                 targets[info.path] = Path(job.target)
@@ -244,6 +252,19 @@ class Importer:
         await self._bus.publish(ImportFailed(**await _about(grab), reason=key, params=dict(params)))
         return ImportOutcome(grab.id, failure=key, params=dict(params))
 
+    async def _album(self, request: MediaRequest | None, kind: MediaKind) -> tuple[Track, ...]:
+        """The chosen album's tracks; without them (no lookup, the provider down) the files
+        keep the titles their names give."""
+        if self._tracks is None or request is None or kind is not MediaKind.MUSIC:
+            return ()
+        if not (request.provider and request.provider_id):
+            return ()
+        try:
+            return await self._tracks(kind, request.provider, request.provider_id)
+        except OutpostError as err:
+            log.warning("no track list for %s from %s: %s", request.title, request.provider, err)
+            return ()
+
     async def _root(self, kind: MediaKind) -> Path:
         if self._roots is not None:
             root = self._roots.get(kind)
@@ -318,13 +339,14 @@ def _targets(
     title: str,
     template: str,
     known: Mapping[str, naming.Value],
+    tracks: tuple[Track, ...] = (),
 ) -> dict[Path, Path]:
     """Each chosen file's library path; files that would share a name keep their own stem."""
     if "{ext}" not in template:
         template += ".{ext}"
     named: dict[Path, PurePosixPath] = {}
     for info in chosen:
-        values = naming.values_for(kind, title, info.path.name, known)
+        values = naming.values_for(kind, title, info.path.name, known, tracks)
         named[info.path] = naming.render(template, values)
     counts: dict[PurePosixPath, int] = {}
     for relative in named.values():
@@ -374,14 +396,21 @@ async def _done_paths(grab: Grab) -> tuple[Path, ...]:
     return tuple(Path(str(target)) for target in targets)
 
 
-async def _known(grab: Grab) -> dict[str, naming.Value]:
-    """The naming values the grab's request states: its credits, series and position."""
+async def _request(grab: Grab) -> MediaRequest | None:
     request_id: int | None = grab.request_id  # type: ignore[attr-defined]
-    request = await MediaRequest.get_or_none(id=request_id) if request_id is not None else None
+    return await MediaRequest.get_or_none(id=request_id) if request_id is not None else None
+
+
+def _known(request: MediaRequest | None, kind: MediaKind) -> dict[str, naming.Value]:
+    """The naming values the grab's request states: its credits, series and position, and
+    the chosen title's own name (an album's, a book's) when it came from a catalogue."""
     if request is None:
         return {}
     credits = credits_of(request.credits)
-    return naming.known_values(credits, request.series, request.series_position)
+    values = naming.known_values(credits, request.series, request.series_position)
+    if request.provider_id:  # a title chosen from a catalogue, not a name typed
+        values |= naming.chosen_values(kind, request.title, request.year)
+    return values
 
 
 async def _about(grab: Grab) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from core import errors, registry
-from core.domain import Media, MediaKind
+from core.domain import Media, MediaDetails, MediaKind
 from core.ports import Enricher, TitleSearch
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,16 @@ class MetadataSearch:
             if extra is not None:
                 media = merged(media, extra)
         return media
+
+    async def details(self, kind: MediaKind, provider: str, provider_id: str) -> MediaDetails:
+        """One title by its provider's id, with what the enrichers add: credits, series and
+        an album's tracks. Raises NotFound when no title search of that name serves `kind`."""
+        for search in self._providers:
+            if search.name == provider and kind in search.kinds:
+                stub = Media(kind=kind, title="", provider=provider, provider_id=provider_id)
+                found = await search.details(stub)
+                return dataclasses.replace(found, media=await self.enrich(found.media))
+        raise errors.NotFound(f"no title search {provider!r} for {kind.value}")
 
 
 def no_catalogue(

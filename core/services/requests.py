@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from core import errors
 from core.credits import credits_json, credits_of, text_or_none
-from core.domain import MediaKind, Release, SearchQuery
+from core.domain import Credit, MediaKind, Release, SearchQuery
 from core.ports import DownloadClient
 from core.recipients import CONSOLE
 from core.releases import Wanted, parse
@@ -45,19 +46,21 @@ async def record_request(person: PersonRow | int, query: dict[str, Any]) -> Medi
         credits=credits_json(credits) if credits else None,
         series=text_or_none(query.get("series"), 255),
         series_position=text_or_none(query.get("series_position"), 32),
+        provider=text_or_none(query.get("provider"), 32),
+        provider_id=text_or_none(query.get("id"), 64),
         status=RequestStatus.GRABBED,
     )
 
 
 def wanted_for(asked: Mapping[str, Any]) -> tuple[SearchQuery, Wanted]:
     """The release search and the match for what was asked (a chosen title or a request's
-    fields). The credits judge the releases found; they do not narrow the search, since
-    many release names carry no artist or author."""
+    fields). The credits judge the releases found, and the first artist or author goes
+    with the title as the search's fields (`search_query`)."""
     kind = MediaKind(asked.get("kind") or MediaKind.MOVIE)
     title = str(asked.get("title") or "")
     year, season, episode = asked.get("year"), asked.get("season"), asked.get("episode")
-    query = SearchQuery(text=title, kind=kind, year=year, season=season, episode=episode)
     credits = credits_of(asked.get("credits"))
+    query = search_query(kind, title, year, credits, season=season, episode=episode)
     runtime = asked.get("runtime")  # minutes, when metadata gave them: for the size sanity
     wanted = Wanted(
         kind,
@@ -69,6 +72,30 @@ def wanted_for(asked: Mapping[str, Any]) -> tuple[SearchQuery, Wanted]:
         runtime=runtime if isinstance(runtime, int) and runtime > 0 else None,
     )
     return query, wanted
+
+
+def search_query(
+    kind: MediaKind | None,
+    title: str,
+    year: int | None,
+    credits: tuple[Credit, ...] = (),
+    *,
+    season: int | None = None,
+    episode: int | None = None,
+) -> SearchQuery:
+    """The release search for a title: an album by its artist and an ebook or audiobook by
+    its author go as fields (music-search, book-search) when the title says who; indexers
+    without those modes get the same words in q."""
+    query = SearchQuery(text=title, kind=kind, year=year, season=season, episode=episode)
+    if kind is MediaKind.MUSIC and (artist := _first(credits, "artist")):
+        return dataclasses.replace(query, text="", artist=artist, album=title)
+    if kind in (MediaKind.BOOK, MediaKind.AUDIOBOOK) and (author := _first(credits, "author")):
+        return dataclasses.replace(query, text="", author=author, title=title)
+    return query
+
+
+def _first(credits: tuple[Credit, ...], role: str) -> str | None:
+    return next((c.name for c in credits if c.role == role and c.name.strip()), None)
 
 
 def kind_of_name(name: str) -> MediaKind:

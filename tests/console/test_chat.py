@@ -11,11 +11,13 @@ from pathlib import Path
 from tests.cli.conftest import Outpost, add_qbittorrent
 from tests.console.conftest import Open
 from tests.console.terminal import CTRL_C, CTRL_D
+from tests.metadata.books import CONTACT, FakeAudnexus, FakeOpenLibrary
 from tests.metadata.conftest import API_KEY as TMDB_KEY
 from tests.metadata.conftest import FakeTmdb
 from tests.support.anilist import FakeAniList
 from tests.support.daemons import QBittorrentDaemon
 from tests.support.localserver import LocalServer
+from tests.support.musicbrainz_server import FakeCoverArt, FakeMusicBrainz
 from tests.support.swarm import Swarm
 from tests.support.torznab_server import FeedItem, TorznabFeed
 
@@ -143,5 +145,41 @@ def test_anime_is_in_the_help_and_answered_from_anilist(outpost: Outpost, termin
         chat.line("/anime frieren")
         chat.expect("Sousou no Frieren")
         chat.expect(r"Choose release")
+        chat.type(CTRL_D)
+        assert chat.wait() == 0
+
+
+def test_music_books_and_audiobooks_are_in_the_help_with_their_covers(
+    outpost: Outpost, terminal: Open
+) -> None:
+    group = "153f0a09-fead-3370-9b17-379ebd09446b"
+    caa = FakeCoverArt(listings={f"/release-group/{group}/": "release_8745795a.json"})
+    with (
+        LocalServer(FakeMusicBrainz()) as mb,
+        LocalServer(caa) as art,
+        LocalServer(FakeOpenLibrary()) as ol,
+        LocalServer(FakeAudnexus()) as ax,
+    ):
+        runs = [
+            outpost("provider", "set", "musicbrainz", "--url", mb.url + "/ws/2"),
+            outpost("provider", "set", "coverartarchive", "--url", art.url),
+            outpost("provider", "set", "openlibrary", "--url", ol.url, "--contact", CONTACT),
+            outpost("provider", "set", "audnexus", "--url", ax.url),
+        ]
+        assert [r.code for r in runs] == [0, 0, 0, 0], [r.err for r in runs]
+        chat = terminal("chat")
+        chat.expect("Outpost chat")
+        chat.line("/help")
+        chat.expect("/music NAME – music")
+        chat.expect("/audiobook TITLE – audiobooks")
+        chat.line("/music love bug")
+        chat.expect("the Love Bug")
+        chat.expect(r"poster: https://coverartarchive\.org/\S+")
+        chat.line("/book project hail mary")
+        chat.expect("Project Hail Mary")
+        chat.expect(r"poster: https?://\S+")
+        chat.line("/audiobook galaxy's edge")
+        chat.expect("Galaxy's Edge")
+        chat.expect(r"poster: https?://\S+")
         chat.type(CTRL_D)
         assert chat.wait() == 0

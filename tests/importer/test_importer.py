@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from core.domain import MediaKind
+from core import errors
+from core.domain import MediaKind, Track
 from core.events import EventBus, ImportCompleted, ImportFailed
 from core.services.importer import Importer, ImportMode
 from core.services.requests import console_person, record_request
@@ -315,3 +316,44 @@ async def test_the_request_credits_name_the_files(
     assert files_under(library) == [
         "Pink Floyd/The Dark Side Of The Moon (1973)/01 - Speak to Me.flac"
     ]
+
+
+@pytest.mark.parametrize("provider_down", [False, True], ids=["tracks", "provider-down"])
+async def test_an_albums_track_list_names_its_files_or_the_files_keep_theirs(
+    store: Store, bus: EventBus, downloads: Path, library: Path, provider_down: bool
+) -> None:
+    """The catalogue's album title and tracks name the files; without the track list (the
+    provider down) each file keeps the title its name gives, and the import still succeeds."""
+    album = downloads / "Pink.Floyd-DSOTM-1973-FLAC"
+    write(album / "01 - speak.flac", 100)
+    write(album / "02 - breathe in the air.flac", 100, seed=2)
+    request = await record_request(
+        await console_person(),
+        {
+            "kind": "music",
+            "title": "The Dark Side of the Moon",
+            "year": 1973,
+            "provider": "musicbrainz",
+            "id": "f5093c06-23e3-404f-aeaa-40f72885ee3a",
+            "credits": [{"role": "artist", "name": "Pink Floyd", "ids": {}}],
+        },
+    )
+    asked: list[tuple[MediaKind, str, str]] = []
+
+    async def tracks(kind: MediaKind, provider: str, ident: str) -> tuple[Track, ...]:
+        asked.append((kind, provider, ident))
+        if provider_down:
+            raise errors.Unavailable("musicbrainz down", service=provider)
+        return (Track(1, 1, "Speak to Me"), Track(1, 2, "Breathe"))
+
+    grab = await make_grab(album, album.name, MediaKind.MUSIC)
+    grab.request = request
+    await grab.save()
+    outcome = await importer(bus, library, tracks=tracks).import_grab(grab.id)
+    assert outcome.ok
+    assert asked == [(MediaKind.MUSIC, "musicbrainz", "f5093c06-23e3-404f-aeaa-40f72885ee3a")]
+    names = ["01 - speak.flac", "02 - breathe in the air.flac"]
+    if not provider_down:
+        names = ["01 - Speak to Me.flac", "02 - Breathe.flac"]
+    folder = "Pink Floyd/The Dark Side of the Moon (1973)"
+    assert files_under(library) == [f"{folder}/{name}" for name in names]

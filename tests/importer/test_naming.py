@@ -7,10 +7,11 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from core.domain import Credit, MediaKind
+from core.domain import Credit, MediaKind, Track
 from core.naming import (
     DEFAULT_TEMPLATES,
     NAME_MAX,
+    chosen_values,
     extension,
     known_values,
     render,
@@ -352,3 +353,53 @@ def test_a_series_keeps_its_own_title_as_series() -> None:
         MediaKind.SERIES, "The.Expanse.S02E05.1080p.WEB-DL-GRP", "x.mkv", {"series": "Other"}
     )
     assert values["series"] == "The Expanse"
+
+
+ALBUM = (Track(1, 1, "Speak to Me"), Track(1, 2, "Breathe"), Track(1, 3, "On the Run"))
+TWO_DISCS = (Track(1, 1, "In the Flesh?"), Track(2, 1, "Hey You"), Track(2, 2, "Is There Anybody"))
+
+
+@pytest.mark.parametrize(
+    ("tracks", "file", "title"),
+    [
+        (ALBUM, "02 - breathe (in the air).flac", "Breathe"),  # the track list's title wins
+        (ALBUM, "07 - bonus.flac", "bonus"),  # no such track: the file keeps its own
+        (ALBUM, "untitled.flac", "untitled"),  # no number to match
+        (TWO_DISCS, "01 - in the flesh.flac", "in the flesh"),  # 1 of which disc? its own name
+        (TWO_DISCS, "201 - hey you.flac", "Hey You"),  # counted across discs: disc 2, track 1
+        ((), "02 - breathe.flac", "breathe"),  # no track list (the provider was down)
+    ],
+)
+def test_an_albums_track_list_names_the_files_it_matches(
+    tracks: tuple[Track, ...], file: str, title: str
+) -> None:
+    known = known_values((Credit("artist", "Pink Floyd"),)) | chosen_values(
+        MediaKind.MUSIC, "The Dark Side of the Moon", 1973
+    )
+    values = values_for(MediaKind.MUSIC, "Pink.Floyd-DSOTM-FLAC-1973", file, known, tracks)
+    assert (values["artist"], values["album"], values["year"]) == (
+        "Pink Floyd",
+        "The Dark Side of the Moon",
+        1973,
+    )
+    assert values["title"] == title
+
+
+def test_the_chosen_title_names_an_album_and_a_book_but_not_a_film() -> None:
+    assert chosen_values(MediaKind.MUSIC, "Animals", 1977) == {"album": "Animals", "year": 1977}
+    assert chosen_values(MediaKind.AUDIOBOOK, "Dune", None) == {"title": "Dune"}
+    assert chosen_values(MediaKind.MOVIE, "Dune", 2021) == {}
+
+
+def test_the_audiobook_default_keeps_series_position_and_narrator_and_skips_what_is_missing() -> (
+    None
+):
+    template = DEFAULT_TEMPLATES[MediaKind.AUDIOBOOK]
+    known = known_values(HERBERT, "Dune Chronicles", "1")
+    assert known["position"] == "1"
+    full = {**known, "title": "Dune", "ext": "m4b"}
+    assert str(render(template, full)) == (
+        "Frank Herbert/Dune Chronicles/1 - Dune {Scott Brick}/Dune.m4b"
+    )
+    alone = {"author": "Andy Weir", "title": "Project Hail Mary", "ext": "mp3"}
+    assert str(render(template, alone)) == "Andy Weir/Project Hail Mary/Project Hail Mary.mp3"

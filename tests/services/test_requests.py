@@ -48,11 +48,12 @@ async def test_a_request_stores_credits_series_and_position(store: Store) -> Non
         Credit("author", "Frank Herbert", {"openlibrary": "OL79034A"}),
         Credit("narrator", "Scott Brick"),
     )
-    assert (query.kind, query.text, query.year, query.author) == (
+    assert (query.kind, query.text, query.year, query.author, query.title) == (
         MediaKind.AUDIOBOOK,
-        "Dune",
+        "",  # book-search by its fields; an indexer without it gets "Frank Herbert Dune" in q
         2007,
-        None,  # the credits judge releases, they do not narrow the search
+        "Frank Herbert",
+        "Dune",
     )
 
 
@@ -71,8 +72,13 @@ def test_a_music_match_knows_its_artist() -> None:
             "credits": [{"role": "artist", "name": "Miles Davis"}],
         }
     )
-    assert (query.text, query.artist) == ("Kind of Blue", None)
+    assert (query.text, query.artist, query.album) == ("", "Miles Davis", "Kind of Blue")
     assert wanted.credited("artist") == ("Miles Davis",)
+
+
+def test_a_title_without_credits_is_searched_by_its_words() -> None:
+    query, _ = wanted_for({"kind": "book", "title": "Dune", "credits": []})
+    assert (query.text, query.author, query.title) == ("Dune", None, None)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from xml.etree.ElementTree import Element
 
 from adapters.indexers.torznab import xmldoc
-from adapters.indexers.torznab.caps import parse_caps
+from adapters.indexers.torznab.caps import audiobook_only, parse_caps
 from adapters.indexers.torznab.feed import FeedContext, parse_feed, releases_from
 from adapters.indexers.torznab.fetching import FETCH_MAX_BYTES, fetch_file
 from adapters.indexers.torznab.query import search_params
@@ -98,6 +98,7 @@ class TorznabIndexer:
         caps = await self.capabilities()
         root = await self._call(search_params(query, caps, self._categories))
         releases = releases_from(root, FeedContext(self.name, self.base_url, self.protocol))
+        releases = [r for r in releases if not audiobook_only(query.kind, r.categories)]
         releases = [self._keyless(r) for r in releases]
         log.debug("%s: %d releases", self.name, len(releases))
         return releases

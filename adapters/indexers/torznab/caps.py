@@ -79,6 +79,12 @@ def kinds_of(listed: frozenset[int]) -> dict[MediaKind, tuple[int, ...]]:
     return kinds
 
 
+def audiobook_only(kind: MediaKind | None, categories: tuple[int, ...]) -> bool:
+    """A music search asks Audio (3000), as Lidarr does, and so also gets the audiobooks
+    filed under it: an item listed only as an audiobook is not music."""
+    return kind is MediaKind.MUSIC and bool(categories) and set(categories) == {AUDIOBOOKS}
+
+
 def _modes(searching: Element | None) -> dict[str, tuple[str, ...]]:
     modes: dict[str, tuple[str, ...]] = {}
     for element in searching if searching is not None else ():
