@@ -32,7 +32,7 @@ from core.services.requests import Requests
 from core.services.search import ReleaseSearch
 from core.store.cache import StoreCache
 from core.store.database import Store
-from core.store.integrations import list_integrations, reveal
+from core.store.integrations import list_integrations, reveal, sealed_integrations
 from core.store.models import Integration, IntegrationCategory
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,11 @@ class Outpost:
 
     async def open(self) -> None:
         await self.store.open()
-        self._box = SecretBox.load(self.data_dir)
+        try:  # a bad key must close the store: its connection thread would keep the process
+            self._box = SecretBox.load(self.data_dir, sealed=await sealed_integrations())
+        except BaseException:
+            await self.store.close()
+            raise
         self.notices.subscribe()
 
     async def aclose(self) -> None:

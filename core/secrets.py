@@ -48,12 +48,21 @@ class SecretBox:
         return cls(keys, source=source)
 
     @classmethod
-    def load(cls, data_dir: Path) -> SecretBox:
-        """Keys from $OUTPOST_SECRET_KEY, else from the data dir's key file (made if missing)."""
+    def load(cls, data_dir: Path, *, sealed: Sequence[str] = ()) -> SecretBox:
+        """Keys from $OUTPOST_SECRET_KEY, else from the data dir's key file, made if missing
+        only while nothing is `sealed` (the names of rows encrypted under some key): a new
+        key over old data would make them unreadable for good, so that is an error."""
         env = os.environ.get(ENV_KEY, "").strip()
         if env:
             return cls.from_keys(_split(env), source=ENV_KEY)
         path = Path(data_dir) / KEY_FILE
+        if sealed and not path.exists():
+            raise errors.StoreError(
+                f"{path} is missing and {len(sealed)} stored secrets were sealed with it",
+                key="error.secret_key_lost",
+                path=str(path),
+                integrations=", ".join(sealed),
+            )
         return cls.from_keys(_read_or_create(path), source=str(path))
 
     @classmethod
