@@ -30,6 +30,7 @@ from core.services.notify import LogFrontend, NotificationService
 from core.services.queue import QueueService
 from core.services.requests import Requests
 from core.services.search import ReleaseSearch
+from core.services.standing import Standings
 from core.store.cache import StoreCache
 from core.store.database import Store
 from core.store.integrations import list_integrations, reveal, sealed_integrations
@@ -111,7 +112,11 @@ class Outpost:
         return list((await self._build_all(IntegrationCategory.PROVIDER)).values())
 
     async def release_search(self) -> ReleaseSearch:
-        return ReleaseSearch(list((await self.indexers()).values()))
+        """Every built indexer, with those that could not be built named as failures."""
+        built = await self.indexers()
+        rows = await list_integrations(IntegrationCategory.INDEXER)
+        lost = {r.name: self.unavailable[r.name] for r in rows if r.name in self.unavailable}
+        return ReleaseSearch(list(built.values()), unavailable=lost, standings=Standings(self.bus))
 
     async def metadata_search(self) -> MetadataSearch:
         providers = await self.providers()

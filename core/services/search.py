@@ -6,13 +6,14 @@ import asyncio
 import dataclasses
 import logging
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from core import errors
 from core.domain import Capabilities, MediaKind, Release, SearchQuery
 from core.ports import Indexer
 from core.releases import DEFAULT_PROFILE, QualityProfile, Rejection, Verdict, Wanted, rank
+from core.services.standing import Standings
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +87,23 @@ def merge(releases: Sequence[Release]) -> list[Release]:
 
 
 class ReleaseSearch:
-    """Asks every indexer at once, each with its own deadline; a failure costs only its results."""
+    """Asks every indexer at once, each with its own deadline; a failure costs only its results.
+    `unavailable` are the configured indexers that could not be built (a secret the key cannot
+    read): reported as failures, never as "no indexer"; `standings` skips the ones that asked
+    to wait or refused their key, and learns from each failure."""
 
-    def __init__(self, indexers: Sequence[Indexer], *, timeout: float = 20.0) -> None:
+    def __init__(
+        self,
+        indexers: Sequence[Indexer],
+        *,
+        timeout: float = 20.0,
+        unavailable: Mapping[str, errors.OutpostError] | None = None,
+        standings: Standings | None = None,
+    ) -> None:
         self._indexers = list(indexers)
         self._timeout = timeout
+        self._unavailable = dict(unavailable or {})
+        self._standings = standings
 
     async def search(
         self,
@@ -101,11 +114,11 @@ class ReleaseSearch:
         blocklist: Collection[str] = (),
     ) -> SearchOutcome:
         if not self._indexers:
-            raise errors.UserError("no indexer configured", key="error.no_indexers")
+            raise self._none_usable()
         query = numbered(query)
         answers = await asyncio.gather(*(self._ask(i, query) for i in self._indexers))
         releases: list[Release] = []
-        failures: list[IndexerFailure] = []
+        failures = [IndexerFailure(n, e) for n, e in sorted(self._unavailable.items())]
         skipped: list[str] = []
         for indexer, answer in zip(self._indexers, answers, strict=True):
             if isinstance(answer, errors.OutpostError):
@@ -119,7 +132,31 @@ class ReleaseSearch:
             verdicts = absolute_misfits(verdicts, query)
         return SearchOutcome(verdicts, failures, skipped)
 
+    def _none_usable(self) -> errors.OutpostError:
+        """Why nothing can be asked: none configured, or which need their secret again."""
+        if not self._unavailable:
+            return errors.UserError("no indexer configured", key="error.no_indexers")
+        lost = [
+            n
+            for n, e in sorted(self._unavailable.items())
+            if isinstance(e, errors.SecretUnavailable)
+        ]
+        if lost:
+            return errors.SecretUnavailable("indexers need their secret again", integrations=lost)
+        return next(iter(self._unavailable.values()))
+
     async def _ask(
+        self, indexer: Indexer, query: SearchQuery
+    ) -> list[Release] | errors.OutpostError | None:
+        held = await self._standings.held(indexer.name) if self._standings else None
+        if held is not None:
+            return held
+        answer = await self._answer(indexer, query)
+        if isinstance(answer, errors.OutpostError) and self._standings is not None:
+            await self._standings.record(indexer.name, answer)
+        return answer
+
+    async def _answer(
         self, indexer: Indexer, query: SearchQuery
     ) -> list[Release] | errors.OutpostError | None:
         try:

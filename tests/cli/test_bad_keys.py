@@ -16,7 +16,9 @@ KEY = "secret-canary-" + "7" * 16
 HANG_GUARD = 30  # a hang, not a speed: the command exits by itself long before this
 
 
-def _run(data_dir: Path, *args: str, env_key: str | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    data_dir: Path, *args: str, env_key: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "OUTPOST_LANG": "en", "PYTHONPATH": str(ROOT)}
     env.pop("OUTPOST_SECRET_KEY", None)
     if env_key is not None:
