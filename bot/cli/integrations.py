@@ -70,8 +70,10 @@ def _state(entry: Entry, group: str, out: Output) -> str:
     if entry.state == "waiting" and entry.until is not None:
         until = datetime.fromtimestamp(entry.until, UTC).strftime("%H:%M:%S")
         return out.t("cli.state_waiting", until=until)
-    if entry.state in ("needs_secret", "needs_key"):
-        return out.t(f"cli.state_{entry.state}")
+    if entry.state == "needs_secret":
+        return out.t("cli.state_needs_secret")
+    if entry.state == "needs_key":
+        return out.t("cli.state_needs_key")
     state = "default" if entry.default else entry.state
     return out.t(f"cli.provider_state_{state}")
 
