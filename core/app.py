@@ -19,6 +19,7 @@ from core.services.bundle import Services
 from core.services.defaults import default_rows
 from core.services.diskspace import DiskSpace
 from core.services.failover import FailoverService
+from core.services.found import seal_stored_links
 from core.services.grab import GrabService
 from core.services.health import Health
 from core.services.household import Household
@@ -71,6 +72,7 @@ class Outpost:
         await self.store.open()
         try:  # a bad key must close the store: its connection thread would keep the process
             self._box = SecretBox.load(self.data_dir, sealed=await sealed_integrations())
+            await seal_stored_links(self._box)
         except BaseException:
             await self.store.close()
             raise
@@ -155,7 +157,7 @@ class Outpost:
         household = Household()
         return Services(
             household=household,
-            requests=Requests(household, self.grabber, self.clients),
+            requests=Requests(household, self.grabber, self.clients, self.box),
             notices=self.notices,
             metadata=self.metadata_search,
             releases=self.release_search,

@@ -115,6 +115,18 @@ class SecretBox:
         register(*data.values())
         return data
 
+    def seal(self, text: str) -> str:
+        """A Fernet token of `text` (a download link that may hold a key), not registered for
+        redaction: log lines mask such links by their shape (core.redact)."""
+        return self._fernet.encrypt(text.encode("utf-8")).decode("ascii")
+
+    def unseal(self, token: str, *, integration: str) -> str:
+        """The text sealed in `token`; SecretUnavailable names `integration` if unreadable."""
+        try:
+            return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
+        except (InvalidToken, ValueError):
+            raise _unavailable(integration) from None
+
     def rotate(self, token: str, *, integration: str = "") -> str:
         """`token` re-encrypted under the newest key (with a fresh IV even if it already was)."""
         try:

@@ -14,7 +14,6 @@ from core.domain import MediaKind
 from core.releases import DEFAULT_PROFILE, Verdict
 from core.releases.profiles import DEFAULT_RUNTIME
 from core.services.failover import explain
-from core.services.found import remember
 from core.services.requests import Asked, wanted_for
 
 SHOWN = 8
@@ -32,7 +31,7 @@ async def _search(ctx: Ctx, media: dict[str, Any]) -> tuple[list[str], list[Verd
     query, wanted = wanted_for(media)
     blocklist = await ctx.services.requests.blocklist()
     outcome = await (await ctx.services.releases()).search(query, wanted, blocklist=blocklist)
-    refs = await remember(outcome.verdicts, _asked(media))
+    refs = await ctx.services.requests.remember(outcome.verdicts, _asked(media))
     return refs, outcome.verdicts, [f.indexer for f in outcome.failures]
 
 
