@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from tests.cli.conftest import ROOT, Outpost
 from tests.support.torznab_server import TorznabFeed
@@ -84,3 +86,28 @@ def test_a_new_key_only_for_a_data_dir_without_encrypted_rows(outpost: Outpost) 
     (data_dir / "secret.key").unlink()
     assert outpost("library", "list").code == 0
     assert (data_dir / "secret.key").read_text() != first
+
+
+def test_run_with_the_wrong_key_names_the_indexer_and_stops_on_sigterm(outpost: Outpost) -> None:
+    data_dir: Path = outpost.data_dir  # type: ignore[attr-defined]
+    with TorznabFeed(api_key=KEY) as feed:
+        added = outpost(
+            "indexer", "add", "idx", "--kind", "torznab", "--url", feed.url, "--api-key", KEY
+        )
+    assert added.code == 0, added.err
+    key_file = data_dir / "secret.key"
+    key_file.write_text(Fernet.generate_key().decode() + "\n")
+    env = {**os.environ, "OUTPOST_LANG": "en", "PYTHONPATH": str(ROOT)}
+    env.pop("OUTPOST_SECRET_KEY", None)
+    argv = [sys.executable, "-m", "bot.cli", "--data-dir", str(data_dir), "run"]
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert process.stdout is not None
+        assert b"running" in process.stdout.readline()
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=HANG_GUARD)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert b"idx" in err and b"secret again" in err
+    assert b"stopped" in out and b"Traceback" not in err
