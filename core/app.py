@@ -21,6 +21,7 @@ from core.services.bundle import Services
 from core.services.defaults import default_rows
 from core.services.diskspace import DiskSpace
 from core.services.failover import FailoverService
+from core.services.found import seal_stored_links
 from core.services.grab import GrabService
 from core.services.health import Health
 from core.services.household import Household
@@ -33,9 +34,10 @@ from core.services.notify import LogFrontend, NotificationService
 from core.services.queue import QueueService
 from core.services.requests import Requests
 from core.services.search import ReleaseSearch
+from core.services.standing import Standings
 from core.store.cache import StoreCache
 from core.store.database import Store
-from core.store.integrations import list_integrations, reveal
+from core.store.integrations import list_integrations, reveal, sealed_integrations
 from core.store.models import Integration, IntegrationCategory
 
 log = logging.getLogger(__name__)
@@ -71,7 +73,12 @@ class Outpost:
 
     async def open(self) -> None:
         await self.store.open()
-        self._box = SecretBox.load(self.data_dir)
+        try:  # a bad key must close the store: its connection thread would keep the process
+            self._box = SecretBox.load(self.data_dir, sealed=await sealed_integrations())
+            await seal_stored_links(self._box)
+        except BaseException:
+            await self.store.close()
+            raise
         self.notices.subscribe()
 
     async def aclose(self) -> None:
@@ -120,7 +127,14 @@ class Outpost:
             for name in managers
         }
         direct = [a for n, a in built.items() if n not in managers]
-        return ReleaseSearch(direct, fallbacks=fallbacks, profiles=profiles.load)
+        lost = {r.name: self.unavailable[r.name] for r in rows if r.name in self.unavailable}
+        return ReleaseSearch(
+            direct,
+            fallbacks=fallbacks,
+            profiles=profiles.load,
+            unavailable=lost,
+            standings=Standings(self.bus),
+        )
 
     async def _managers(self) -> list[tuple[Integration, IndexerManager]]:
         built = await self.indexers()
@@ -190,7 +204,7 @@ class Outpost:
         household = Household()
         return Services(
             household=household,
-            requests=Requests(household, self.grabber, self.clients),
+            requests=Requests(household, self.grabber, self.clients, self.box),
             notices=self.notices,
             metadata=self.metadata_search,
             releases=self.release_search,

@@ -106,6 +106,24 @@ class RateLimited(AdapterError):
         super().__init__(message, service=service, retry_after=retry_after)
 
 
+class BackingOff(RateLimited):
+    """Not asked at all: the service asked to wait (a Retry-After, kept in the store)."""
+
+    key = "error.backing_off"
+
+    def __init__(
+        self, message: str = "", *, service: str = "", until: str = "", seconds: float = 0.0
+    ) -> None:
+        AdapterError.__init__(self, message, service=service, until=until)
+        self.retry_after = seconds
+
+
+class NeedsKey(AuthFailed):
+    """Not asked at all: the service refused its key, and nobody has fixed or tested it since."""
+
+    key = "error.needs_key"
+
+
 class Unavailable(AdapterError):
     key = "error.unavailable"
     retryable = True

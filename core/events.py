@@ -26,6 +26,11 @@ class Event:
     def name(self) -> str:
         return type(self).__name__
 
+    @property
+    def dedupe(self) -> str:
+        """What makes two events the same fact (a replay is told once)."""
+        return f"{self.name}:{self.grab_id}"
+
 
 @dataclass(frozen=True, slots=True)
 class GrabSent(Event):
@@ -57,6 +62,17 @@ class DownloadFailed(Event):
 class ImportFailed(Event):
     reason: str = ""
     params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexerNeedsKey(Event):
+    """An indexer refused its key (`title` is its name); for the admins, once per refusal."""
+
+    since: str = ""
+
+    @property
+    def dedupe(self) -> str:
+        return f"{self.name}:{self.title}:{self.since}"
 
 
 Handler = Callable[[Event], Awaitable[None]]

@@ -48,12 +48,21 @@ class SecretBox:
         return cls(keys, source=source)
 
     @classmethod
-    def load(cls, data_dir: Path) -> SecretBox:
-        """Keys from $OUTPOST_SECRET_KEY, else from the data dir's key file (made if missing)."""
+    def load(cls, data_dir: Path, *, sealed: Sequence[str] = ()) -> SecretBox:
+        """Keys from $OUTPOST_SECRET_KEY, else from the data dir's key file, made if missing
+        only while nothing is `sealed` (the names of rows encrypted under some key): a new
+        key over old data would make them unreadable for good, so that is an error."""
         env = os.environ.get(ENV_KEY, "").strip()
         if env:
             return cls.from_keys(_split(env), source=ENV_KEY)
         path = Path(data_dir) / KEY_FILE
+        if sealed and not path.exists():
+            raise errors.StoreError(
+                f"{path} is missing and {len(sealed)} stored secrets were sealed with it",
+                key="error.secret_key_lost",
+                path=str(path),
+                integrations=", ".join(sealed),
+            )
         return cls.from_keys(_read_or_create(path), source=str(path))
 
     @classmethod
@@ -105,6 +114,18 @@ class SecretBox:
             raise _unavailable(integration)
         register(*data.values())
         return data
+
+    def seal(self, text: str) -> str:
+        """A Fernet token of `text` (a download link that may hold a key), not registered for
+        redaction: log lines mask such links by their shape (core.redact)."""
+        return self._fernet.encrypt(text.encode("utf-8")).decode("ascii")
+
+    def unseal(self, token: str, *, integration: str) -> str:
+        """The text sealed in `token`; SecretUnavailable names `integration` if unreadable."""
+        try:
+            return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
+        except (InvalidToken, ValueError):
+            raise _unavailable(integration) from None
 
     def rotate(self, token: str, *, integration: str = "") -> str:
         """`token` re-encrypted under the newest key (with a fresh IV even if it already was)."""

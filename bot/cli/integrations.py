@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.cli import fields
@@ -49,6 +50,8 @@ async def list_(app: Outpost, args: argparse.Namespace, out: Output) -> int:
                 "kind": r.kind,
                 "url": r.url,
                 "enabled": r.enabled,
+                "state": r.state,
+                **({"until": r.until} if r.until is not None else {}),
                 **({"default": True} if r.default else {}),
                 **r.options,
             }
@@ -58,9 +61,8 @@ async def list_(app: Outpost, args: argparse.Namespace, out: Output) -> int:
     if not rows:
         out.say(f"cli.no_{args.group}s")
         return 0
-    header = ["NAME", "KIND", "URL"] + (["STATE"] if args.group == "provider" else [])
-    header += ["FROM"] if args.group == "indexer" else []
-    lines = [[r.name, r.kind, r.url, *_state(r, args.group, out), *_source(r, out)] for r in rows]
+    header = ["NAME", "KIND", "URL", "STATE"] + (["FROM"] if args.group == "indexer" else [])
+    lines = [[r.name, r.kind, r.url, _state(r, args.group, out), *_source(r, out)] for r in rows]
     out.text(table(header, lines))
     return 0
 
@@ -150,11 +152,16 @@ def _stats_json(found: ManagerStats) -> dict[str, Any]:
     return shown
 
 
-def _state(entry: Entry, group: str, out: Output) -> list[str]:
-    if group != "provider":
-        return []
-    state = "default" if entry.default else "on" if entry.enabled else "off"
-    return [out.t(f"cli.provider_state_{state}")]
+def _state(entry: Entry, group: str, out: Output) -> str:
+    if entry.state == "waiting" and entry.until is not None:
+        until = datetime.fromtimestamp(entry.until, UTC).strftime("%H:%M:%S")
+        return out.t("cli.state_waiting", until=until)
+    if entry.state == "needs_secret":
+        return out.t("cli.state_needs_secret")
+    if entry.state == "needs_key":
+        return out.t("cli.state_needs_key")
+    state = "default" if entry.default else entry.state
+    return out.t(f"cli.provider_state_{state}")
 
 
 async def provider_switch(app: Outpost, args: argparse.Namespace, out: Output) -> int:

@@ -151,7 +151,7 @@ async def search_releases(app: Outpost, args: argparse.Namespace, out: Output) -
     }
     if chosen is not None:
         asked |= {**about_json(chosen), "provider": chosen.provider, "id": chosen.provider_id}
-    refs = await remember(outcome.verdicts, asked)
+    refs = await remember(outcome.verdicts, asked, box=app.box)
     rows = [release_row(ref, v, out) for ref, v in zip(refs, outcome.verdicts, strict=True)]
     errors_ = [
         {"indexer": f.indexer, "error": out.t(f.error.key, **f.error.params)}

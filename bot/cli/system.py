@@ -52,8 +52,11 @@ async def doctor(app: Outpost, args: argparse.Namespace, out: Output) -> int:
             "hardlinks": [dataclasses.asdict(link) for link in found.hardlinks],
             "paths": [_path_json(p) for p in found.paths],
             "defaults": [{"name": e.name, "kind": e.kind, "url": e.url} for e in found.defaults],
+            "database": found.database,
         }
     )
+    if found.database:
+        out.say("doctor.database_damaged", problem=found.database[0], count=len(found.database))
     for health in found.checks:
         _say_health(health, out)
     for entry in found.defaults:

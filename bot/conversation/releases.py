@@ -16,7 +16,6 @@ from core.releases import DEFAULT_PROFILE, Verdict
 from core.releases.profiles import DEFAULT_RUNTIME, SIZED_KINDS
 from core.releases.reasons import WhyFirst, why_first
 from core.services.failover import explain
-from core.services.found import remember
 from core.services.requests import Asked, wanted_for
 
 SHOWN = 8
@@ -37,7 +36,7 @@ async def _search(
     query, wanted = wanted_for({**media, "runtime": await _runtime(ctx, media)})
     blocklist = await ctx.services.requests.blocklist()
     outcome = await (await ctx.services.releases()).search(query, wanted, blocklist=blocklist)
-    refs = await remember(outcome.verdicts, _asked(media))
+    refs = await ctx.services.requests.remember(outcome.verdicts, _asked(media))
     why = why_first(outcome.verdicts, outcome.profile)
     return refs, outcome.verdicts, [f.indexer for f in outcome.failures], why
 

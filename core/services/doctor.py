@@ -14,6 +14,7 @@ from core.services.health import Health
 from core.services.integrations import Entry, Integrations
 from core.services.library import roots as library_roots
 from core.services.pathcheck import PathProblem, path_problems
+from core.store.database import integrity_problems
 from core.store.integrations import list_integrations
 from core.store.models import IntegrationCategory
 
@@ -38,10 +39,12 @@ class Checkup:
     # keyless providers in use with their public defaults: listed, not called (nobody set
     # them up, so doctor makes no call to a public service; `provider test KIND` does)
     defaults: list[Entry] = dataclasses.field(default_factory=list)
+    database: list[str] = dataclasses.field(default_factory=list)  # integrity_check's findings
 
     @property
     def healthy(self) -> bool:
-        return all(h.ok for h in self.checks) and not self.missing and not self.paths
+        sound = not self.missing and not self.paths and not self.database
+        return sound and all(h.ok for h in self.checks)
 
 
 async def checkup(integrations: Integrations) -> Checkup:
@@ -59,7 +62,8 @@ async def checkup(integrations: Integrations) -> Checkup:
     clients = {r.name: r.options for r in rows if r.category == IntegrationCategory.CLIENT}
     paths = [p for name, options in clients.items() for p in await path_problems(name, options)]
     links = await hardlinks({n: o.get("save_path") for n, o in clients.items()})
-    return Checkup(checks, missing, links, paths, await integrations.defaults())
+    defaults = await integrations.defaults()
+    return Checkup(checks, missing, links, paths, defaults, await integrity_problems())
 
 
 async def hardlinks(save_paths: dict[str, str | None]) -> list[Hardlink]:

@@ -6,6 +6,7 @@ integration is then tested against the live service and kept only if it answers.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -25,6 +26,7 @@ from core.store.integrations import (
     unreadable_integrations,
 )
 from core.store.models import Integration, IntegrationCategory
+from core.store.standing import Standing, forget_standing, key_accepted, standings
 
 __all__ = ["Entry", "IntegrationCategory", "Integrations", "fields_for", "stored_values"]
 
@@ -40,6 +42,10 @@ class Entry:
     enabled: bool = True
     options: dict[str, Any] = field(default_factory=dict)
     default: bool = False  # a keyless provider on by default, not stored
+    # on, off, needs_secret (the key cannot read it), needs_key (the service refused it),
+    # waiting (it asked to wait until `until`, epoch seconds)
+    state: str = "on"
+    until: float | None = None
 
 
 def stored_values(row: Integration, secrets: Mapping[str, str]) -> dict[str, Any]:
@@ -90,6 +96,7 @@ class Integrations:
         spec = registry.spec_for(kind or registry.DEFAULT_KINDS[category], category)
         settings = declare.validate(spec.load().Settings, values, kind=spec.kind, entered=True)
         plain, secrets = declare.split(settings)
+        await forget_standing(name)  # added afresh: the old answers do not apply
         row = await add_integration(
             self._box,
             name=name,
@@ -124,7 +131,10 @@ class Integrations:
     async def test(self, name: str, category: IntegrationCategory | None = None) -> Health:
         """Health of one named integration; one that cannot be built raises why (a user asked)."""
         row = await self._row(name, category)
-        return _diagnosed(row, await check(row.name, row.category, self._build(row)))
+        health = _diagnosed(row, await check(row.name, row.category, self._build(row)))
+        if health.ok:
+            await key_accepted(row.name)  # re-tested: a refused key is fixed
+        return health
 
     async def switch(self, kind: str, *, enabled: bool) -> Entry:
         """Turn a provider off or on, keeping its settings. A keyless one without a row gets a
@@ -176,8 +186,13 @@ class Integrations:
         return _diagnosed(row, await check(row.name, row.category, adapter))
 
     async def list(self, category: IntegrationCategory | None = None) -> list[Entry]:
-        """Stored integrations, then the keyless providers on by default (marked `default`)."""
-        stored = [_entry(row) for row in await list_integrations(category)]
+        """Stored integrations with their state, then the keyless providers on by default."""
+        lost = set(await self.unreadable())
+        kept = await standings()
+        stored = [
+            _stated(_entry(row), row.name in lost, kept.get(row.name), time.time())
+            for row in await list_integrations(category)
+        ]
         if category not in (None, IntegrationCategory.PROVIDER):
             return stored
         return stored + await self.defaults()
@@ -185,11 +200,25 @@ class Integrations:
     async def remove(self, name: str, category: IntegrationCategory | None = None) -> None:
         """Remove one; a manager (Prowlarr) takes the indexers mirrored from it along."""
         await remove_integration(name, category)
+        await forget_standing(name)
         await self._forget(name)
         for row in await list_integrations(IntegrationCategory.INDEXER):
             if row.options.get("managed_by") == name:
                 await remove_integration(row.name, IntegrationCategory.INDEXER)
                 await self._forget(row.name)
+
+
+def _stated(entry: Entry, lost: bool, standing: Standing | None, now: float) -> Entry:
+    """`entry` with the state a person must act on first."""
+    if not entry.enabled:
+        return replace(entry, state="off")
+    if lost:
+        return replace(entry, state="needs_secret")
+    if standing is not None and standing.needs_key:
+        return replace(entry, state="needs_key")
+    if standing is not None and (standing.wait_until or 0.0) > now:
+        return replace(entry, state="waiting", until=standing.wait_until)
+    return entry
 
 
 def _diagnosed(row: Integration, health: Health) -> Health:

@@ -22,13 +22,13 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from core import errors
-from core.events import Event, EventBus
+from core.events import Event, EventBus, IndexerNeedsKey
 from core.messages import Ask, Text, View, words
 from core.messages import Translate as Translate  # re-exported: notify's callers used it here
 from core.ports import Frontend
 from core.recipients import CONSOLE as CONSOLE  # re-exported, as above
 from core.recipients import Account, Recipient, parse, platform_of
-from core.store.models import Grab, Identity, MediaRequest, Notice, Setting, Subscription
+from core.store.models import Grab, Identity, MediaRequest, Notice, Role, Setting, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -254,7 +254,10 @@ class NotificationService:
                 await self._deliver(notice)
 
     async def recipients(self, event: Event) -> list[Addressee]:
-        """The requester's accounts first, then every matching subscription; one per address."""
+        """The requester's accounts first, then every matching subscription; one per address.
+        What an admin must fix goes to the admins."""
+        if isinstance(event, IndexerNeedsKey):
+            return await _admins()
         request = None
         if event.request_id is not None:
             request = await MediaRequest.get_or_none(id=event.request_id)
@@ -284,7 +287,7 @@ class NotificationService:
         grab_id = event.grab_id if await Grab.exists(id=event.grab_id) else None
         try:
             return await Notice.create(
-                dedupe_key=f"{event.name}:{event.grab_id}:{recipient.chat}"[:255],
+                dedupe_key=f"{event.dedupe}:{recipient.chat}"[:255],
                 event=event.name,
                 title=event.title[:1024],
                 chat=recipient.chat,
@@ -324,6 +327,12 @@ async def _requester(person_id: int | None) -> list[Addressee]:
     identities = await Identity.filter(person_id=person_id).order_by("id")
     chats = [chat_of(i.platform, i.external_id) for i in identities] or [CONSOLE]
     return [Addressee(chat, person_id) for chat in chats]
+
+
+async def _admins() -> list[Addressee]:
+    rows = await Identity.filter(person__role=Role.ADMIN).order_by("id")
+    found = [Addressee(chat_of(i.platform, i.external_id), i.person_id) for i in rows]  # type: ignore[attr-defined]
+    return found or [Addressee(CONSOLE, None)]
 
 
 async def _subscribers(request: MediaRequest | None) -> list[Addressee]:

@@ -12,9 +12,10 @@ from core.credits import credits_json, credits_of, text_or_none
 from core.domain import Credit, MediaKind, Release, SearchQuery
 from core.ports import DownloadClient
 from core.recipients import CONSOLE
-from core.releases import Wanted, parse
+from core.releases import Verdict, Wanted, parse
+from core.secrets import SecretBox
 from core.services.control import DownloadControl
-from core.services.found import recall
+from core.services.found import recall, remember
 from core.services.grab import GrabService
 from core.services.household import Household, Person
 from core.store.models import BlocklistEntry, Grab, Identity, MediaRequest, RequestStatus, Role
@@ -165,10 +166,16 @@ class Requests:
         household: Household,
         grabber: Callable[[], Awaitable[GrabService]],
         clients: Callable[[], Awaitable[Mapping[str, DownloadClient]]],
+        box: SecretBox,
     ) -> None:
+        self._box = box  # seals and opens the links of found releases
         self._household = household
         self._grabber = grabber
         self._clients = clients
+
+    async def remember(self, verdicts: list[Verdict], asked: dict[str, Any]) -> list[str]:
+        """Keep what a search found under refs, its links sealed (core.services.found)."""
+        return await remember(verdicts, asked, box=self._box)
 
     async def blocklist(self) -> set[str]:
         """Release keys never to offer again."""
@@ -176,7 +183,7 @@ class Requests:
 
     async def ask(self, person: Person, ref: str, media: Mapping[str, Any]) -> Asked:
         """A person wants the release `ref`: a member's waits for approval, else it is grabbed."""
-        release, asked = await recall(ref)
+        release, asked = await recall(ref, box=self._box)
         request = await record_request(person.id, asked)
         request.provider, request.provider_id = media.get("provider"), media.get("id")
         if await self._household.needs_approval(person):
@@ -199,7 +206,7 @@ class Requests:
             await request.save()
             return Decision("declined", request.title)
         try:
-            release, _ = await recall(request.release_ref or "")
+            release, _ = await recall(request.release_ref or "", box=self._box)
             await (await self._grabber()).grab(release, request=request)
         except errors.OutpostError as err:
             request.status = RequestStatus.FAILED
@@ -238,7 +245,7 @@ class Requests:
 
     async def console_grab(self, ref: str, client: str | None = None) -> Grabbed:
         """`outpost grab REF`: the console person's request, grabbed now."""
-        release, asked = await recall(ref)
+        release, asked = await recall(ref, box=self._box)
         if not asked.get("kind"):  # a free-text search: read the kind from the release name
             asked = {**asked, "kind": kind_of_name(release.title).value}
         request = await record_request((await console_person()).id, asked)

@@ -13,6 +13,7 @@ from core import errors
 from core.domain import Capabilities, MediaKind, Release, SearchQuery
 from core.ports import Indexer
 from core.releases import DEFAULT_PROFILE, QualityProfile, Rejection, Verdict, Wanted, rank
+from core.services.standing import Standings
 
 log = logging.getLogger(__name__)
 # A mirrored indexer that answers so is down, not wrong: its manager's aggregate search is asked.
@@ -90,7 +91,10 @@ def merge(releases: Sequence[Release]) -> list[Release]:
 
 
 class ReleaseSearch:
-    """Asks every indexer at once, each with its own deadline; a failure costs only its results."""
+    """Asks every indexer at once, each with its own deadline; a failure costs only its results.
+    `unavailable` are the configured indexers that could not be built (a secret the key cannot
+    read): reported as failures, never as "no indexer"; `standings` skips the ones that asked
+    to wait or refused their key, and learns from each failure."""
 
     def __init__(
         self,
@@ -99,6 +103,8 @@ class ReleaseSearch:
         timeout: float = 20.0,
         fallbacks: Mapping[Indexer, Sequence[str]] | None = None,
         profiles: Callable[[MediaKind], Awaitable[QualityProfile]] | None = None,
+        unavailable: Mapping[str, errors.OutpostError] | None = None,
+        standings: Standings | None = None,
     ) -> None:
         self._indexers = list(indexers)
         self._timeout = timeout
@@ -106,6 +112,8 @@ class ReleaseSearch:
         # aggregate search is asked only when none of those could be reached
         self._fallbacks = dict(fallbacks or {})
         self._profiles = profiles  # the household's profile of a kind (from the store)
+        self._unavailable = dict(unavailable or {})
+        self._standings = standings
 
     async def search(
         self,
@@ -117,14 +125,14 @@ class ReleaseSearch:
     ) -> SearchOutcome:
         """`profile` None: the household's profile of the wanted kind, when there is one."""
         if not self._indexers and not self._fallbacks:
-            raise errors.UserError("no indexer configured", key="error.no_indexers")
+            raise self._none_usable()
         if profile is None:
             profile = await self._profile_of(wanted)
         query = numbered(query)
         answers = await asyncio.gather(*(self._ask(i, query) for i in self._indexers))
         asked, fallbacks = await self._fall_back(query, answers)
         releases: list[Release] = []
-        failures: list[IndexerFailure] = []
+        failures = [IndexerFailure(n, e) for n, e in sorted(self._unavailable.items())]
         skipped: list[str] = []
         for indexer, answer in zip([*self._indexers, *asked], [*answers, *fallbacks], strict=True):
             if isinstance(answer, errors.OutpostError):
@@ -159,7 +167,31 @@ class ReleaseSearch:
             return DEFAULT_PROFILE
         return await self._profiles(wanted.kind)
 
+    def _none_usable(self) -> errors.OutpostError:
+        """Why nothing can be asked: none configured, or which need their secret again."""
+        if not self._unavailable:
+            return errors.UserError("no indexer configured", key="error.no_indexers")
+        lost = [
+            n
+            for n, e in sorted(self._unavailable.items())
+            if isinstance(e, errors.SecretUnavailable)
+        ]
+        if lost:
+            return errors.SecretUnavailable("indexers need their secret again", integrations=lost)
+        return next(iter(self._unavailable.values()))
+
     async def _ask(
+        self, indexer: Indexer, query: SearchQuery
+    ) -> list[Release] | errors.OutpostError | None:
+        held = await self._standings.held(indexer.name) if self._standings else None
+        if held is not None:
+            return held
+        answer = await self._answer(indexer, query)
+        if isinstance(answer, errors.OutpostError) and self._standings is not None:
+            await self._standings.record(indexer.name, answer)
+        return answer
+
+    async def _answer(
         self, indexer: Indexer, query: SearchQuery
     ) -> list[Release] | errors.OutpostError | None:
         try:

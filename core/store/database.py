@@ -201,6 +201,26 @@ class Store:
         log.info("backed up the database to %s before migrating", backup)
 
 
+INTEGRITY_LIMIT = 10  # problems reported at most: the first few say enough
+
+
+async def integrity_problems() -> list[str]:
+    """What SQLite's `PRAGMA integrity_check` finds wrong with the open database (empty when
+    sound, and for server databases, which check themselves); a file too damaged to read
+    is one problem, not an exception."""
+    from tortoise import connections
+
+    conn = connections.get("default")
+    if not conn.capabilities.dialect == "sqlite":
+        return []
+    try:
+        _, rows = await conn.execute_query(f"PRAGMA integrity_check({INTEGRITY_LIMIT})")
+    except (BaseORMException, sqlite3.Error) as err:
+        return [redact(str(err))]
+    found = [str(next(iter(dict(row).values()))) for row in rows]
+    return [] if found == ["ok"] else found
+
+
 def _apps_config() -> dict[str, dict[str, Any]]:
     return {APP: tortoise_config("")["apps"][APP]}
 

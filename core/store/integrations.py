@@ -105,6 +105,12 @@ def reveal(box: SecretBox, integration: Integration) -> dict[str, str]:
     return box.decrypt(integration.secret, integration=integration.name)
 
 
+async def sealed_integrations() -> list[str]:
+    """Names of the integrations holding an encrypted secret, whatever key sealed it."""
+    rows = await Integration.filter(secret__isnull=False).order_by("name").values_list("name")
+    return [str(name) for (name,) in rows]
+
+
 async def unreadable_integrations(box: SecretBox) -> list[str]:
     """Names of the integrations whose secret `box` cannot decrypt."""
     rows = await Integration.filter(secret__isnull=False).order_by("name")

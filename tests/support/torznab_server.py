@@ -96,6 +96,7 @@ class TorznabFeed:
         self.caps = caps or DEFAULT_CAPS
         self.api_key = api_key
         self.delay = delay  # seconds before every answer
+        self.retry_after: int | None = None  # set: searches get 429 with this Retry-After
         self.files: dict[str, tuple[bytes, str]] = {}
         self._server = LocalServer(self._handle)
 
@@ -149,6 +150,9 @@ class TorznabFeed:
         if self.api_key is not None and request.arg("apikey") != self.api_key:
             return _xml(error_xml(100, "Incorrect user credentials"))
         mode = request.arg("t")
+        if mode in SEARCH_MODES and self.retry_after is not None:
+            headers = {"Content-Type": "text/plain", "Retry-After": str(self.retry_after)}
+            return Response(429, "Too Many Requests", headers)
         if mode == "caps":
             return _xml(self.caps)
         if mode in SEARCH_MODES:
