@@ -38,6 +38,7 @@ async def test_the_usage_is_generated_from_the_settings(world: World) -> None:
     assert indexers.split(" | ") == [
         "/addindexer myanonamouse NAME URL MAM_ID [SEED_HOURS] [PAGES]",
         "/addindexer newznab NAME URL [API_KEY] [RATE] [TIMEOUT]",
+        "/addindexer prowlarr NAME URL API_KEY [TIMEOUT]",
         "/addindexer torznab NAME URL [API_KEY] [RATE] [TIMEOUT]",
     ]
 
