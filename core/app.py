@@ -23,6 +23,7 @@ from core.services.grab import GrabService
 from core.services.health import Health
 from core.services.household import Household
 from core.services.importer import Importer
+from core.services.inflight import InFlight
 from core.services.integrations import Integrations, stored_values
 from core.services.metadata import MetadataSearch
 from core.services.monitor import Monitor
@@ -30,6 +31,7 @@ from core.services.notify import LogFrontend, NotificationService
 from core.services.queue import QueueService
 from core.services.requests import Requests
 from core.services.search import ReleaseSearch
+from core.services.throttle import Throttle, grabs_per_hour
 from core.store.cache import StoreCache
 from core.store.database import Store
 from core.store.integrations import list_integrations, reveal
@@ -58,6 +60,9 @@ class Outpost:
         self._adapters: dict[str, Any] = {}
         # integrations that could not be built, e.g. their secret needs re-entering
         self.unavailable: dict[str, errors.OutpostError] = {}
+        self.inflight = InFlight()  # identical searches in flight, merged
+        self.throttle = Throttle.from_env()  # each person's commands and taps, every frontend
+        self.grabs_per_hour = grabs_per_hour()  # the household's, asked from chat
 
     async def __aenter__(self) -> Outpost:
         await self.open()
@@ -107,13 +112,14 @@ class Outpost:
         return list((await self._build_all(IntegrationCategory.PROVIDER)).values())
 
     async def release_search(self) -> ReleaseSearch:
-        return ReleaseSearch(list((await self.indexers()).values()))
+        return ReleaseSearch(list((await self.indexers()).values()), inflight=self.inflight)
 
     async def metadata_search(self) -> MetadataSearch:
         providers = await self.providers()
         return MetadataSearch(
             [p for p in providers if isinstance(p, TitleSearch)],
             [p for p in providers if isinstance(p, Enricher)],
+            inflight=self.inflight,
         )
 
     async def queue(self) -> QueueService:
@@ -146,13 +152,16 @@ class Outpost:
         household = Household()
         return Services(
             household=household,
-            requests=Requests(household, self.grabber, self.clients),
+            requests=Requests(
+                household, self.grabber, self.clients, grabs_per_hour=self.grabs_per_hour
+            ),
             notices=self.notices,
             metadata=self.metadata_search,
             releases=self.release_search,
             queue=self.queue,
             health=self.health,
             integrations=self.integrations,
+            throttle=self.throttle,
         )
 
     async def health(self) -> list[Health]:

@@ -22,9 +22,10 @@ from bot.conversation.search import KINDS, search, turn_page
 from bot.conversation.settings import PRIVATE_ADD, SECRET_COMMANDS, private_add, secret_command
 from bot.conversation.status import history, status
 from bot.i18n import DEFAULT, catalogue, t
-from bot.views import Reply, Sender, TapAnswer, View
+from bot.views import Reply, Sender, TapAnswer, Text, View
 from core import errors
 from core.services.bundle import Services
+from core.services.throttle import Verdict
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,10 @@ COMMANDS = (
     "household",
     "quiet",
 )
+
+# what is answered in a group nobody registered: making it the household chat, and the
+# commands that refuse to run in a group and delete their message (it may hold a secret)
+GROUP_SETUP = frozenset({"household", *SECRET_COMMANDS})
 
 # answers that hold settings or one-time codes: a frontend that can show an answer to its
 # sender alone does so (Discord: ephemeral)
@@ -127,6 +132,11 @@ TAPS: dict[str, TapHandler] = {
 PRIVATE: dict[str, PrivateHandler] = {PRIVATE_ADD: private_add}
 
 
+def _who(sender: Sender, member: household.Member | None) -> str:
+    """Whose bucket: the person's, whichever chat they write from; a stranger's account."""
+    return f"person:{member.person.id}" if member else f"account:{sender.account.address}"
+
+
 class _HasServices(Protocol):
     def services(self) -> Services: ...
 
@@ -142,17 +152,32 @@ class Conversation:
     async def _member(self, sender: Sender) -> household.Member | None:
         return await household.member_of(self._household, sender)
 
+    def _throttled(self, sender: Sender, member: household.Member | None) -> Verdict:
+        """One command or tap taken from the person's bucket (every frontend's the same)."""
+        return self.services.throttle.take(_who(sender, member))
+
+    def _slow_down(self, sender: Sender, member: household.Member | None) -> Text:
+        return line("limit.slow_down", seconds=self.services.throttle.wait(_who(sender, member)))
+
     async def command(self, sender: Sender, name: str, args: str) -> list[Reply]:
-        """A slash command (`name` without the slash, `args` the rest of the line)."""
+        """A slash command (`name` without the slash, `args` the rest of the line). Too many
+        from one person: "slow down" once, then no answer until their bucket refills."""
         name = name.lower().lstrip("/").split("@", 1)[0]
+        member = await self._member(sender)
+        verdict = self._throttled(sender, member)
+        if verdict is not Verdict.ALLOWED:
+            if verdict is Verdict.SILENT:
+                return []
+            return say(self._slow_down(sender, member))
         if name == "claim":
             return await household.claim(self._household, sender, args.strip())
-        member = await self._member(sender)
         if name == "link":
             try:
                 return await household.link(self._household, sender, member, args)
             except errors.OutpostError as err:
                 return say(line(err.key, **err.params))
+        if name not in GROUP_SETUP and not await self.registered(sender):
+            return say(line("group.unregistered")) if member else []
         if member is None:
             replies = await household.stranger(self._household, sender)
             if name in SECRET_COMMANDS:  # never leave a secret standing in a chat
@@ -170,15 +195,41 @@ class Conversation:
             log.info("/%s failed: %s", name, err)
             return say(line(err.key, **err.params))
 
+    async def registered(self, sender: Sender) -> bool:
+        """Whether the household is served where `sender` wrote: a private chat, a group the
+        frontend vouches for, or a group an admin made the household chat. Anywhere else
+        nobody is served, admins neither, bar the commands that set a group up."""
+        if sender.private or sender.vouched:
+            return True
+        return await self._household.is_household_chat(sender.chat)
+
+    async def stays(self, sender: Sender) -> bool:
+        """Whether the bot should stay in the group where `sender` wrote, or which `sender`
+        added it to: a registered group, or one a household admin brought it to."""
+        if await self.registered(sender):
+            return True
+        member = await self._member(sender)
+        return member is not None and member.admin
+
     async def message(self, sender: Sender, text: str) -> list[Reply]:
         """A plain message that is not a command."""
-        if await self._member(sender) is None:
+        member = await self._member(sender)
+        verdict = self._throttled(sender, member)
+        if verdict is not Verdict.ALLOWED:
+            return [] if verdict is Verdict.SILENT else say(self._slow_down(sender, member))
+        if not await self.registered(sender):
+            return []
+        if member is None:
             return await household.stranger(self._household, sender)
         return say(line("message.hint"))
 
     async def tap(self, sender: Sender, token: str) -> TapAnswer:
         """A button tap; the token is whatever the client sent back, trusted for nothing."""
         member = await self._member(sender)
+        verdict = self._throttled(sender, member)
+        if verdict is not Verdict.ALLOWED:
+            silent = verdict is Verdict.SILENT
+            return TapAnswer() if silent else TapAnswer(alert=self._slow_down(sender, member))
         try:
             tap = await tokens.redeem(token, member.person if member else None, sender.chat)
         except tokens.Refused as refused:
@@ -186,6 +237,8 @@ class Conversation:
         handler = TAPS.get(tap.action)
         if handler is None or member is None:  # a data-only token (search results)
             return TapAnswer(alert=line("tap.unknown"))
+        if not await self.registered(sender):
+            return TapAnswer(alert=line("group.unregistered"))
         try:
             replies = await handler(Ctx(self.services, sender, member), tap)
         except errors.OutpostError as err:

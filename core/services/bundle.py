@@ -8,8 +8,10 @@ added a moment ago must be searched too.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from core.services.throttle import Throttle
 
 if TYPE_CHECKING:
     from core.services.health import Health
@@ -32,3 +34,4 @@ class Services:
     queue: Callable[[], Awaitable[QueueService]]
     health: Callable[[], Awaitable[list[Health]]]  # every enabled integration, checked
     integrations: Integrations  # add -> test -> keep, the same as the CLI's
+    throttle: Throttle = field(default_factory=Throttle)  # each person's commands and taps

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+import math
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from core import errors
@@ -16,6 +18,7 @@ from core.services.control import DownloadControl
 from core.services.found import recall
 from core.services.grab import GrabService
 from core.services.household import Household, Person
+from core.services.throttle import GRABS_PER_HOUR
 from core.store.models import BlocklistEntry, Grab, Identity, MediaRequest, RequestStatus, Role
 from core.store.models import Person as PersonRow
 
@@ -129,17 +132,39 @@ class Requests:
         household: Household,
         grabber: Callable[[], Awaitable[GrabService]],
         clients: Callable[[], Awaitable[Mapping[str, DownloadClient]]],
+        *,
+        grabs_per_hour: int = GRABS_PER_HOUR,
     ) -> None:
         self._household = household
         self._grabber = grabber
         self._clients = clients
+        self._grabs_per_hour = grabs_per_hour
+
+    async def within_cap(self) -> None:
+        """Raise `UserError` "limit.grabs" when the household made its grabs of the last hour
+        (every grab counts, the CLI's and failover's too; only chat's are refused)."""
+        since = datetime.now(UTC) - timedelta(hours=1)
+        recent = await Grab.filter(created_at__gte=since).order_by("created_at")
+        if len(recent) < self._grabs_per_hour:
+            return
+        oldest = recent[-self._grabs_per_hour].created_at
+        left = (oldest + timedelta(hours=1) - datetime.now(UTC)).total_seconds()
+        minutes = max(1, math.ceil(left / 60))
+        raise errors.UserError(
+            f"{len(recent)} grabs in the last hour, the cap is {self._grabs_per_hour}",
+            key="limit.grabs",
+            cap=self._grabs_per_hour,
+            minutes=minutes,
+        )
 
     async def blocklist(self) -> set[str]:
         """Release keys never to offer again."""
         return {b.release_key for b in await BlocklistEntry.all()}
 
     async def ask(self, person: Person, ref: str, media: Mapping[str, Any]) -> Asked:
-        """A person wants the release `ref`: a member's waits for approval, else it is grabbed."""
+        """A person wants the release `ref`: a member's waits for approval, else it is grabbed.
+        Past the household's grabs of an hour, neither: `UserError` "limit.grabs"."""
+        await self.within_cap()
         release, asked = await recall(ref)
         request = await record_request(person.id, asked)
         request.provider, request.provider_id = media.get("provider"), media.get("id")
@@ -163,6 +188,7 @@ class Requests:
             await request.save()
             return Decision("declined", request.title)
         try:
+            await self.within_cap()
             release, _ = await recall(request.release_ref or "")
             await (await self._grabber()).grab(release, request=request)
         except errors.OutpostError as err:

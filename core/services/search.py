@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from core import errors
 from core.domain import Capabilities, MediaKind, Release, SearchQuery
 from core.ports import Indexer
+from core.services.inflight import InFlight
 from core.releases import DEFAULT_PROFILE, QualityProfile, Rejection, Verdict, Wanted, rank
 
 log = logging.getLogger(__name__)
@@ -85,12 +86,24 @@ def merge(releases: Sequence[Release]) -> list[Release]:
     return list(best.values())
 
 
+def search_key(indexer: Indexer, query: SearchQuery) -> tuple[object, ...]:
+    """What makes two release searches the same: the indexer (this built adapter) and the query."""
+    return ("releases", indexer.name, id(indexer), query)
+
+
 class ReleaseSearch:
     """Asks every indexer at once, each with its own deadline; a failure costs only its results."""
 
-    def __init__(self, indexers: Sequence[Indexer], *, timeout: float = 20.0) -> None:
+    def __init__(
+        self,
+        indexers: Sequence[Indexer],
+        *,
+        timeout: float = 20.0,
+        inflight: InFlight | None = None,
+    ) -> None:
         self._indexers = list(indexers)
         self._timeout = timeout
+        self._inflight = inflight or InFlight()  # the process's, to merge identical searches
 
     async def search(
         self,
@@ -103,7 +116,7 @@ class ReleaseSearch:
         if not self._indexers:
             raise errors.UserError("no indexer configured", key="error.no_indexers")
         query = numbered(query)
-        answers = await asyncio.gather(*(self._ask(i, query) for i in self._indexers))
+        answers = await asyncio.gather(*(self._merged(i, query) for i in self._indexers))
         releases: list[Release] = []
         failures: list[IndexerFailure] = []
         skipped: list[str] = []
@@ -118,6 +131,13 @@ class ReleaseSearch:
         if wanted is not None:
             verdicts = absolute_misfits(verdicts, query)
         return SearchOutcome(verdicts, failures, skipped)
+
+    async def _merged(
+        self, indexer: Indexer, query: SearchQuery
+    ) -> list[Release] | errors.OutpostError | None:
+        """The indexer's answer, shared with every identical search in flight."""
+        key = search_key(indexer, query)
+        return await self._inflight.run(key, lambda: self._ask(indexer, query))
 
     async def _ask(
         self, indexer: Indexer, query: SearchQuery
