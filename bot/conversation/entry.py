@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from functools import partial
 from typing import Protocol
 
@@ -25,7 +26,7 @@ from bot.i18n import DEFAULT, catalogue, t
 from bot.views import Reply, Sender, TapAnswer, Text, View
 from core import errors
 from core.services.bundle import Services
-from core.services.throttle import Verdict
+from core.services.throttle import Verdict, stale_after
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,11 @@ COMMANDS = (
     "household",
     "quiet",
 )
+
+# taps that would send a download to a client (an admin's approval is a decision of its own,
+# taken whenever the admin reads the prompt, so it is not judged by its age)
+GRABBING = frozenset({"grab", "grab_best"})
+
 
 # what is answered in a group nobody registered: making it the household chat, and the
 # commands that refuse to run in a group and delete their message (it may hold a secret)
@@ -148,6 +154,7 @@ class Conversation:
         self.services = services if isinstance(services, Services) else services.services()
         self._household = self.services.household
         self._commands = _handlers()
+        self.stale_after = stale_after()  # a tap that would grab, older than this: ignored
 
     async def _member(self, sender: Sender) -> household.Member | None:
         return await household.member_of(self._household, sender)
@@ -195,6 +202,13 @@ class Conversation:
             log.info("/%s failed: %s", name, err)
             return say(line(err.key, **err.params))
 
+    def _late(self, action: str, sent_at: datetime | None) -> int | None:
+        """Minutes a tap that would grab came late by, when over `stale_after`; else None."""
+        if sent_at is None or action not in GRABBING:
+            return None
+        age = datetime.now(UTC) - sent_at
+        return int(age.total_seconds() // 60) if age > self.stale_after else None
+
     async def registered(self, sender: Sender) -> bool:
         """Whether the household is served where `sender` wrote: a private chat, a group the
         frontend vouches for, or a group an admin made the household chat. Anywhere else
@@ -223,8 +237,10 @@ class Conversation:
             return await household.stranger(self._household, sender)
         return say(line("message.hint"))
 
-    async def tap(self, sender: Sender, token: str) -> TapAnswer:
-        """A button tap; the token is whatever the client sent back, trusted for nothing."""
+    async def tap(self, sender: Sender, token: str, sent_at: datetime | None = None) -> TapAnswer:
+        """A button tap; the token is whatever the client sent back, trusted for nothing.
+        A tap that would grab, sent more than `stale_after` before now (a backlog after
+        downtime), grabs nothing and is answered so."""
         member = await self._member(sender)
         verdict = self._throttled(sender, member)
         if verdict is not Verdict.ALLOWED:
@@ -239,6 +255,9 @@ class Conversation:
             return TapAnswer(alert=line("tap.unknown"))
         if not await self.registered(sender):
             return TapAnswer(alert=line("group.unregistered"))
+        if (late := self._late(tap.action, sent_at)) is not None:
+            log.info("ignored a %s tap sent %d min ago", tap.action, late)
+            return TapAnswer(alert=line("limit.stale", minutes=late))
         try:
             replies = await handler(Ctx(self.services, sender, member), tap)
         except errors.OutpostError as err:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from core import errors
 from core.domain import Capabilities, MediaKind, Release, SearchQuery
 from core.ports import Indexer
-from core.services.inflight import InFlight
 from core.releases import DEFAULT_PROFILE, QualityProfile, Rejection, Verdict, Wanted, rank
+from core.services.inflight import InFlight
 
 log = logging.getLogger(__name__)
 

@@ -12,13 +12,16 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from core import errors
 
 BURST_ENV = "OUTPOST_CHAT_BURST"  # commands and taps one person may send at once
 RATE_ENV = "OUTPOST_CHAT_PER_MINUTE"  # and how many more a minute after that
+STALE_ENV = "OUTPOST_STALE_MINUTES"  # a tap that would grab, older than this: ignored
 GRABS_ENV = "OUTPOST_GRABS_PER_HOUR"  # grabs the whole household may ask of chat in an hour
 BURST, PER_MINUTE, GRABS_PER_HOUR = 8, 20, 30
+STALE_MINUTES = 15  # as long as a grab button's token lives
 
 
 class Verdict(enum.Enum):
@@ -47,7 +50,7 @@ class Throttle:
     def from_env(cls) -> Throttle:
         """The limits `OUTPOST_CHAT_BURST` and `OUTPOST_CHAT_PER_MINUTE` set, else defaults;
         a value that is not a positive number is refused at start, by name."""
-        return cls(int(_positive(BURST_ENV, BURST)), _positive(RATE_ENV, PER_MINUTE))
+        return cls(int(positive_env(BURST_ENV, BURST)), positive_env(RATE_ENV, PER_MINUTE))
 
     def take(self, who: str) -> Verdict:
         """One command or tap of `who` (a person's key): allowed, or refused."""
@@ -74,7 +77,7 @@ class Throttle:
         return max(1, round((1.0 - bucket.tokens) * 60.0 / self.per_minute + 0.499))
 
 
-def _positive(name: str, default: float) -> float:
+def positive_env(name: str, default: float) -> float:
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
@@ -83,10 +86,17 @@ def _positive(name: str, default: float) -> float:
     except ValueError:
         value = 0.0
     if value <= 0:
-        raise errors.UserError(f"{name} must be a positive number", key="error.bad_limit", name=name)
+        raise errors.UserError(
+            f"{name} must be a positive number", key="error.bad_limit", name=name
+        )
     return value
 
 
 def grabs_per_hour() -> int:
     """The household's cap on grabs an hour (`OUTPOST_GRABS_PER_HOUR`, else 30)."""
-    return int(_positive(GRABS_ENV, GRABS_PER_HOUR))
+    return int(positive_env(GRABS_ENV, GRABS_PER_HOUR))
+
+
+def stale_after() -> timedelta:
+    """How old a tap that would grab may be (`OUTPOST_STALE_MINUTES`, else 15 minutes)."""
+    return timedelta(minutes=positive_env(STALE_ENV, STALE_MINUTES))
