@@ -22,7 +22,7 @@ from core.services.throttle import Throttle, grabs_per_hour, stale_after
 from core.store.models import AccessRequest, Grab, MediaRequest, Role, Subscription
 from core.visible import invisible
 from tests.conversation.conftest import ADMIN, MEMBER, STRANGER, World, in_group, keys, text
-from tests.support.localserver import Request, Response
+from tests.support.localserver import LocalServer, Request, Response
 from tests.support.torznab_server import SEARCH_MODES, FeedItem, TorznabFeed
 
 MEDIA = {"kind": "movie", "title": "The First Omen", "year": 2024, "provider": None, "id": None}
@@ -173,42 +173,40 @@ async def test_fifty_taps_on_search_releases_are_one_indexer_search(world: World
 
 
 async def test_identical_title_searches_in_flight_are_one_provider_search(
-    world: World, tmdb_url: str
+    world: World,
 ) -> None:
     """Twenty /movie of the same title at once: one TMDB search, twenty answers."""
     from core.store.integrations import add_integration
     from core.store.models import IntegrationCategory
-    from tests.metadata.conftest import API_KEY
+    from tests.metadata.conftest import API_KEY, FakeTmdb
 
     frozen(world, burst=100)
-    await add_integration(
-        world.app.box,
-        name="tmdb",
-        category=IntegrationCategory.PROVIDER,
-        kind="tmdb",
-        url=tmdb_url,
-        secrets={"api_key": API_KEY},
-    )
-    metadata = await world.app.metadata_search()
-    [tmdb] = [p for p in metadata._providers if p.name == "tmdb"]
-    calls = 0
-    search = tmdb.search
+    gate, tmdb = threading.Event(), FakeTmdb()
 
-    async def counted(*args: object, **kwargs: object) -> object:
-        nonlocal calls
-        calls += 1
-        await asyncio.sleep(0)  # the first caller is still in flight when the others come
-        return await search(*args, **kwargs)  # type: ignore[arg-type]
+    def gated(request: Request) -> Response:
+        if request.path.startswith("/3/search/"):
+            gate.wait(60)
+        return tmdb(request)
 
-    tmdb.search = counted  # type: ignore[method-assign]
-    try:
-        answers = await asyncio.gather(
-            *(world.conv.command(ADMIN if n % 2 else MEMBER, "movie", "omen") for n in range(20))
+    with LocalServer(gated) as server:
+        await add_integration(
+            world.app.box,
+            name="tmdb",
+            category=IntegrationCategory.PROVIDER,
+            kind="tmdb",
+            url=server.url + "/3",
+            secrets={"api_key": API_KEY},
         )
-    finally:
-        del tmdb.search
-    assert calls == 1
-    assert len({keys(a)[0] for a in answers}) == 1 and all(answers)
+        asked = [
+            asyncio.ensure_future(world.conv.command(ADMIN if n % 2 else MEMBER, "movie", "omen"))
+            for n in range(20)
+        ]
+        await until_waiting(world, 20)
+        gate.set()
+        answers = await asyncio.gather(*asked)
+        searches = [r for r in server.requests if r.path.startswith("/3/search/")]
+    assert len(searches) == 1
+    assert all(keys(a)[0] == "search.title_year" for a in answers), answers[0]
 
 
 # --- the grab cap -------------------------------------------------------------------------
