@@ -22,6 +22,7 @@ STALE_ENV = "OUTPOST_STALE_MINUTES"  # a tap that would grab, older than this: i
 GRABS_ENV = "OUTPOST_GRABS_PER_HOUR"  # grabs the whole household may ask of chat in an hour
 BURST, PER_MINUTE, GRABS_PER_HOUR = 8, 20, 30
 STALE_MINUTES = 15  # as long as a grab button's token lives
+KEPT = 10_000  # buckets kept before the full ones are forgotten
 
 
 class Verdict(enum.Enum):
@@ -57,6 +58,8 @@ class Throttle:
         now = self.clock()
         bucket = self._buckets.get(who)
         if bucket is None:
+            if len(self._buckets) >= KEPT:
+                self._prune(now)
             bucket = self._buckets[who] = _Bucket(float(self.burst), now)
         refill = (now - bucket.at) * self.per_minute / 60.0
         bucket.tokens, bucket.at = min(float(self.burst), bucket.tokens + refill), now
@@ -68,6 +71,12 @@ class Throttle:
             return Verdict.SILENT
         bucket.warned = True
         return Verdict.SLOW_DOWN
+
+    def _prune(self, now: float) -> None:
+        """Forget the buckets that have refilled (a flood of accounts costs no memory)."""
+        full = 60.0 * self.burst / self.per_minute
+        for who in [w for w, b in self._buckets.items() if now - b.at >= full]:
+            del self._buckets[who]
 
     def wait(self, who: str) -> int:
         """Whole seconds until `who` may send again (for the "slow down" reply)."""

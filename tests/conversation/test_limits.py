@@ -356,3 +356,15 @@ def test_the_sanitiser_drops_every_format_and_control_character() -> None:
     assert visible("Movie\u202ekvm.exe") == "Moviekvm.exe"
     assert visible("a\u200bb\nc\td") == "ab\nc\td"
     assert visible(Text("x").key) == "x"
+
+
+def test_refilled_buckets_are_forgotten() -> None:
+    from core.services import throttle as limits
+
+    clock = FrozenClock()
+    bucket = Throttle(burst=2, per_minute=60, clock=clock)
+    for n in range(limits.KEPT):
+        bucket.take(f"account:{n}")
+    clock.now += 2.0  # every bucket has refilled
+    assert bucket.take("account:new") is limits.Verdict.ALLOWED
+    assert len(bucket._buckets) == 1
