@@ -233,6 +233,7 @@ async def new_session(api: DiscordApiServer, known: list[Session]) -> Session:
 async def household(data_dir: Path, discord_id: str) -> AsyncIterator[Outpost]:
     """An Outpost with one admin (in both chats) and TMDB on loopback."""
     async with Outpost(data_dir) as app:
+        app.throttle.burst = 1_000_000  # the rounds measure answers, not Ada's token bucket
         with LocalServer(FakeTmdb()) as tmdb:
             await add_integration(
                 app.box,

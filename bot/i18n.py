@@ -9,6 +9,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from core.visible import visible
+
 DEFAULT = "en"
 
 
@@ -54,7 +56,8 @@ def placeholders(text: str) -> set[str]:
 
 def t(key: str, lang: str = DEFAULT, /, **params: Any) -> str:
     """Translate `key`; unknown keys fall back to English, then to the key itself.
-    Parameters are substituted by name only (`format_map`), never by attribute access."""
+    Parameters are substituted by name only (`format_map`), never by attribute access, and
+    what a person reads holds no invisible or bidi control character (`core.visible`)."""
     text = catalogue(lang).get(key) or catalogue(DEFAULT).get(key) or key
     values = _Safe({k: "" if v is None else v for k, v in params.items()})
-    return string.Formatter().vformat(text, (), values) if "{" in text else text
+    return visible(string.Formatter().vformat(text, (), values)) if "{" in text else text

@@ -30,6 +30,10 @@ class Sender:
     language: str | None = None  # the client's language code, e.g. "de-DE"
     name: str = ""  # display name, for the admin's approval prompt only
     secret_input: str = CHAT  # CHAT, FORM or PROMPT: how this frontend takes secrets
+    # the frontend vouches that this group is the household's (Discord: a channel of the
+    # household's servers, the only ones it stays in); any other group is the household's
+    # only once an admin made it the household chat (/household)
+    vouched: bool = False
 
     @property
     def confidential(self) -> bool:

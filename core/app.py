@@ -26,6 +26,7 @@ from core.services.grab import GrabService
 from core.services.health import Health
 from core.services.household import Household
 from core.services.importer import Importer
+from core.services.inflight import InFlight
 from core.services.integrations import Integrations, stored_values
 from core.services.managed import IndexerSync, ManagerStats, SyncReport, managed_by, stats_of
 from core.services.metadata import MetadataSearch
@@ -35,6 +36,7 @@ from core.services.queue import QueueService
 from core.services.requests import Requests
 from core.services.search import ReleaseSearch
 from core.services.standing import Standings
+from core.services.throttle import Throttle, grabs_per_hour
 from core.store.cache import StoreCache
 from core.store.database import Store
 from core.store.integrations import list_integrations, reveal, sealed_integrations
@@ -63,6 +65,9 @@ class Outpost:
         self._adapters: dict[str, Any] = {}
         # integrations that could not be built, e.g. their secret needs re-entering
         self.unavailable: dict[str, errors.OutpostError] = {}
+        self.inflight = InFlight()  # identical searches in flight, merged
+        self.throttle = Throttle.from_env()  # each person's commands and taps, every frontend
+        self.grabs_per_hour = grabs_per_hour()  # the household's, asked from chat
 
     async def __aenter__(self) -> Outpost:
         await self.open()
@@ -134,6 +139,7 @@ class Outpost:
             profiles=profiles.load,
             unavailable=lost,
             standings=Standings(self.bus),
+            inflight=self.inflight,
         )
 
     async def _managers(self) -> list[tuple[Integration, IndexerManager]]:
@@ -166,6 +172,7 @@ class Outpost:
         return MetadataSearch(
             [p for p in providers if isinstance(p, TitleSearch)],
             [p for p in providers if isinstance(p, Enricher)],
+            inflight=self.inflight,
         )
 
     async def album_tracks(
@@ -204,7 +211,13 @@ class Outpost:
         household = Household()
         return Services(
             household=household,
-            requests=Requests(household, self.grabber, self.clients, self.box),
+            requests=Requests(
+                household,
+                self.grabber,
+                self.clients,
+                self.box,
+                grabs_per_hour=self.grabs_per_hour,
+            ),
             notices=self.notices,
             metadata=self.metadata_search,
             releases=self.release_search,
@@ -212,6 +225,7 @@ class Outpost:
             health=self.health,
             integrations=self.integrations,
             indexer_stats=self.indexer_stats,
+            throttle=self.throttle,
         )
 
     async def health(self) -> list[Health]:

@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.visible import visible
+
 
 @dataclass(frozen=True, slots=True)
 class Text:
@@ -74,7 +76,7 @@ def words(text: Text, translate: Translate) -> str:
     """One line in words: a param that is a `Text` is worded first, a tuple of them is
     worded and joined by ", "."""
     params = {name: _param(value, translate) for name, value in text.params.items()}
-    return translate(text.key, **params)
+    return visible(translate(text.key, **params))
 
 
 def _param(value: Any, translate: Translate) -> Any:

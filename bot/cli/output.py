@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from bot.i18n import t
+from core.visible import visible
 
 
 def clean(text: str) -> str:
@@ -56,7 +57,7 @@ class Output:
 
     def text(self, text: str) -> None:
         if not self.json_mode:
-            print(text, file=self.stdout)
+            print(visible(text), file=self.stdout)
 
     def data(self, document: Any) -> None:
         if self.json_mode:

@@ -41,6 +41,7 @@ def sender_of(interaction: discord.Interaction) -> Sender:
         interaction.locale.value,
         user.display_name,
         FORM,  # secrets in a modal, settings answered ephemerally: private in a guild too
+        vouched=not private,  # the tree answers in the household's servers only
     )
 
 

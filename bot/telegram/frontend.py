@@ -25,7 +25,7 @@ from core.shutdown import within
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
 # Seconds each step of `stop()` may take when the Bot API has gone away; four steps fit
 # within the frontend's share of the stop (bot/cli/system.py FRONTEND_STOP).
 STEP_LIMIT = 0.8

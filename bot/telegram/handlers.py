@@ -7,11 +7,19 @@ import dataclasses
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
-from telegram.constants import ChatType
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.conversation import Conversation
 from bot.conversation.entry import COMMANDS
@@ -29,6 +37,7 @@ Context = ContextTypes.DEFAULT_TYPE
 Callback = Callable[[Any, Context], Awaitable[None]]
 WORKING = "telegram.working"  # "searching…", shown when an answer takes longer than `patience`
 NEW_MESSAGES = filters.UpdateType.MESSAGE  # edits of old messages are not new commands
+JOINED = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR)
 
 
 def sender_of(update: Update) -> Sender | None:
@@ -45,6 +54,16 @@ def sender_of(update: Update) -> Sender | None:
         user.full_name,
         CHAT,  # a secret is a message in the private chat, deleted at once
     )
+
+
+def tapped_at(query: CallbackQuery) -> datetime | None:
+    """The latest a tap can have been sent: Telegram dates no callback query, but the button
+    was tapped after its message was sent or last edited. A backlog after downtime holds taps
+    at least that old (as the message's buttons last TTL, a fresh tap is never older)."""
+    message = query.message
+    if not isinstance(message, Message):
+        return None
+    return message.edit_date or message.date
 
 
 def split_command(text: str, bot_name: str) -> tuple[str, str] | None:
@@ -81,6 +100,8 @@ class Handlers:
         text = filters.TEXT & ~filters.COMMAND & NEW_MESSAGES
         application.add_handler(MessageHandler(text, message))
         application.add_handler(CallbackQueryHandler(self._tracked(self.on_tap)))
+        joined = ChatMemberHandler(self._tracked(self.on_joined), ChatMemberHandler.MY_CHAT_MEMBER)
+        application.add_handler(joined)
         application.add_error_handler(self._tracked(self.on_error))
 
     def _tracked(self, callback: Callback) -> Callback:
@@ -103,10 +124,29 @@ class Handlers:
             task.cancel()
         return len(self._running)
 
+    async def on_joined(self, update: Update, context: Context) -> None:
+        """Added to a group: stay only when a household admin added us (or it is the
+        household's already); leave any other group at once."""
+        changed, sender = update.my_chat_member, sender_of(update)
+        if changed is None or sender is None or sender.private:
+            return
+        if changed.new_chat_member.status in JOINED:
+            await self._stay_or_leave(sender, context)
+
+    async def _stay_or_leave(self, sender: Sender, context: Context) -> bool:
+        """True when the bot stays in the sender's group; else it leaves (leaveChat)."""
+        if sender.private or await self._conversation.stays(sender):
+            return True
+        log.info("left group %s, which nobody registered", sender.chat_id)
+        await context.bot.leave_chat(int(sender.chat_id))
+        return False
+
     async def on_command(self, update: Update, context: Context) -> None:
         sender, message = sender_of(update), update.effective_message
         parsed = split_command(message.text or "", context.bot.username) if message else None
         if sender is None or message is None or parsed is None:
+            return
+        if not await self._stay_or_leave(sender, context):
             return
         self._port.asking.pop(sender.user_id, None)  # a command ends any asking under way
         work = self._conversation.command(sender, *parsed)
@@ -115,6 +155,8 @@ class Handlers:
     async def on_message(self, update: Update, context: Context) -> None:
         sender, message = sender_of(update), update.effective_message
         if sender is None or message is None or not message.text:
+            return
+        if not await self._stay_or_leave(sender, context):
             return
         if sender.private and await self._private(sender, message, message.text):
             return
@@ -147,7 +189,8 @@ class Handlers:
     async def _answer_tap(self, sender: Sender, query: CallbackQuery) -> TapAnswer:
         """Answer the query at once: with the alert if the tap is decided within `patience`,
         else empty now and the alert as a message when it comes."""
-        task = asyncio.ensure_future(self._conversation.tap(sender, query.data or ""))
+        sent_at = tapped_at(query)
+        task = asyncio.ensure_future(self._conversation.tap(sender, query.data or "", sent_at))
         done, _ = await asyncio.wait({task}, timeout=self.patience)
         if not done or task.exception() is not None:
             await query.answer()

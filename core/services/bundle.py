@@ -8,8 +8,10 @@ added a moment ago must be searched too.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from core.services.throttle import Throttle
 
 if TYPE_CHECKING:
     from core.services.health import Health
@@ -35,3 +37,4 @@ class Services:
     integrations: Integrations  # add -> test -> keep, the same as the CLI's
     # each indexer manager's (Prowlarr's) statistics per indexer, for /status
     indexer_stats: Callable[[], Awaitable[list[ManagerStats]]] | None = None
+    throttle: Throttle = field(default_factory=Throttle)  # each person's commands and taps

@@ -317,6 +317,10 @@ class Household:
         await Subscription.create(person_id=person.id, chat=address, scope="household")
         return True
 
+    async def is_household_chat(self, address: str) -> bool:
+        """Whether an admin made this chat the household chat (`toggle_household_chat`)."""
+        return await Subscription.exists(scope="household", chat__in=same_place(address))
+
     async def household_channels(self, platform: str) -> list[Channel]:
         """The channels of `platform` that hear every notice (`toggle_household_chat`)."""
         rows = await Subscription.filter(scope="household").order_by("id")

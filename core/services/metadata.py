@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from core import errors, registry
 from core.domain import Media, MediaDetails, MediaKind
 from core.ports import Enricher, TitleSearch
+from core.services.inflight import InFlight
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,9 @@ class MetadataSearch:
         enrichers: Sequence[Enricher] = (),
         *,
         serving: Callable[[MediaKind], list[str]] = registry.providers_serving,
+        inflight: InFlight | None = None,
     ) -> None:
+        self._inflight = inflight or InFlight()  # the process's, to merge identical searches
         self._providers = list(providers)
         self._enrichers = list(enrichers)
         self._serving = serving  # the provider kinds that could serve a kind, once set up
@@ -41,7 +44,7 @@ class MetadataSearch:
         if not jobs:
             raise no_catalogue(kinds, self._serving)
         answers = await asyncio.gather(
-            *(p.search(query, k, year=year) for p, k in jobs), return_exceptions=True
+            *(self._merged(p, query, k, year) for p, k in jobs), return_exceptions=True
         )
         media: list[Media] = []
         failures: dict[str, errors.OutpostError] = {}
@@ -63,6 +66,13 @@ class MetadataSearch:
             if provider.name == media.provider and media.kind in provider.kinds:
                 return (await provider.details(media)).runtime
         return None
+
+    async def _merged(
+        self, provider: TitleSearch, query: str, kind: MediaKind, year: int | None
+    ) -> list[Media]:
+        """The provider's answer, shared with every identical search in flight."""
+        key = ("media", provider.name, id(provider), query, kind, year)
+        return await self._inflight.run(key, lambda: provider.search(query, kind, year=year))
 
     async def enrich(
         self, media: Media, failures: dict[str, errors.OutpostError] | None = None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from core import errors
@@ -18,6 +20,7 @@ from core.services.control import DownloadControl
 from core.services.found import recall, remember
 from core.services.grab import GrabService
 from core.services.household import Household, Person
+from core.services.throttle import GRABS_PER_HOUR
 from core.store.models import BlocklistEntry, Grab, Identity, MediaRequest, RequestStatus, Role
 from core.store.models import Person as PersonRow
 
@@ -167,11 +170,31 @@ class Requests:
         grabber: Callable[[], Awaitable[GrabService]],
         clients: Callable[[], Awaitable[Mapping[str, DownloadClient]]],
         box: SecretBox,
+        *,
+        grabs_per_hour: int = GRABS_PER_HOUR,
     ) -> None:
         self._box = box  # seals and opens the links of found releases
         self._household = household
         self._grabber = grabber
         self._clients = clients
+        self._grabs_per_hour = grabs_per_hour
+
+    async def within_cap(self) -> None:
+        """Raise `UserError` "limit.grabs" when the household made its grabs of the last hour
+        (every grab counts, the CLI's and failover's too; only chat's are refused)."""
+        since = datetime.now(UTC) - timedelta(hours=1)
+        recent = await Grab.filter(created_at__gte=since).order_by("created_at")
+        if len(recent) < self._grabs_per_hour:
+            return
+        oldest = recent[-self._grabs_per_hour].created_at
+        left = (oldest + timedelta(hours=1) - datetime.now(UTC)).total_seconds()
+        minutes = max(1, math.ceil(left / 60))
+        raise errors.UserError(
+            f"{len(recent)} grabs in the last hour, the cap is {self._grabs_per_hour}",
+            key="limit.grabs",
+            cap=self._grabs_per_hour,
+            minutes=minutes,
+        )
 
     async def remember(self, verdicts: list[Verdict], asked: dict[str, Any]) -> list[str]:
         """Keep what a search found under refs, its links sealed (core.services.found)."""
@@ -182,7 +205,9 @@ class Requests:
         return {b.release_key for b in await BlocklistEntry.all()}
 
     async def ask(self, person: Person, ref: str, media: Mapping[str, Any]) -> Asked:
-        """A person wants the release `ref`: a member's waits for approval, else it is grabbed."""
+        """A person wants the release `ref`: a member's waits for approval, else it is grabbed.
+        Past the household's grabs of an hour, neither: `UserError` "limit.grabs"."""
+        await self.within_cap()
         release, asked = await recall(ref, box=self._box)
         request = await record_request(person.id, asked)
         request.provider, request.provider_id = media.get("provider"), media.get("id")
@@ -206,6 +231,7 @@ class Requests:
             await request.save()
             return Decision("declined", request.title)
         try:
+            await self.within_cap()
             release, _ = await recall(request.release_ref or "", box=self._box)
             await (await self._grabber()).grab(release, request=request)
         except errors.OutpostError as err:

@@ -13,6 +13,7 @@ from core import errors
 from core.domain import Capabilities, MediaKind, Release, SearchQuery
 from core.ports import Indexer
 from core.releases import DEFAULT_PROFILE, QualityProfile, Rejection, Verdict, Wanted, rank
+from core.services.inflight import InFlight
 from core.services.standing import Standings
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,11 @@ def merge(releases: Sequence[Release]) -> list[Release]:
     return list(best.values())
 
 
+def search_key(indexer: Indexer, query: SearchQuery) -> tuple[object, ...]:
+    """What makes two release searches the same: the indexer (this built adapter) and the query."""
+    return ("releases", indexer.name, id(indexer), query)
+
+
 class ReleaseSearch:
     """Asks every indexer at once, each with its own deadline; a failure costs only its results.
     `unavailable` are the configured indexers that could not be built (a secret the key cannot
@@ -105,6 +111,7 @@ class ReleaseSearch:
         profiles: Callable[[MediaKind], Awaitable[QualityProfile]] | None = None,
         unavailable: Mapping[str, errors.OutpostError] | None = None,
         standings: Standings | None = None,
+        inflight: InFlight | None = None,
     ) -> None:
         self._indexers = list(indexers)
         self._timeout = timeout
@@ -114,6 +121,7 @@ class ReleaseSearch:
         self._profiles = profiles  # the household's profile of a kind (from the store)
         self._unavailable = dict(unavailable or {})
         self._standings = standings
+        self._inflight = inflight or InFlight()  # the process's, to merge identical searches
 
     async def search(
         self,
@@ -129,7 +137,7 @@ class ReleaseSearch:
         if profile is None:
             profile = await self._profile_of(wanted)
         query = numbered(query)
-        answers = await asyncio.gather(*(self._ask(i, query) for i in self._indexers))
+        answers = await asyncio.gather(*(self._merged(i, query) for i in self._indexers))
         asked, fallbacks = await self._fall_back(query, answers)
         releases: list[Release] = []
         failures = [IndexerFailure(n, e) for n, e in sorted(self._unavailable.items())]
@@ -179,6 +187,13 @@ class ReleaseSearch:
         if lost:
             return errors.SecretUnavailable("indexers need their secret again", integrations=lost)
         return next(iter(self._unavailable.values()))
+
+    async def _merged(
+        self, indexer: Indexer, query: SearchQuery
+    ) -> list[Release] | errors.OutpostError | None:
+        """The indexer's answer, shared with every identical search in flight."""
+        key = search_key(indexer, query)
+        return await self._inflight.run(key, lambda: self._ask(indexer, query))
 
     async def _ask(
         self, indexer: Indexer, query: SearchQuery

@@ -45,7 +45,7 @@ def test_a_choice_list_is_numbered_first_four_a_line() -> None:
 
 def test_text_is_in_the_persons_language_and_cannot_steer_the_terminal() -> None:
     hostile = View((Text("search.title", {"title": "Dune\x1b[2J\u202e"}),), photo="u")
-    assert render(hostile, "de").text.splitlines() == ["Dune [2J ", "Poster: u"]
+    assert render(hostile, "de").text.splitlines() == ["Dune[2J", "Poster: u"]  # dropped
 
 
 def test_numbers_count_across_one_answer_and_the_latest_answer_with_buttons_wins() -> None:

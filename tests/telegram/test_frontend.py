@@ -40,7 +40,7 @@ class Scripted(Conversation):
         assert isinstance(answer, list)
         return answer
 
-    async def tap(self, sender: Sender, token: str) -> TapAnswer:
+    async def tap(self, sender: Sender, token: str, sent_at: object = None) -> TapAnswer:
         self.seen.append(("tap", sender, token))
         await asyncio.sleep(self.delay)
         answer = self.answers["tap"](token)

@@ -216,6 +216,15 @@ def get_chat(state: ServerState, params: JSON, files: Files) -> JSON:
     return {**chat, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
 
 
+def leave_chat(state: ServerState, params: JSON, files: Files) -> bool:
+    """The bot leaves a group; it can no longer send there (403, as Telegram answers)."""
+    chat = state.chat(params.get("chat_id"), sending=False)
+    if chat.get("type") == "private":
+        raise bad_request("chat member status can't be changed in private chats")
+    state.left.add(int(chat["id"]))
+    return True
+
+
 # ---- editing, deleting, callbacks -----------------------------------------------------------
 
 
@@ -310,6 +319,7 @@ METHODS: dict[str, Method] = {
     "sendphoto": send_photo,
     "sendchataction": send_chat_action,
     "getchat": get_chat,
+    "leavechat": leave_chat,
     "editmessagetext": edit_message_text,
     "editmessagecaption": edit_message_caption,
     "editmessagereplymarkup": edit_message_reply_markup,

@@ -303,6 +303,32 @@ class BotApiServer:
                 self._state.started.add(user.id)
             return self._state.queue("callback_query", self._state.new_query(user, current, data))
 
+    def add_to_group(self, user: FakeUser, chat: FakeChat, *, date: int | None = None) -> JSON:
+        """`user` adds the bot to `chat`: the my_chat_member update Telegram sends (Bot API
+        ChatMemberUpdated, the bot's status going from "left" to "member")."""
+        with self._state.lock:
+            self._state.groups[chat.id] = chat
+            self._state.left.discard(chat.id)
+            bot = dict(self._state.bot)
+            changed = {
+                "chat": chat.as_json(),
+                "from": user.as_json(),
+                "date": date or int(time.time()),
+                "old_chat_member": {"user": bot, "status": "left"},
+                "new_chat_member": {"user": bot, "status": "member"},
+            }
+            return self._state.queue("my_chat_member", changed)
+
+    def backdate(self, message: SentMessage, seconds: int) -> None:
+        """Make a message `seconds` older, as if it had been sent that long ago."""
+        with self._state.lock:
+            stored = self._state.messages[(message.chat_id, message.message_id)]
+            stored.date -= seconds
+
+    def has_left(self, chat: FakeChat) -> bool:
+        with self._state.lock:
+            return chat.id in self._state.left
+
     def queue(self, kind: str, payload: JSON) -> JSON:
         """Queue any other update (edited_message, my_chat_member, ...) as given."""
         return self._state.queue(kind, payload)

@@ -40,6 +40,7 @@ class ServerState:
         self.started: set[int] = set()
         self.blocked: set[int] = set()
         self.groups: dict[int, FakeChat] = {}
+        self.left: set[int] = set()  # groups the bot left (leaveChat)
         self.messages: dict[tuple[int, int], SentMessage] = {}
         self.queries: dict[str, JSON] = {}
         self.callback_answers: list[JSON] = []
@@ -56,6 +57,8 @@ class ServerState:
     def chat(self, chat_id: Any, *, sending: bool = True) -> JSON:
         """The Chat the bot addresses by `chat_id`, or the error Telegram gives for it."""
         if isinstance(chat_id, int) and chat_id in self.groups:
+            if sending and chat_id in self.left:
+                raise ApiError(403, "Forbidden: bot is not a member of the supergroup chat")
             return self.groups[chat_id].as_json()
         user = self.users.get(chat_id) if isinstance(chat_id, int) else None
         if user is None:
