@@ -77,12 +77,14 @@ def feeds(draw: st.DrawFn) -> bytes:
             f"<item><title>{title}</title><link>{link}</link><guid>{title[:20]}</guid>"
             f"<pubDate>{date}</pubDate>{attrs}</item>"
         )
+    encoding = draw(st.sampled_from(["UTF-8", "utf-16", "latin-1", "x-no-such", "ascii", ""]))
+    declaration = f'<?xml version="1.0" encoding="{encoding}"?>' if encoding else ""
     body = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<rss version="2.0" xmlns:torznab="http://torznab.com/schemas/2015/feed"><channel>'
+        declaration
+        + '<rss version="2.0" xmlns:torznab="http://torznab.com/schemas/2015/feed"><channel>'
         + "".join(items)
         + "</channel></rss>"
-    ).encode()
+    ).encode(encoding if encoding in ("utf-16", "latin-1", "ascii") else "utf-8", "replace")
     cut = draw(st.one_of(st.none(), st.integers(0, len(body))))
     return body if cut is None else body[:cut]
 
