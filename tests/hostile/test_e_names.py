@@ -30,10 +30,22 @@ MOVIE = "Dune.2021.1080p.BluRay.x264-GRP"
 RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\..*)?$", re.IGNORECASE)
 
 
-@pytest_asyncio.fixture(loop_scope="function")
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async with Store(tmp_path / "data") as opened:
-        yield opened
+# One store for the module (opening one costs seconds on a loaded machine), emptied per test;
+# the async tests run on the module's loop, where it was opened.
+shared_loop = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def opened(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Store]:
+    async with Store(tmp_path_factory.mktemp("hostile-names") / "data") as store:
+        yield store
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def store(opened: Store) -> AsyncIterator[Store]:
+    yield opened
+    await ImportJob.all().delete()
+    await Grab.all().delete()
 
 
 @pytest.fixture
@@ -74,6 +86,7 @@ def inside(path: Path, root: Path) -> bool:
 
 
 @pytest.mark.parametrize("tail", ["../../etc", "x/../../..", "....//....//etc"])
+@shared_loop
 async def test_row_37_dot_dot_in_the_reported_path_is_refused(
     store: Store, downloads: Path, library: Path, tail: str
 ) -> None:
@@ -83,6 +96,7 @@ async def test_row_37_dot_dot_in_the_reported_path_is_refused(
     assert files_under(library) == [] or all(inside(p, library) for p in files_under(library))
 
 
+@shared_loop
 async def test_row_37_dot_dot_in_titles_and_file_names_stays_inside(
     store: Store, downloads: Path, library: Path
 ) -> None:
@@ -97,6 +111,7 @@ async def test_row_37_dot_dot_in_titles_and_file_names_stays_inside(
 
 
 @pytest.mark.parametrize("name", ["C:\\x.mkv", "\\\\srv\\share\\x.mkv", "\\\\?\\C:\\x.mkv"])
+@shared_loop
 async def test_row_38_windows_absolute_names_become_one_component(
     store: Store, downloads: Path, library: Path, name: str
 ) -> None:
@@ -114,6 +129,7 @@ async def test_row_38_windows_absolute_names_become_one_component(
     reason="finding of this suite: a content path outside every root the client reported "
     "(ClientCheck.roots) is imported; it should be refused",
 )
+@shared_loop
 async def test_row_38_an_absolute_path_outside_the_clients_roots_is_refused(
     store: Store, tmp_path: Path, library: Path
 ) -> None:
@@ -124,6 +140,7 @@ async def test_row_38_an_absolute_path_outside_the_clients_roots_is_refused(
 
 
 @pytest.mark.parametrize("path", ["{d}/a\x00.mkv", "{d}\x00/../etc", "\x00"])
+@shared_loop
 async def test_row_39_nul_is_refused_before_any_os_call(
     store: Store, downloads: Path, library: Path, path: str
 ) -> None:
@@ -146,6 +163,7 @@ def test_row_40_long_components_are_cut_by_bytes_keeping_the_extension(name: str
     assert safe.endswith(name.rsplit(".", 1)[1]) and safe.encode().decode() == safe
 
 
+@shared_loop
 async def test_row_40_a_long_title_imports_within_name_max(
     store: Store, downloads: Path, library: Path
 ) -> None:
@@ -166,6 +184,7 @@ def test_row_41_format_characters_are_stripped_and_the_real_suffix_read() -> Non
     assert naming.sanitize_component(nfd) == unicodedata.normalize("NFC", "Amélie.mkv")
 
 
+@shared_loop
 async def test_row_41_rtl_override_executable_is_refused(
     store: Store, downloads: Path, library: Path
 ) -> None:
@@ -185,6 +204,7 @@ def test_row_42_windows_reserved_and_special_names_are_rewritten(name: str) -> N
     assert not safe.endswith((".", " ")) and not any(c in safe for c in '<>:"|?*')
 
 
+@shared_loop
 async def test_row_42_a_reserved_title_imports_under_a_safe_name(
     store: Store, downloads: Path, library: Path
 ) -> None:
@@ -214,6 +234,7 @@ def test_row_43_no_shell_anywhere() -> None:
     assert offenders == []
 
 
+@shared_loop
 async def test_row_43_shell_metacharacters_in_names_are_only_text(
     store: Store, downloads: Path, library: Path, tmp_path: Path
 ) -> None:
@@ -239,6 +260,7 @@ def test_row_44_only_allowlisted_tokens_are_substituted(template: str) -> None:
     assert "<class" not in text and "object" not in text
 
 
+@shared_loop
 async def test_row_45_symlinks_and_special_files_are_never_followed(
     store: Store, downloads: Path, library: Path, tmp_path: Path
 ) -> None:
@@ -252,6 +274,7 @@ async def test_row_45_symlinks_and_special_files_are_never_followed(
     assert files_under(library) == []
 
 
+@shared_loop
 async def test_row_45_a_symlinked_folder_in_the_download_is_not_followed(
     store: Store, downloads: Path, library: Path, tmp_path: Path
 ) -> None:
@@ -267,6 +290,7 @@ async def test_row_45_a_symlinked_folder_in_the_download_is_not_followed(
 @pytest.mark.parametrize(
     "name", ["x.mkv.exe", "x.mkv .exe", "setup.scr", "a.lnk", "run.ps1", "b.BAT"]
 )
+@shared_loop
 async def test_row_46_executables_fail_the_import(
     store: Store, downloads: Path, library: Path, name: str
 ) -> None:
@@ -278,6 +302,7 @@ async def test_row_46_executables_fail_the_import(
     assert (grab.state, files_under(library)) == ("failed", [])
 
 
+@shared_loop
 async def test_row_47_case_only_twins_never_overwrite(
     store: Store, downloads: Path, library: Path
 ) -> None:
@@ -294,6 +319,7 @@ async def test_row_47_case_only_twins_never_overwrite(
     assert await ImportJob.filter(grab_id=grab.id).count() in (0, len(placed))
 
 
+@shared_loop
 async def test_row_47_nfc_and_nfd_twins_never_overwrite(
     store: Store, downloads: Path, library: Path
 ) -> None:
@@ -307,6 +333,7 @@ async def test_row_47_nfc_and_nfd_twins_never_overwrite(
     assert {p.read_bytes() for p in placed} == {one.read_bytes(), two.read_bytes()}
 
 
+@shared_loop
 async def test_row_47_an_existing_library_file_is_never_overwritten(
     store: Store, downloads: Path, library: Path
 ) -> None:
