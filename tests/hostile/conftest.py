@@ -5,6 +5,7 @@ row number in each name is what `python -m benchmarks.hostile` counts by."""
 
 from __future__ import annotations
 
+from tests.cli.conftest import outpost
 from tests.indexers.conftest import make_indexer, serve
 
-__all__ = ["make_indexer", "serve"]
+__all__ = ["make_indexer", "outpost", "serve"]
