@@ -4,20 +4,45 @@ store, and through the Telegram and Discord renderers for what leaves the proces
 
 from __future__ import annotations
 
+import os
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
-from bot.conversation import tokens
+from bot.conversation import Conversation, tokens
 from bot.discord import render as discord_render
 from bot.telegram import render as telegram_render
 from bot.views import Reply
+from core.app import Outpost
 from core.messages import Button, Text, View
-from core.store.models import ButtonToken, Subscription
-from tests.conversation.conftest import ADMIN, MEMBER, STRANGER, World, app, in_group, keys, world
+from core.services.household import Household
+from core.store.models import ButtonToken, Person, Role, Subscription
+from tests.conversation.conftest import ADMIN, MEMBER, STRANGER, World, in_group, keys
 
-__all__ = ["app", "world"]
+# One household for the module (an Outpost start costs seconds on a loaded machine); the tests
+# compare state before and after, so what earlier ones left does not matter. They run on the
+# module's loop, where the store was opened.
+shared_loop = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
+    names = ("OUTPOST_SECRET_KEY", "OUTPOST_DATABASE_URL", "OUTPOST_DATA_DIR")
+    saved = {name: os.environ.pop(name) for name in names if name in os.environ}
+    try:
+        async with Outpost(tmp_path_factory.mktemp("hostile-chat") / "data") as app:
+            ada = await Household().add_person("Ada", Role.ADMIN, {"telegram": ADMIN.user_id}, "en")
+            max_ = await Household().add_person(
+                "Max", Role.MEMBER, {"telegram": MEMBER.user_id}, "de"
+            )
+            admin, member = await Person.get(id=ada.id), await Person.get(id=max_.id)
+            yield World(app, Conversation(app), admin, member)
+    finally:
+        os.environ.update(saved)
+
 
 MEDIA = {"provider": "tmdb", "id": "437342", "title": "The First Omen"}
 
@@ -31,6 +56,7 @@ async def snapshot() -> list[tuple[Any, ...]]:
 
 
 @pytest.mark.parametrize("forged", ["", "x" * 65, "é" * 40, "../x", "' OR 1=1 --", "A" * 16])
+@shared_loop
 async def test_row_49_forged_callback_data_changes_nothing(world: World, forged: str) -> None:
     await tokens.issue(world.admin, ADMIN.chat, "follow", {"media": MEDIA})
     before = await snapshot()
@@ -39,6 +65,7 @@ async def test_row_49_forged_callback_data_changes_nothing(world: World, forged:
     assert await snapshot() == before
 
 
+@shared_loop
 async def test_row_49_another_persons_button_changes_nothing(world: World) -> None:
     token = await tokens.issue(world.admin, ADMIN.chat, "follow", {"media": MEDIA})
     before = await snapshot()
@@ -48,6 +75,7 @@ async def test_row_49_another_persons_button_changes_nothing(world: World) -> No
     assert await snapshot() == before
 
 
+@shared_loop
 async def test_row_50_a_replayed_or_expired_button_is_refused(world: World) -> None:
     once = await tokens.issue(world.admin, ADMIN.chat, "remove", {"grab": 999})
     assert (await world.conv.tap(ADMIN, once)).alert is None
@@ -62,6 +90,7 @@ async def test_row_50_a_replayed_or_expired_button_is_refused(world: World) -> N
     assert await snapshot() == before
 
 
+@shared_loop
 async def test_row_51_a_stranger_gets_no_action_and_at_most_one_reply(world: World) -> None:
     before = await snapshot()
 
@@ -80,6 +109,7 @@ async def test_row_51_a_stranger_gets_no_action_and_at_most_one_reply(world: Wor
 @pytest.mark.xfail(
     strict=True, reason="issue 12 item 6: an admin is served inside a group nobody registered"
 )
+@shared_loop
 async def test_row_52_an_admin_in_an_unknown_group_is_not_served(world: World) -> None:
     private = keys(await world.conv.command(ADMIN, "queue", ""))
     grouped = keys(await world.conv.command(in_group(ADMIN), "queue", ""))
@@ -101,6 +131,7 @@ def test_row_53_discord_foreign_guilds() -> None:
 
 
 @pytest.mark.xfail(strict=True, reason="issue 12 item 5: no per-person rate limit on commands")
+@shared_loop
 async def test_row_54_a_command_flood_is_slowed_down(world: World) -> None:
     answered = 0
     for _ in range(100):

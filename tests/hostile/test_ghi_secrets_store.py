@@ -11,9 +11,11 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from cryptography.fernet import Fernet
 
 from core import errors
@@ -24,14 +26,47 @@ from core.redact import RedactingFilter, configure_logging, redact
 from core.secrets import ENV_KEY, KEY_FILE, SecretBox
 from core.services.importer import Importer, ImportMode
 from core.store.database import Store
-from core.store.models import Grab
+from core.store.models import Grab, ImportJob
 from tests.cli.conftest import ROOT, Outpost
-from tests.importer.conftest import downloads, library, make_grab, store, write
+from tests.importer.conftest import make_grab, write
 from tests.importer.test_crash import assert_no_half_file, fingerprint, library_files, worker
 from tests.support.localserver import LocalServer, Response
 from tests.support.torznab_server import TorznabFeed
 
-__all__ = ["downloads", "library", "store"]
+# One store for the module's import rows (opening one costs seconds on a loaded machine),
+# emptied per test; those tests run on the module's loop, where it was opened.
+shared_loop = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("hostile-store") / "data"
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def opened(store_dir: Path) -> AsyncIterator[Store]:
+    async with Store(store_dir) as store:
+        yield store
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def store(opened: Store) -> AsyncIterator[Store]:
+    yield opened
+    await ImportJob.all().delete()
+    await Grab.all().delete()
+
+
+@pytest.fixture
+def downloads(tmp_path: Path) -> Path:
+    (tmp_path / "downloads").mkdir()
+    return tmp_path / "downloads"
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    (tmp_path / "library").mkdir()
+    return tmp_path / "library"
+
 
 KEY = "canary-indexer-key-" + "7" * 12
 TOKEN = "123456789:AAH-canary_telegram_token_xyz987"
@@ -218,7 +253,7 @@ def test_row_69_a_malformed_key_is_a_clear_error(
 def test_row_69_after_a_bad_key_the_command_exits(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OUTPOST_LANG": "en", ENV_KEY: "malformed"}
     argv = [sys.executable, "-m", "bot.cli", "--data-dir", str(tmp_path / "data"), "doctor"]
-    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=10)
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=6)
     assert done.returncode != 0 and "Traceback" not in done.stderr
 
 
@@ -228,8 +263,9 @@ PACK = "The.Expanse.S02.1080p.WEB-DL.DD5.1.H.264-GRP"
 FINAL = [f"The Expanse/Season 02/The Expanse - S02E0{e}.mkv" for e in (1, 2)]
 
 
+@shared_loop
 async def test_row_70_sigkill_mid_copy_loses_nothing_and_resumes(
-    store: Store, tmp_path: Path, downloads: Path, library: Path
+    store: Store, store_dir: Path, downloads: Path, library: Path
 ) -> None:
     pack = downloads / PACK
     sources = [
@@ -238,7 +274,7 @@ async def test_row_70_sigkill_mid_copy_loses_nothing_and_resumes(
     ]
     before = [fingerprint(s) for s in sources]
     grab = await make_grab(pack, PACK, MediaKind.SERIES)
-    common = ["--data", str(tmp_path / "data"), "--library", str(library), "--mode", "copy"]
+    common = ["--data", str(store_dir), "--library", str(library), "--mode", "copy"]
     killed = await worker("import", *common, "--grab", str(grab.id), "--kill", "copying:2")
     assert killed.returncode == -signal.SIGKILL
     assert_no_half_file(library, sources)
@@ -258,6 +294,7 @@ def _importer(library: Path, mode: ImportMode, **kw: object) -> Importer:
     return Importer(EventBus(), roots={k: library for k in MediaKind}, mode=mode, **kw)  # type: ignore[arg-type]
 
 
+@shared_loop
 async def test_row_71_no_space_refuses_before_writing_and_keeps_the_source(
     store: Store, downloads: Path, library: Path
 ) -> None:
@@ -283,6 +320,7 @@ def other_fs(tmp_path: Path):
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@shared_loop
 async def test_row_72_exdev_falls_back_to_a_verified_copy_or_refuses(
     store: Store, downloads: Path, other_fs: Path
 ) -> None:
@@ -296,6 +334,7 @@ async def test_row_72_exdev_falls_back_to_a_verified_copy_or_refuses(
     assert source.exists()  # a seeding torrent is never moved
 
 
+@shared_loop
 async def test_row_73_a_growing_source_is_not_published(
     store: Store, downloads: Path, library: Path
 ) -> None:
@@ -319,6 +358,7 @@ def test_row_74_upgrades() -> None:
     )
 
 
+@shared_loop
 async def test_row_75_a_read_only_source_is_never_deleted(
     store: Store, downloads: Path, library: Path
 ) -> None:
