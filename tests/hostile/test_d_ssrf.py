@@ -97,6 +97,7 @@ async def test_row_34_parser_confusion_is_refused(make_indexer, url: str) -> Non
         "magnet:?xt=urn:btih:" + "A" * 31,
         "magnet:?xt=urn:sha1:" + "a" * 40,
         "magnet:?dn=../../etc/passwd",
+        "magnet:?xt=urn:btih:" + "0" * 31 + "\x80",  # non-ASCII base32: found by the long fuzz
     ],
 )
 def test_row_35_a_bad_xt_gives_no_hash(magnet: str) -> None:
