@@ -7,7 +7,6 @@ client is asked. What a client calls a torrent comes back from its `add`."""
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import re
 from dataclasses import dataclass
@@ -109,6 +108,6 @@ def magnet_hash(uri: str) -> str | None:
         if len(value) == 32:
             try:
                 return base64.b32decode(value.upper()).hex()
-            except binascii.Error:
+            except ValueError:  # binascii.Error, or a non-ASCII character (found by fuzzing)
                 return None
     return None

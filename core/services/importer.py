@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -351,10 +352,28 @@ def _targets(
     counts: dict[PurePosixPath, int] = {}
     for relative in named.values():
         counts[relative] = counts.get(relative, 0) + 1
-    return {
-        path: root / (relative if counts[relative] == 1 else _own_stem(relative, path))
-        for path, relative in named.items()
-    }
+    targets: dict[Path, Path] = {}
+    taken: set[str] = set()
+    for path, relative in named.items():
+        own = relative if counts[relative] == 1 else _own_stem(relative, path)
+        # Names equal once NFC-normalised or case-folded (NFD twins; a case-insensitive SMB
+        # library) would land on one file: number the later ones rather than drop them.
+        final, n = own, 2
+        while _folded(final) in taken:
+            final, n = _numbered(own, n), n + 1
+        taken.add(_folded(final))
+        targets[path] = root / final
+    return targets
+
+
+def _folded(relative: PurePosixPath) -> str:
+    return unicodedata.normalize("NFC", str(relative)).casefold()
+
+
+def _numbered(relative: PurePosixPath, n: int) -> PurePosixPath:
+    stem, ext = relative.stem, relative.suffix
+    own = naming.sanitize_component(f"{stem} ({n})", limit=naming.NAME_MAX - len(ext.encode()))
+    return relative.with_name(own + ext)
 
 
 def _own_stem(relative: PurePosixPath, source: Path) -> PurePosixPath:

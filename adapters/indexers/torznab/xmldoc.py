@@ -92,7 +92,8 @@ def load(body: bytes, service: str) -> Element:
             root: Element = c_fromstring(body)
         else:
             root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (DefusedXmlException, ParseError, ValueError, RecursionError) as err:
+    # LookupError: a declared encoding Python has no codec for (`encoding="x-no-such"`).
+    except (DefusedXmlException, ParseError, ValueError, RecursionError, LookupError) as err:
         # The exception text of a refused entity can hold a URL from the feed: leave it out.
         raise errors.BadResponse(
             f"{service}: unusable XML ({type(err).__name__})",
