@@ -200,7 +200,6 @@ def test_row_66_both_keys_decrypt_mid_rotation(tmp_path: Path) -> None:
     assert SecretBox.load(data_dir).decrypt(rotated, integration="idx") == {"api_key": KEY}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 2: a missing key file is replaced silently")
 def test_row_67_a_missing_key_is_never_replaced_over_old_data(
     seeded: Path, tmp_path: Path, outpost: Outpost
 ) -> None:
@@ -211,9 +210,6 @@ def test_row_67_a_missing_key_is_never_replaced_over_old_data(
     assert doctor.code != 0 and KEY not in doctor.out + doctor.err
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 12 item 3: a wrong key reads as 'No indexer is configured'"
-)
 def test_row_67_a_wrong_key_is_named_and_no_ciphertext_touched(
     seeded: Path, tmp_path: Path, outpost: Outpost
 ) -> None:
@@ -253,7 +249,6 @@ def test_row_69_a_malformed_key_is_a_clear_error(
     assert caught.value.key == "error.secret_key_invalid" and "secret-ish" not in str(caught.value)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 1: after a bad key, `doctor` never exits")
 def test_row_69_after_a_bad_key_the_command_exits(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OUTPOST_LANG": "en", ENV_KEY: "malformed"}
     argv = [sys.executable, "-m", "bot.cli", "--data-dir", str(tmp_path / "data"), "doctor"]
@@ -386,7 +381,6 @@ def test_row_76_removal_only_after_every_file() -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 item 8: a corrupt database passes `doctor`")
 def test_row_77_a_corrupt_database_is_named_by_doctor(
     seeded: Path, tmp_path: Path, outpost: Outpost
 ) -> None:
