@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.clients.nzbget.cleanup import delete_job_files
+from adapters.clients.jobfiles import delete_job_files
 from adapters.clients.nzbget.jobs import JobReader
 from adapters.clients.nzbget.wire import (
     categories,

@@ -8,7 +8,7 @@ import posixpath
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.clients.sabnzbd.cleanup import delete_job_files
+from adapters.clients.jobfiles import delete_job_files
 from adapters.clients.sabnzbd.jobs import DEFAULT_CATEGORY, JobReader
 from adapters.clients.sabnzbd.wire import (
     answer,

@@ -1,4 +1,5 @@
-"""Deleting a finished job's files, which NZBGet never does itself; only inside its folders."""
+"""Deleting a finished usenet job's files, which NZBGet and SABnzbd never do themselves; only
+inside the client's own folders."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from core.pathmap import PathMap
 async def delete_job_files(
     paths: Sequence[str], roots: Sequence[str], maps: Sequence[PathMap], service: str
 ) -> None:
-    """Delete each job folder (as NZBGet reports it, mapped to here). The paths come from the
+    """Delete each job folder (as the client reports it, mapped to here). The paths come from the
     daemon's answer, so each must lie strictly inside one of its download folders."""
     local_roots = [Path(pathmap.apply(root, maps)) for root in roots]
     targets = [Path(pathmap.apply(path, maps)) for path in paths]
