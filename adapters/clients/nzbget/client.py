@@ -8,7 +8,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.clients.jobfiles import delete_job_files
 from adapters.clients.nzbget.jobs import JobReader
 from adapters.clients.nzbget.wire import (
     categories,
@@ -24,6 +23,7 @@ from core import declare, errors, pathmap
 from core.declare import setting
 from core.domain import ClientCheck, ClientStatus, Download, DownloadRequest, Protocol
 from core.http import HttpPolicy, HttpService, basic_realm, raise_for_status
+from core.jobfiles import delete_job_files
 from core.pathmap import PathMap
 from core.portcheck import UsualPort
 from core.ports import Cache

@@ -8,7 +8,6 @@ import posixpath
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.clients.jobfiles import delete_job_files
 from adapters.clients.sabnzbd.jobs import DEFAULT_CATEGORY, JobReader
 from adapters.clients.sabnzbd.wire import (
     answer,
@@ -26,6 +25,7 @@ from core import declare, errors, pathmap
 from core.declare import setting
 from core.domain import ClientCheck, ClientStatus, Download, DownloadRequest, Protocol
 from core.http import HttpPolicy, HttpService
+from core.jobfiles import delete_job_files
 from core.pathmap import PathMap
 from core.portcheck import UsualPort
 from core.ports import Cache
