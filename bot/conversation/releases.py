@@ -55,7 +55,7 @@ async def _runtime(ctx: Ctx, media: dict[str, Any]) -> int | None:
         return None
 
 
-def why_line(ctx: Ctx, why: WhyFirst) -> Text:
+def why_line(why: WhyFirst) -> Text:
     """ "Why #1: 1080p WEB-DL, 4.2 GB, 45 seeders — preferred quality"."""
     release = why.verdict.release
     return line(
@@ -63,7 +63,7 @@ def why_line(ctx: Ctx, why: WhyFirst) -> Text:
         quality=why.verdict.quality,
         size=human_size(release.size),
         seeders="?" if release.seeders is None else release.seeders,
-        reason=ctx.say(f"releases.why.{why.code}"),
+        reason=Text(f"releases.why.{why.code}"),  # worded in the reader's language
     )
 
 
@@ -123,7 +123,7 @@ async def choose(ctx: Ctx, tap: tokens.Tap) -> list[Reply]:
     lines = [line("releases.header", title=media["title"], count=len(accepted))]
     lines += [line("search.indexer_failed", name=name) for name in failed]
     if why is not None:
-        lines.append(why_line(ctx, why))
+        lines.append(why_line(why))
     buttons: list[Button] = []
     for n, (ref, verdict) in enumerate(accepted, 1):
         lines += _release_lines(n, verdict, kind)

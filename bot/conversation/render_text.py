@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from bot.i18n import t
 from bot.views import Text, View
+from core.messages import words
 
 
 def text(item: Text, lang: str) -> str:
-    return t(item.key, lang, **dict(item.params))
+    """One line in words, its `Text` params worded in the same language (as every frontend)."""
+    return words(item, lambda key, **params: t(key, lang, **params))
 
 
 def render(view: View, lang: str) -> str:

@@ -31,10 +31,17 @@ class Captured(logging.Handler):
 def logs() -> Iterator[Captured]:
     root = logging.getLogger()
     handler, level = Captured(), root.level
+    # Outpost's own logging set-up quiets httpx and httpcore; a test that ran it in-process
+    # earlier must not hide their lines from this capture.
+    quieted = {name: logging.getLogger(name).level for name in ("httpx", "httpcore")}
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
+    for name in quieted:
+        logging.getLogger(name).setLevel(logging.NOTSET)
     try:
         yield handler
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
+        for name, was in quieted.items():
+            logging.getLogger(name).setLevel(was)
