@@ -108,6 +108,20 @@ class MediaRequest(Model):
     credits: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(null=True)
     series = fields.CharField(max_length=255, null=True)  # a book series, "Dune Chronicles"
     series_position = fields.CharField(max_length=32, null=True)  # "1", "2.5", "1-3"
+    # The wanted list (0008): when it was last looked for, and why nothing fitted then
+    searched_at = fields.DatetimeField(null=True)
+    wanted_reasons: fields.JSONField[list[Any]] = fields.JSONField(null=True)
+    told_wanted = fields.BooleanField(default=False, db_default=False)  # "I'll keep looking", once
+    vanished = fields.BooleanField(default=False, db_default=False)  # gone from the catalogue
+    # A series: the whole-series request watches (`watch`); its episodes and seasons are child
+    # requests (`parent_id`), each wanted from its air date. A plain int, not a foreign key:
+    # adding a foreign key makes Tortoise rebuild the table on SQLite.
+    parent_id = fields.IntField(null=True, db_index=True)
+    watch = fields.BooleanField(default=False, db_default=False)
+    air_date = fields.DateField(null=True)
+    runtime = fields.IntField(null=True)  # minutes, from the catalogue, for size sanity
+    media_format = fields.CharField(max_length=32, null=True)  # the catalogue's: "MOVIE", "TV"
+    tracks: fields.JSONField[list[Any]] = fields.JSONField(null=True)  # an album's track list
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -159,6 +173,7 @@ class Grab(Model):
     # A private tracker's seeding obligation (MyAnonamouse): seconds to seed after completion
     seed_seconds = fields.FloatField(null=True)
     completed_at = fields.DatetimeField(null=True)  # when the client first reported it complete
+    upgrade_of = fields.IntField(null=True)  # the grab whose import this one replaces
     request: fields.ForeignKeyNullableRelation[MediaRequest] = fields.ForeignKeyField(
         "models.MediaRequest", related_name="grabs", null=True, on_delete=fields.SET_NULL
     )

@@ -23,6 +23,7 @@ MIGRATIONS = [
     "0005_grab_eta",
     "0006_credits",
     "0007_seeding",
+    "0008_wanted",
 ]
 
 
